@@ -1,0 +1,33 @@
+export { ActionSchema, ExecuteActionBodySchema } from './action.js';
+export type { Action, ActionInput, ExecuteActionBody } from './action.js';
+export { ObservationSchema, ErrorObservationSchema, errorObservation, isErrorObservation } from './observation.js';
+export type { Observation, ErrorObservation } from './observation.js';
+export { ErrorIds, ERROR_IDS } from './error-ids.js';
+export type { ErrorId } from './error-ids.js';
+export { TraceLevelSchema, LogLevelSchema } from './trace-level.js';
+export type { TraceLevel, LogLevel } from './trace-level.js';
+export {
+  InitializeParamsSchema,
+  InitializeResultSchema,
+  CapabilitiesSchema,
+  EmptySchema,
+  RunParamsSchema,
+  RunResultSchema,
+  ProgressParamsSchema,
+  LogParamsSchema,
+  CancelParamsSchema,
+} from './messages.js';
+export type {
+  InitializeParams,
+  InitializeResult,
+  Capabilities,
+  Empty,
+  RunParams,
+  ProgressParams,
+  LogParams,
+  CancelParams,
+} from './messages.js';
+export { Methods } from './methods.js';
+export type { Direction, MethodName, RequestDescriptor, NotificationDescriptor } from './methods.js';
+export { PROTOCOL_VERSION, PROTOCOL_ENV, DEFAULT_MAX_FRAME_BYTES, MAX_HEADER_BYTES } from './limits.js';
+export { formatZodIssues } from './format-issues.js';

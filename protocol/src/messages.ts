@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { ActionSchema } from './action.js';
+import { ObservationSchema } from './observation.js';
+import { LogLevelSchema, TraceLevelSchema } from './trace-level.js';
+
+export const InitializeParamsSchema = z.object({
+  protocolVersion: z.literal(1),
+  name: z.string(),
+  username: z.string(),
+  config: z.record(z.string(), z.unknown()),
+  trace: TraceLevelSchema,
+});
+export type InitializeParams = z.infer<typeof InitializeParamsSchema>;
+
+export const CapabilitiesSchema = z.looseObject({
+  concurrency: z.number().int().min(1).optional(),
+  progress: z.boolean().optional(),
+});
+export type Capabilities = z.infer<typeof CapabilitiesSchema>;
+
+export const InitializeResultSchema = z.looseObject({
+  name: z.string().min(1),
+  version: z.string(),
+  protocolVersion: z.literal(1),
+  actions: z.array(z.string().min(1)),
+  capabilities: CapabilitiesSchema.optional(),
+});
+export type InitializeResult = z.infer<typeof InitializeResultSchema>;
+
+export const EmptySchema = z.looseObject({});
+export type Empty = z.infer<typeof EmptySchema>;
+
+/**
+ * `timeoutMs` is what is left of the action's deadline when the supervisor sends it,
+ * so a plugin can stop a command itself and answer with partial output before the
+ * supervisor gives up on it with ACTION_TIMEOUT.
+ */
+export const RunParamsSchema = z.object({ action: ActionSchema, timeoutMs: z.number().nonnegative().optional() });
+export type RunParams = z.infer<typeof RunParamsSchema>;
+export const RunResultSchema = ObservationSchema;
+
+export const ProgressParamsSchema = z.object({
+  id: z.union([z.number(), z.string()]),
+  content: z.string(),
+});
+export type ProgressParams = z.infer<typeof ProgressParamsSchema>;
+
+export const LogParamsSchema = z.object({
+  level: LogLevelSchema,
+  message: z.string(),
+  data: z.unknown().optional(),
+});
+export type LogParams = z.infer<typeof LogParamsSchema>;
+
+export const CancelParamsSchema = z.object({ id: z.union([z.number(), z.string()]) });
+export type CancelParams = z.infer<typeof CancelParamsSchema>;

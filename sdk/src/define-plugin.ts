@@ -1,0 +1,40 @@
+import { redirectConsoleToStderr } from './console-guard.js';
+import { refuseManualStart } from './env-guard.js';
+import { servePlugin } from './serve.js';
+import type { PluginServer } from './serve.js';
+import type { ActionHandler, PluginDefinition } from './types.js';
+
+/**
+ * Turns a definition into a running plugin on this process's stdio. Call it once,
+ * at the top level of the plugin's entry file.
+ */
+export function definePlugin<A extends Record<string, ActionHandler<any>>>(def: PluginDefinition<A>): PluginServer | undefined {
+  if (refuseManualStart(def.name)) return undefined;
+  redirectConsoleToStderr();
+  return servePlugin(def, {
+    input: process.stdin,
+    output: process.stdout,
+    onEnd: (reason) => {
+      if (reason === 'input-closed') killOwnProcessGroup();
+      process.exit(0);
+    },
+  });
+}
+
+/**
+ * The supervisor is gone (stdin closed): take down whatever this plugin started,
+ * so nothing outlives it. Only when this process leads its own group, as plugd
+ * spawns it; otherwise the group is someone else's.
+ */
+function killOwnProcessGroup(): void {
+  try {
+    process.kill(-process.pid, 0);
+  } catch {
+    return; // not a group leader
+  }
+  try {
+    process.kill(-process.pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}

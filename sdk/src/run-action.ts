@@ -1,0 +1,36 @@
+import { ErrorIds, errorObservation, formatZodIssues, ObservationSchema } from '@plugd/protocol';
+import type { Action, Observation } from '@plugd/protocol';
+import type { PluginDefinition, RunContext } from './types.js';
+
+/**
+ * Runs one action through its handler and always yields an Observation: bad args
+ * become INVALID_ACTION, a throw or a malformed return value becomes PLUGIN_ERROR.
+ */
+export async function runAction(def: PluginDefinition, action: Action, ctx: RunContext): Promise<Observation> {
+  const handler = Object.hasOwn(def.actions, action.action) ? def.actions[action.action] : undefined;
+  if (!handler) {
+    const handled = Object.keys(def.actions).join(', ');
+    return errorObservation(ErrorIds.INVALID_ACTION, `Plugin ${def.name} does not handle action type "${action.action}"; it handles: ${handled}.`);
+  }
+  const parsed = handler.args.safeParse(action.args);
+  if (!parsed.success) {
+    return errorObservation(
+      ErrorIds.INVALID_ACTION,
+      `Invalid args for action "${action.action}" (plugin ${def.name}): ${formatZodIssues(parsed.error, 'args')}. Fix those fields and send the action again.`,
+    );
+  }
+  try {
+    const result = await handler.run(parsed.data, ctx);
+    const checked = ObservationSchema.safeParse(result);
+    if (!checked.success) {
+      return errorObservation(
+        ErrorIds.PLUGIN_ERROR,
+        `Plugin ${def.name} returned something that is not an Observation for "${action.action}": ${formatZodIssues(checked.error)}.`,
+      );
+    }
+    return checked.data;
+  } catch (error) {
+    const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    return errorObservation(ErrorIds.PLUGIN_ERROR, `Plugin ${def.name} failed on "${action.action}": ${message}`);
+  }
+}

@@ -1,0 +1,180 @@
+import { StreamMessageReader, StreamMessageWriter, ResponseError, ErrorCodes } from 'vscode-jsonrpc/node';
+import type { Message, NotificationMessage, RequestMessage } from 'vscode-jsonrpc/node';
+import {
+  CancelParamsSchema,
+  InitializeParamsSchema,
+  LogParamsSchema,
+  Methods,
+  PROTOCOL_VERSION,
+  RunParamsSchema,
+  formatZodIssues,
+} from '@plugd/protocol';
+import type { InitializeParams, InitializeResult, LogLevel } from '@plugd/protocol';
+import type { InitContext, PluginDefinition, PluginLogger } from './types.js';
+import { runAction } from './run-action.js';
+
+export interface ServeOptions {
+  readonly input: NodeJS.ReadableStream;
+  readonly output: NodeJS.WritableStream;
+  /** Called once when the plugin should end (exit notification or input closed). */
+  readonly onEnd?: (reason: 'exit' | 'input-closed') => void;
+}
+
+export interface PluginServer {
+  /** Resolves when the server has ended. */
+  readonly ended: Promise<'exit' | 'input-closed'>;
+}
+
+const DEFAULT_TIMEOUT_MS = 120_000;
+
+type Id = number | string;
+
+/**
+ * The plugin end of protocol v1: a small dispatcher over vscode-jsonrpc's stream
+ * reader/writer. It keeps request ids itself (progress and cancel are keyed by them)
+ * and answers `$/ping` straight from the reader callback, even while actions run.
+ */
+export function servePlugin(def: PluginDefinition, options: ServeOptions): PluginServer {
+  const reader = new StreamMessageReader(options.input);
+  const writer = new StreamMessageWriter(options.output);
+  const running = new Map<Id, AbortController>();
+  let init: InitializeParams | undefined;
+  let ended = false;
+  let resolveEnded!: (reason: 'exit' | 'input-closed') => void;
+  const endedPromise = new Promise<'exit' | 'input-closed'>((resolve) => (resolveEnded = resolve));
+
+  const send = (message: Message): void => {
+    // The supervisor may be gone (EPIPE); there is no one left to tell.
+    writer.write(message).catch(() => undefined);
+  };
+  const respond = (id: Id, result: unknown): void => send({ jsonrpc: '2.0', id, result } as Message);
+  const respondError = (id: Id, code: number, message: string): void =>
+    send({ jsonrpc: '2.0', id, error: new ResponseError(code, message).toJson() } as Message);
+  const notify = (method: string, params: unknown): void => send({ jsonrpc: '2.0', method, params } as Message);
+
+  const log: PluginLogger = Object.fromEntries(
+    (['debug', 'info', 'warn', 'error'] as LogLevel[]).map((level) => [
+      level,
+      (message: string, data?: unknown) => notify(Methods.log.method, LogParamsSchema.parse({ level, message, data })),
+    ]),
+  ) as unknown as PluginLogger;
+
+  const end = async (reason: 'exit' | 'input-closed'): Promise<void> => {
+    if (ended) return;
+    ended = true;
+    for (const controller of running.values()) controller.abort(new Error('plugin is stopping'));
+    try {
+      await def.dispose?.();
+    } catch {
+      // Ending anyway: a failing dispose must not keep the process alive.
+    }
+    reader.dispose();
+    options.onEnd?.(reason);
+    resolveEnded(reason);
+  };
+
+  const initContext = (): InitContext => ({
+    name: init?.name ?? def.name,
+    username: init?.username ?? '',
+    config: init?.config ?? {},
+    log,
+  });
+
+  const onInitialize = async (request: RequestMessage): Promise<void> => {
+    const parsed = InitializeParamsSchema.safeParse(request.params);
+    if (!parsed.success) {
+      respondError(request.id!, ErrorCodes.InvalidParams, `bad initialize params: ${formatZodIssues(parsed.error)}`);
+      return;
+    }
+    init = parsed.data;
+    try {
+      await def.initialize?.(initContext());
+    } catch (error) {
+      respondError(request.id!, ErrorCodes.InternalError, error instanceof Error ? error.message : String(error));
+      return;
+    }
+    const result: InitializeResult = {
+      name: def.name,
+      version: def.version,
+      protocolVersion: PROTOCOL_VERSION,
+      actions: Object.keys(def.actions),
+      capabilities: { concurrency: def.concurrency ?? 1, progress: true },
+    };
+    respond(request.id!, result);
+  };
+
+  const onRun = async (request: RequestMessage): Promise<void> => {
+    const id = request.id!;
+    const parsed = RunParamsSchema.safeParse(request.params);
+    if (!parsed.success) {
+      respondError(id, ErrorCodes.InvalidParams, `bad run params: ${formatZodIssues(parsed.error, 'params')}`);
+      return;
+    }
+    const controller = new AbortController();
+    running.set(id, controller);
+    const timeoutMs = parsed.data.timeoutMs ?? (parsed.data.action.timeout ? parsed.data.action.timeout * 1000 : DEFAULT_TIMEOUT_MS);
+    try {
+      const observation = await runAction(def, parsed.data.action, {
+        ...initContext(),
+        signal: controller.signal,
+        action: parsed.data.action,
+        timeoutMs,
+        deadline: Date.now() + timeoutMs,
+        progress: (content: string) => {
+          if (!controller.signal.aborted) notify(Methods.progress.method, { id, content });
+        },
+      });
+      respond(id, observation);
+    } finally {
+      running.delete(id);
+    }
+  };
+
+  const onRequest = (request: RequestMessage): void => {
+    switch (request.method) {
+      case Methods.ping.method:
+        respond(request.id!, {});
+        return;
+      case Methods.initialize.method:
+        void onInitialize(request);
+        return;
+      case Methods.run.method:
+        void onRun(request);
+        return;
+      case Methods.shutdown.method:
+        void Promise.resolve(def.dispose?.())
+          .catch(() => undefined)
+          .then(() => respond(request.id!, null));
+        return;
+      default:
+        respondError(request.id!, ErrorCodes.MethodNotFound, `unknown method ${request.method}`);
+    }
+  };
+
+  const onNotification = (notification: NotificationMessage): void => {
+    switch (notification.method) {
+      case Methods.cancelRequest.method: {
+        const parsed = CancelParamsSchema.safeParse(notification.params);
+        if (parsed.success) running.get(parsed.data.id)?.abort(new Error('cancelled by the supervisor'));
+        return;
+      }
+      case Methods.exit.method:
+        void end('exit');
+        return;
+      default:
+        return; // `initialized` and unknown notifications need no answer.
+    }
+  };
+
+  reader.listen((message) => {
+    const m = message as Partial<RequestMessage>;
+    if (typeof m.method !== 'string') return; // a response: the plugin sends no requests
+    if (m.id !== undefined && m.id !== null) onRequest(m as RequestMessage);
+    else onNotification(m as NotificationMessage);
+  });
+  reader.onClose(() => void end('input-closed'));
+  reader.onError(() => void end('input-closed'));
+  options.input.on('end', () => void end('input-closed'));
+
+  return { ended: endedPromise };
+}

@@ -1,0 +1,53 @@
+import type { Action, LogLevel, Observation } from '@plugd/protocol';
+import type { z } from 'zod';
+
+export interface PluginLogger {
+  debug(message: string, data?: unknown): void;
+  info(message: string, data?: unknown): void;
+  warn(message: string, data?: unknown): void;
+  error(message: string, data?: unknown): void;
+}
+
+/** What `initialize` hands a plugin. */
+export interface InitContext {
+  /** The plugin's name as configured in plugd. */
+  readonly name: string;
+  readonly username: string;
+  /** The plugin's `config` object from plugd.json (`{}` when none). */
+  readonly config: Record<string, unknown>;
+  readonly log: PluginLogger;
+}
+
+/** What `run` gets beside its parsed args. */
+export interface RunContext extends InitContext {
+  /** Fired when the supervisor cancels the action ($/cancelRequest) or the plugin stops. */
+  readonly signal: AbortSignal;
+  /** The action as received (type, raw args, timeout). */
+  readonly action: Action;
+  /** Milliseconds left before the supervisor gives up on this action. */
+  readonly timeoutMs: number;
+  /** `Date.now()` value at which the supervisor gives up on this action. */
+  readonly deadline: number;
+  /** Sends partial output (`plugd/progress`); also tells the supervisor the action is alive. */
+  progress(content: string): void;
+}
+
+export interface ActionHandler<S extends z.ZodType = z.ZodType> {
+  /** Schema of the action's `args`. Unknown fields should be allowed (z.object strips them). */
+  readonly args: S;
+  run(args: z.infer<S>, ctx: RunContext): Promise<Observation> | Observation;
+}
+
+export interface PluginDefinition<A extends Record<string, ActionHandler<any>> = Record<string, ActionHandler<any>>> {
+  readonly name: string;
+  readonly version: string;
+  readonly actions: A;
+  /** How many `run` requests the supervisor may send at once (default 1). */
+  readonly concurrency?: number;
+  /** Runs once before the plugin answers `initialize`; a throw fails the start with its message. */
+  initialize?(ctx: InitContext): Promise<void> | void;
+  /** Runs on `shutdown` and when stdin closes, before the process exits. */
+  dispose?(): Promise<void> | void;
+}
+
+export type { LogLevel };
