@@ -1,0 +1,34 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Built-in plugins, each a standalone executable in plugins/<name>. */
+export const BUILTIN_PLUGINS = ['shell', 'files', 'python', 'echo'] as const;
+export type BuiltinName = (typeof BUILTIN_PLUGINS)[number];
+
+/** What `plugd start` serves without a config file. */
+export const EMBEDDED_DEFAULT_PLUGINS: readonly BuiltinName[] = ['shell', 'files', 'python', 'echo'];
+
+export function isBuiltin(name: string): name is BuiltinName {
+  return (BUILTIN_PLUGINS as readonly string[]).includes(name);
+}
+
+/** Folder holding the built-in plugin packages (overridable for installs outside the repo). */
+export function builtinsDir(): string {
+  const fromEnv = process.env['PLUGD_BUILTINS_DIR'];
+  if (fromEnv) return resolve(fromEnv);
+  // supervisor/dist/config/builtins.js -> <repo>/plugins
+  return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'plugins');
+}
+
+export function builtinEntry(name: BuiltinName): string {
+  return join(builtinsDir(), name, 'dist', 'index.js');
+}
+
+export function builtinCommand(name: BuiltinName): string[] {
+  return [process.execPath, builtinEntry(name)];
+}
+
+export function builtinIsBuilt(name: BuiltinName): boolean {
+  return existsSync(builtinEntry(name));
+}

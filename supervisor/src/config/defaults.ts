@@ -1,0 +1,30 @@
+import type { RestartOptions, TimeoutOptions } from './types.js';
+
+export const DEFAULT_RESTART: RestartOptions = {
+  mode: 'always',
+  initialDelayMs: 200,
+  factor: 2,
+  maxDelayMs: 30_000,
+  jitter: 0.2,
+  minUptimeMs: 10_000,
+  maxRestarts: 5,
+  windowMs: 60_000,
+  failedRetryMs: 60_000,
+};
+
+export const DEFAULT_TIMEOUTS: TimeoutOptions = {
+  initMs: 10_000,
+  actionMs: 120_000,
+  shutdownMs: 3_000,
+  cancelGraceMs: 3_000,
+  pingIntervalMs: 2_000,
+  pingMisses: 3,
+};
+
+export const DEFAULT_TRACE_MAX_BYTES = 10 * 1024 * 1024;
+export const DEFAULT_TRACE_MAX_FILES = 3;
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_PORT = 8765;
+export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
+export const DEFAULT_WATCH_DEBOUNCE_MS = 300;
+export const DEFAULT_REDACT = ['api_key', 'apiKey', 'password', 'token', 'secret', 'authorization'];

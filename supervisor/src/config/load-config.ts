@@ -1,0 +1,49 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { EMBEDDED_DEFAULT_PLUGINS } from './builtins.js';
+import { ConfigError } from './config-error.js';
+import { parseConfig } from './parse-config.js';
+import type { SupervisorConfig } from './types.js';
+
+export const DEFAULT_CONFIG_FILE = 'plugd.json';
+
+/** Reads and validates a plugd.json; JSON syntax errors name the line and column. */
+export function loadConfigFile(path: string): SupervisorConfig {
+  const file = resolve(path);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(path, [{ path: '', message: `cannot read the config file (${(error as NodeJS.ErrnoException).code ?? error}); check the path given to -c` }], { cause: error });
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(path, [{ path: '', message: `not valid JSON: ${describeJsonError(text, error)}` }], { cause: error });
+  }
+  return parseConfig(raw, { source: path, baseDir: dirname(file) });
+}
+
+/** The built-in plugins, no file needed. */
+export function embeddedDefaultConfig(baseDir = process.cwd()): SupervisorConfig {
+  return parseConfig({ plugins: EMBEDDED_DEFAULT_PLUGINS.map((name) => ({ name })) }, { source: 'embedded default', baseDir });
+}
+
+/** `-c FILE` if given, else ./plugd.json if present, else the embedded default. */
+export function resolveConfig(path: string | undefined, cwd = process.cwd()): SupervisorConfig {
+  if (path) return loadConfigFile(path);
+  const local = resolve(cwd, DEFAULT_CONFIG_FILE);
+  return existsSync(local) ? loadConfigFile(local) : embeddedDefaultConfig(cwd);
+}
+
+function describeJsonError(text: string, error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const match = /position (\d+)/.exec(message);
+  if (!match) return message;
+  const offset = Number(match[1]);
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  const column = offset - before.lastIndexOf('\n');
+  return `${message.replace(/ in JSON at position \d+.*$/, '')} at line ${line}, column ${column}`;
+}

@@ -1,0 +1,150 @@
+import { existsSync, statSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { DEFAULT_MAX_FRAME_BYTES } from '@plugd/protocol';
+import type { TraceLevel } from '@plugd/protocol';
+import { BUILTIN_PLUGINS, builtinCommand, builtinEntry, isBuiltin } from './builtins.js';
+import { ConfigError, problemsFromZod } from './config-error.js';
+import type { ConfigProblem } from './config-error.js';
+import {
+  DEFAULT_HOST,
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_PORT,
+  DEFAULT_REDACT,
+  DEFAULT_RESTART,
+  DEFAULT_TIMEOUTS,
+  DEFAULT_TRACE_MAX_BYTES,
+  DEFAULT_TRACE_MAX_FILES,
+  DEFAULT_WATCH_DEBOUNCE_MS,
+} from './defaults.js';
+import { PlugdConfigFileSchema } from './schema.js';
+import type { PluginConfigFile, PlugdConfigFile, TraceConfigFile } from './schema.js';
+import type { PluginOptions, SupervisorConfig, TraceOptions } from './types.js';
+
+export interface ParseConfigOptions {
+  /** Named in every error message: the file path, or "embedded default". */
+  readonly source: string;
+  /** Relative paths in the config resolve against this folder. */
+  readonly baseDir: string;
+}
+
+/**
+ * The one place options are normalized: validates the raw config with zod, applies
+ * defaults, resolves paths and built-ins. Every problem names its JSON path.
+ */
+export function parseConfig(raw: unknown, options: ParseConfigOptions): SupervisorConfig {
+  const parsed = PlugdConfigFileSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(options.source, problemsFromZod(parsed.error));
+  const file = parsed.data;
+  const problems: ConfigProblem[] = [];
+  const seen = new Set<string>();
+  const traceDir = file.traceDir ? resolve(options.baseDir, file.traceDir) : undefined;
+  const plugins: PluginOptions[] = [];
+
+  file.plugins.forEach((plugin, index) => {
+    const at = `plugins[${index}]`;
+    if (seen.has(plugin.name)) {
+      problems.push({ path: `${at}.name`, message: `duplicate plugin name "${plugin.name}"; every plugin needs its own name` });
+    }
+    seen.add(plugin.name);
+    if (plugin.enabled === false) return;
+    if (!plugin.command && !isBuiltin(plugin.name)) {
+      problems.push({
+        path: `${at}.name`,
+        message: `unknown built-in plugin "${plugin.name}"; built-ins are ${BUILTIN_PLUGINS.join(', ')}. To run your own plugin give "command", e.g. ["node", "./my-tool/dist/index.js"]`,
+      });
+      return;
+    }
+    plugins.push(normalizePlugin(file, plugin, options.baseDir, traceDir));
+  });
+
+  for (const [type, target] of Object.entries(file.routes ?? {})) {
+    if (!seen.has(target)) {
+      problems.push({
+        path: `routes.${type}`,
+        message: `routes "${type}" to plugin "${target}", which is not configured; use one of: ${[...seen].join(', ') || '(no plugins)'}`,
+      });
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(options.source, problems);
+
+  return {
+    source: options.source,
+    baseDir: options.baseDir,
+    username: file.username ?? safeUsername(),
+    server: {
+      host: file.server?.host ?? DEFAULT_HOST,
+      port: file.server?.port ?? DEFAULT_PORT,
+      ...(file.server?.apiKey ? { apiKey: file.server.apiKey } : {}),
+      maxBodyBytes: file.server?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    },
+    routes: file.routes ?? {},
+    redact: file.redact ?? DEFAULT_REDACT,
+    watchDebounceMs: file.watchDebounceMs ?? DEFAULT_WATCH_DEBOUNCE_MS,
+    plugins,
+  };
+}
+
+function normalizePlugin(file: PlugdConfigFile, plugin: PluginConfigFile, baseDir: string, traceDir: string | undefined): PluginOptions {
+  const builtin = !plugin.command;
+  const cwd = plugin.cwd ? resolve(baseDir, plugin.cwd) : baseDir;
+  const command = plugin.command ? resolveCommand(plugin.command, baseDir) : builtinCommand(plugin.name as never);
+  const trace = normalizeTrace(plugin.trace ?? file.trace, plugin.name, baseDir, traceDir);
+  return {
+    name: plugin.name,
+    command,
+    cwd,
+    env: plugin.env ?? {},
+    config: plugin.config ?? {},
+    watch: normalizeWatch(plugin.watch, command, baseDir, builtin ? builtinEntry(plugin.name as never) : undefined),
+    restart: { ...DEFAULT_RESTART, ...file.defaults?.restart, ...plugin.restart },
+    timeouts: { ...DEFAULT_TIMEOUTS, ...file.defaults?.timeouts, ...plugin.timeouts },
+    trace,
+    maxFrameBytes: plugin.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
+    builtin,
+  };
+}
+
+/** `node` runs on this very Node; `./x` and `../x` arguments are relative to the config file. */
+function resolveCommand(command: readonly string[], baseDir: string): string[] {
+  return command.map((part, i) => {
+    if (i === 0 && part === 'node') return process.execPath;
+    if (part.startsWith('./') || part.startsWith('../')) return resolve(baseDir, part);
+    return part;
+  });
+}
+
+function normalizeWatch(watch: boolean | string[] | undefined, command: readonly string[], baseDir: string, entry: string | undefined): string[] {
+  if (!watch) return [];
+  if (Array.isArray(watch)) return watch.map((p) => (isAbsolute(p) ? p : resolve(baseDir, p)));
+  const file = entry ?? command.find((part, i) => (i > 0 || isAbsolute(part)) && isFile(part));
+  return file ? [dirname(file)] : [baseDir];
+}
+
+function normalizeTrace(trace: TraceConfigFile | undefined, name: string, baseDir: string, traceDir: string | undefined): TraceOptions {
+  const spec = typeof trace === 'string' ? { level: trace } : (trace ?? {});
+  const level: TraceLevel = spec.level ?? 'off';
+  const file = 'file' in spec && spec.file ? resolve(baseDir, spec.file) : traceDir ? join(traceDir, `${name}.trace.jsonl`) : undefined;
+  return {
+    level,
+    ...(file ? { file } : {}),
+    maxBytes: ('maxBytes' in spec && spec.maxBytes) || DEFAULT_TRACE_MAX_BYTES,
+    maxFiles: ('maxFiles' in spec && spec.maxFiles) || DEFAULT_TRACE_MAX_FILES,
+  };
+}
+
+function isFile(path: string): boolean {
+  try {
+    return existsSync(path) && statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function safeUsername(): string {
+  try {
+    return process.env['USER'] ?? userInfo().username;
+  } catch {
+    return 'root';
+  }
+}

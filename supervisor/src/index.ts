@@ -1,0 +1,32 @@
+export { Supervisor } from './supervisor.js';
+export type { SupervisorOptions } from './supervisor.js';
+export { parseConfig } from './config/parse-config.js';
+export type { ParseConfigOptions } from './config/parse-config.js';
+export { loadConfigFile, embeddedDefaultConfig, resolveConfig, DEFAULT_CONFIG_FILE } from './config/load-config.js';
+export { ConfigError } from './config/config-error.js';
+export type { ConfigProblem } from './config/config-error.js';
+export { PlugdConfigFileSchema } from './config/schema.js';
+export type { PlugdConfigFile } from './config/schema.js';
+export { BUILTIN_PLUGINS, EMBEDDED_DEFAULT_PLUGINS } from './config/builtins.js';
+export type {
+  SupervisorConfig,
+  PluginOptions,
+  RestartOptions,
+  TimeoutOptions,
+  TraceOptions,
+  ServerOptions,
+  RestartMode,
+} from './config/types.js';
+export { DEFAULT_RESTART, DEFAULT_TIMEOUTS } from './config/defaults.js';
+export { RestartPolicy } from './policy/restart-policy.js';
+export type { ExitFacts, RestartDecision } from './policy/restart-policy.js';
+export { RouteTable } from './routing/route-table.js';
+export { StrictMessageReader } from './rpc/strict-reader.js';
+export { ProtocolViolation } from './rpc/protocol-violation.js';
+export { PlugdError, isPlugdError } from './errors.js';
+export type { PlugdErrorCode } from './errors.js';
+export type { PluginState } from './plugin/plugin-state.js';
+export type { PluginStatus } from './plugin/plugin-status.js';
+export type { ExitInfo, ExitReason } from './process/exit-info.js';
+export type * from './events.js';
+export { signalGroup, groupExists } from './process/process-group.js';

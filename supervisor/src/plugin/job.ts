@@ -1,0 +1,17 @@
+import type { Action, Observation } from '@plugd/protocol';
+import type { PluginProcess } from '../process/plugin-process.js';
+
+/** One accepted action on its way to exactly one Observation. */
+export interface Job {
+  readonly action: Action;
+  readonly acceptedAt: number;
+  readonly deadline: number;
+  phase: 'queued' | 'running' | 'done';
+  proc?: PluginProcess;
+  rpcId?: number;
+  /** The plugin's own request is still pending (even after the job was answered). */
+  rpcPending: boolean;
+  timer?: NodeJS.Timeout;
+  graceTimer?: NodeJS.Timeout;
+  resolve(observation: Observation): void;
+}

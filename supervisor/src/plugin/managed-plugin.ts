@@ -1,0 +1,437 @@
+import { ErrorIds, errorObservation } from '@plugd/protocol';
+import type { Action, Observation, TraceLevel } from '@plugd/protocol';
+import type { Logger } from 'pino';
+import type { PluginOptions } from '../config/types.js';
+import type { SupervisorEvents } from '../events.js';
+import { errorMessage } from '../errors.js';
+import type { ExitInfo } from '../process/exit-info.js';
+import { PluginProcess } from '../process/plugin-process.js';
+import { RestartPolicy } from '../policy/restart-policy.js';
+import type { FrameListener } from '../trace/frame-event.js';
+import { checkObservation, failureObservation } from './failure-observation.js';
+import type { Job } from './job.js';
+import type { PluginState } from './plugin-state.js';
+import type { PluginStatus } from './plugin-status.js';
+
+export interface ManagedPluginHooks {
+  readonly logger: Logger;
+  readonly username: string;
+  emit<K extends keyof SupervisorEvents>(event: K, ...args: SupervisorEvents[K]): void;
+  /** Takes the routes for `actions`; returns a conflict message, if any. */
+  claimRoutes(plugin: string, actions: readonly string[]): string | undefined;
+  traceLevel(plugin: string): TraceLevel;
+  frameListener(plugin: string, proc: PluginProcess): FrameListener | undefined;
+  /** Recent frames for a crash report. */
+  lastFrames(plugin: string): readonly unknown[] | undefined;
+}
+
+type StartKind = 'start' | 'restart' | 'probe' | 'reload';
+
+/**
+ * One configured plugin across its generations: queues actions until a generation
+ * is ready, keeps per-plugin concurrency, answers every accepted action exactly
+ * once, restarts on crash (as the RestartPolicy says), and swaps generations on reload.
+ */
+export class ManagedPlugin {
+  state: PluginState = 'stopped';
+  current: PluginProcess | undefined;
+  private readonly draining = new Set<PluginProcess>();
+  private readonly running = new Map<PluginProcess, Set<Job>>();
+  private readonly queue: Job[] = [];
+  private readonly idleWaiters = new Map<PluginProcess, () => void>();
+  private readonly policy: RestartPolicy;
+  private generation = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private reloading: Promise<void> | undefined;
+  private reloadAgain = false;
+  private stopped = false;
+  /** Starting or restarting right now (start and stop never overlap). */
+  private starting: Promise<boolean> | undefined;
+
+  restarts = 0;
+  reloads = 0;
+  actionsHandled = 0;
+  actionErrors = 0;
+  lastExit: ExitInfo | undefined;
+  lastError: string | undefined;
+  lastReloadError: string | undefined;
+  nextRetryAt: number | undefined;
+  version: string | undefined;
+  actionTypes: readonly string[] = [];
+
+  constructor(
+    readonly options: PluginOptions,
+    private readonly hooks: ManagedPluginHooks,
+  ) {
+    this.policy = new RestartPolicy(options.restart);
+  }
+
+  get name(): string {
+    return this.options.name;
+  }
+
+  /** First start. Resolves true when ready; false when it failed (and restarts are scheduled). */
+  start(): Promise<boolean> {
+    this.stopped = false;
+    return this.launch('start');
+  }
+
+  /** Accepts one action; resolves with exactly one Observation. */
+  submit(action: Action, acceptedAt: number, timeoutMs: number): Promise<Observation> {
+    if (this.state === 'failed') {
+      return Promise.resolve(this.unavailable(action, `it has failed: ${this.lastError ?? 'crash loop'}. ${this.retryText()}`));
+    }
+    if (this.stopped || this.state === 'stopped' || this.state === 'stopping') {
+      return Promise.resolve(this.unavailable(action, `it is ${this.state}${this.lastError ? ` (${this.lastError})` : ''}`));
+    }
+    return new Promise<Observation>((resolve) => {
+      const job: Job = { action, acceptedAt, deadline: acceptedAt + timeoutMs, phase: 'queued', rpcPending: false, resolve };
+      job.timer = setTimeout(() => this.onDeadline(job), Math.max(0, job.deadline - Date.now()));
+      this.queue.push(job);
+      this.pump();
+    });
+  }
+
+  /** Stop, then start a fresh generation; a failed plugin is probed at once. */
+  async restart(): Promise<void> {
+    if (this.stopped) return;
+    this.clearRetry();
+    this.policy.reset();
+    const old = this.current;
+    this.current = undefined;
+    this.setState('restarting');
+    if (old) await old.stop();
+    await this.launch('restart');
+  }
+
+  /** Blue/green: start the next generation beside the current one and swap when it is ready. */
+  reload(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    if (this.reloading) {
+      this.reloadAgain = true;
+      return this.reloading;
+    }
+    this.reloading = (async () => {
+      do {
+        this.reloadAgain = false;
+        await this.reloadOnce();
+      } while (this.reloadAgain && !this.stopped);
+    })().finally(() => (this.reloading = undefined));
+    return this.reloading;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.clearRetry();
+    this.setState('stopping');
+    for (const job of this.queue.splice(0)) this.settle(job, this.unavailable(job.action, 'plugd is stopping'));
+    await this.starting?.catch(() => undefined);
+    const procs = [...this.draining, ...(this.current ? [this.current] : [])];
+    await Promise.all(procs.map(async (proc) => {
+      await this.idle(proc, proc.options.timeouts.shutdownMs);
+      await proc.stop();
+    }));
+    this.setState('stopped');
+  }
+
+  status(): PluginStatus {
+    const proc = this.current;
+    return {
+      name: this.name,
+      state: this.state,
+      pid: proc?.state === 'exited' ? undefined : proc?.pid,
+      generation: this.generation,
+      version: this.version,
+      actions: this.actionTypes,
+      restarts: this.restarts,
+      reloads: this.reloads,
+      actionsHandled: this.actionsHandled,
+      actionErrors: this.actionErrors,
+      inFlight: proc ? (this.running.get(proc)?.size ?? 0) : 0,
+      queued: this.queue.length,
+      uptimeMs: proc?.readyAt ? Date.now() - proc.startedAt : undefined,
+      lastExit: this.lastExit
+        ? { code: this.lastExit.code, signal: this.lastExit.signal, at: new Date(this.lastExit.at).toISOString(), reason: this.lastExit.reason }
+        : undefined,
+      lastError: this.lastError,
+      lastReloadError: this.lastReloadError,
+      nextRetryAt: this.nextRetryAt ? new Date(this.nextRetryAt).toISOString() : undefined,
+      watch: this.options.watch,
+    };
+  }
+
+  /** Re-applies the trace level to the running generations. */
+  refreshTrace(): void {
+    for (const proc of [...this.draining, ...(this.current ? [this.current] : [])]) {
+      proc.setFrameListener(this.hooks.frameListener(this.name, proc));
+    }
+  }
+
+  // --- starting generations -------------------------------------------------
+
+  private launch(kind: StartKind): Promise<boolean> {
+    const run = this.startGeneration(kind).finally(() => {
+      if (this.starting === run) this.starting = undefined;
+    });
+    this.starting = run;
+    return run;
+  }
+
+  private async startGeneration(kind: StartKind): Promise<boolean> {
+    const proc = this.newProcess();
+    if (kind !== 'reload') this.setState(kind === 'start' ? 'starting' : 'restarting');
+    const began = Date.now();
+    try {
+      const init = await proc.start();
+      if (this.stopped) {
+        await proc.stop();
+        return false;
+      }
+      const conflict = this.hooks.claimRoutes(this.name, init.actions);
+      this.lastError = conflict;
+      this.version = init.version;
+      this.actionTypes = init.actions;
+      this.hooks.emit('ready', { plugin: this.name, generation: proc.generation, pid: proc.pid, version: init.version, actions: init.actions, startMs: Date.now() - began });
+      this.hooks.logger.info({ plugin: this.name, pid: proc.pid, generation: proc.generation, version: init.version, actions: init.actions, ms: Date.now() - began }, 'plugin ready');
+      if (kind === 'reload') {
+        const old = this.current;
+        this.current = proc;
+        this.reloads += 1;
+        this.lastReloadError = undefined;
+        if (old) this.drain(old);
+        this.hooks.emit('reload', { plugin: this.name, fromGeneration: old?.generation, toGeneration: proc.generation, durationMs: Date.now() - began });
+      } else {
+        this.current = proc;
+        if (kind === 'probe') this.policy.reset();
+      }
+      this.nextRetryAt = undefined;
+      this.setState('ready');
+      this.pump();
+      return true;
+    } catch (error) {
+      const message = errorMessage(error);
+      this.hooks.emit('start_failed', { plugin: this.name, generation: proc.generation, error: message });
+      this.hooks.logger.error({ plugin: this.name, generation: proc.generation, stderr: proc.stderrTail(10) }, `plugin failed to start: ${message}`);
+      if (kind === 'reload') {
+        this.lastReloadError = message;
+        this.hooks.emit('reload_failed', { plugin: this.name, generation: proc.generation, error: message });
+        if (this.current) this.setState('ready');
+        return false;
+      }
+      this.lastError = message;
+      if (!this.stopped) this.afterCrash(proc.lastExit, kind);
+      return false;
+    }
+  }
+
+  private async reloadOnce(): Promise<void> {
+    if (!this.current || this.current.state !== 'ready') {
+      // Nothing healthy to keep serving: a reload is a fresh start (the fix for a crash loop).
+      this.clearRetry();
+      if (this.starting) await this.starting.catch(() => undefined);
+      if (this.current?.state === 'ready' || this.stopped) return this.reloadOnce();
+      this.policy.reset();
+      await this.launch('probe');
+      return;
+    }
+    this.setState('reloading');
+    await this.launch('reload');
+  }
+
+  private newProcess(): PluginProcess {
+    const generation = ++this.generation;
+    const proc = new PluginProcess(
+      this.options,
+      generation,
+      { username: this.hooks.username, trace: this.hooks.traceLevel(this.name) },
+      {
+        onStderr: (line, p) => this.hooks.emit('stderr', { plugin: this.name, generation: p.generation, pid: p.pid, line }),
+        onLog: (params, p) => this.hooks.emit('log', { plugin: this.name, generation: p.generation, pid: p.pid, ...params }),
+        onProgress: () => undefined,
+        onExit: (exit, p) => this.onProcessExit(exit, p),
+      },
+    );
+    // The listener needs the process (pid, generation), so it is attached after construction.
+    proc.setFrameListener(this.hooks.frameListener(this.name, proc));
+    this.running.set(proc, new Set());
+    this.hooks.emit('spawn', { plugin: this.name, generation, pid: undefined });
+    return proc;
+  }
+
+  // --- crashes and restarts --------------------------------------------------
+
+  private onProcessExit(exit: ExitInfo, proc: PluginProcess): void {
+    this.running.delete(proc);
+    this.draining.delete(proc);
+    const lastFrames = this.hooks.lastFrames(this.name);
+    this.hooks.emit('exit', { plugin: this.name, ...exit, ...(lastFrames ? { lastFrames } : {}) });
+    if (exit.expected || exit.reason === 'start-failed') return;
+    this.hooks.logger.error(
+      { plugin: this.name, pid: exit.pid, generation: exit.generation, code: exit.code, signal: exit.signal, uptimeMs: exit.uptimeMs, reason: exit.reason, detail: exit.detail, stderr: exit.stderrTail.slice(-20), lastFrames },
+      `plugin ${this.name} exited unexpectedly (${exit.reason})`,
+    );
+    if (proc !== this.current) return;
+    this.current = undefined;
+    this.lastExit = exit;
+    this.lastError = exit.detail ?? `exited unexpectedly (${exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`})`;
+    if (!this.stopped) this.afterCrash(exit, 'restart');
+  }
+
+  private afterCrash(exit: ExitInfo | undefined, kind: StartKind): void {
+    if (exit) this.lastExit = exit;
+    if (kind === 'probe') {
+      this.fail(`the probe start failed: ${this.lastError ?? ''}`, this.options.restart.failedRetryMs);
+      return;
+    }
+    const decision = this.policy.onExit({ at: exit?.at ?? Date.now(), uptimeMs: exit?.uptimeMs ?? 0, clean: exit?.code === 0 && !exit.signal });
+    switch (decision.kind) {
+      case 'restart': {
+        this.restarts += 1;
+        const at = Date.now() + decision.delayMs;
+        this.nextRetryAt = at;
+        this.setState('restarting');
+        this.hooks.emit('restart', { plugin: this.name, attempt: decision.attempt, delayMs: decision.delayMs, at });
+        this.retryTimer = setTimeout(() => {
+          this.retryTimer = undefined;
+          void this.launch('restart');
+        }, decision.delayMs);
+        return;
+      }
+      case 'fail':
+        this.fail(decision.reason, decision.retryInMs);
+        return;
+      case 'stay-stopped':
+        this.lastError = `${this.lastError ?? 'exited'}; not restarted: ${decision.reason}`;
+        this.setState('stopped');
+        this.failQueued(`it exited and is not restarted (${decision.reason})`);
+        return;
+    }
+  }
+
+  private fail(reason: string, retryInMs: number): void {
+    const retryAt = Date.now() + retryInMs;
+    this.nextRetryAt = retryAt;
+    this.lastError = `${reason}${this.lastError && !reason.includes(this.lastError) ? `; last error: ${this.lastError}` : ''}`;
+    this.setState('failed');
+    this.hooks.emit('failed', { plugin: this.name, reason: this.lastError, retryAt });
+    this.failQueued(`it has failed: ${this.lastError}. ${this.retryText()}`);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.launch('probe');
+    }, retryInMs);
+  }
+
+  private clearRetry(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+  }
+
+  private retryText(): string {
+    return this.nextRetryAt ? `It will be tried again at ${new Date(this.nextRetryAt).toISOString()}.` : '';
+  }
+
+  // --- actions ---------------------------------------------------------------
+
+  private pump(): void {
+    const proc = this.current;
+    if (!proc || proc.state !== 'ready') return;
+    const active = this.running.get(proc)!;
+    while (this.queue.length > 0 && active.size < proc.concurrency) {
+      this.dispatch(this.queue.shift()!, proc, active);
+    }
+  }
+
+  private dispatch(job: Job, proc: PluginProcess, active: Set<Job>): void {
+    job.phase = 'running';
+    job.proc = proc;
+    job.rpcPending = true;
+    active.add(job);
+    const { id, result } = proc.run(job.action, job.deadline - Date.now());
+    job.rpcId = id;
+    result.then(
+      (raw) => this.settle(job, checkObservation(this.name, job.action.action, raw)),
+      (error: unknown) => this.settle(job, failureObservation(this.name, job.action.action, error)),
+    ).finally(() => {
+      job.rpcPending = false;
+      if (job.graceTimer) clearTimeout(job.graceTimer);
+      active.delete(job);
+      if (active.size === 0) {
+        this.idleWaiters.get(proc)?.();
+        if (this.draining.has(proc)) void proc.stop();
+      }
+      this.pump();
+    });
+  }
+
+  private onDeadline(job: Job): void {
+    if (job.phase === 'done') return;
+    const seconds = Math.round((job.deadline - job.acceptedAt) / 100) / 10;
+    if (job.phase === 'queued') {
+      const index = this.queue.indexOf(job);
+      if (index >= 0) this.queue.splice(index, 1);
+      const waitingForStart = this.state === 'restarting' || this.state === 'starting' || !this.current;
+      this.settle(
+        job,
+        waitingForStart
+          ? this.unavailable(job.action, `it did not become ready within the action's ${seconds} s timeout (state: ${this.state}${this.lastError ? `; last error: ${this.lastError}` : ''})`)
+          : errorObservation(ErrorIds.ACTION_TIMEOUT, `Action "${job.action.action}" timed out after ${seconds} s waiting in plugin ${this.name}'s queue (concurrency ${this.current?.concurrency ?? 1}). Raise the action's timeout or the plugin's concurrency.`),
+      );
+      return;
+    }
+    this.settle(job, errorObservation(ErrorIds.ACTION_TIMEOUT, `Action "${job.action.action}" got no observation from plugin ${this.name} within ${seconds} s; it was cancelled. Raise "timeout" on the action if it needs longer.`));
+    const proc = job.proc;
+    if (!proc || job.rpcId === undefined) return;
+    proc.cancel(job.rpcId);
+    const grace = proc.options.timeouts.cancelGraceMs;
+    job.graceTimer = setTimeout(() => {
+      if (job.rpcPending) proc.kill('cancel-ignored', `did not answer a cancelled "${job.action.action}" within ${grace} ms (timeouts.cancelGraceMs)`);
+    }, grace);
+  }
+
+  private settle(job: Job, observation: Observation): void {
+    if (job.phase === 'done') return;
+    job.phase = 'done';
+    if (job.timer) clearTimeout(job.timer);
+    this.actionsHandled += 1;
+    const outcome = observation.observation === 'error' ? String((observation.extras as { error_id?: unknown }).error_id ?? 'error') : 'ok';
+    if (outcome !== 'ok') this.actionErrors += 1;
+    this.hooks.emit('action', { plugin: this.name, type: job.action.action, generation: job.proc?.generation, durationMs: Date.now() - job.acceptedAt, outcome });
+    job.resolve(observation);
+  }
+
+  private failQueued(why: string): void {
+    for (const job of this.queue.splice(0)) this.settle(job, this.unavailable(job.action, why));
+  }
+
+  private unavailable(action: Action, why: string): Observation {
+    return errorObservation(ErrorIds.PLUGIN_UNAVAILABLE, `Plugin ${this.name} cannot run "${action.action}": ${why}`);
+  }
+
+  // --- generations -----------------------------------------------------------
+
+  /** The old generation finishes what it has in flight (bounded by action deadlines), then stops. */
+  private drain(old: PluginProcess): void {
+    this.draining.add(old);
+    if ((this.running.get(old)?.size ?? 0) === 0) void old.stop();
+  }
+
+  /** Resolves when `proc` has no action in flight, or after `maxMs`. */
+  private idle(proc: PluginProcess, maxMs: number): Promise<void> {
+    if ((this.running.get(proc)?.size ?? 0) === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, maxMs);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.idleWaiters.set(proc, done);
+    });
+  }
+
+  private setState(state: PluginState): void {
+    if (state === this.state) return;
+    const previous = this.state;
+    this.state = state;
+    this.hooks.emit('state', { plugin: this.name, state, previous, generation: this.generation });
+  }
+}

@@ -1,0 +1,24 @@
+import type { ExitReason } from '../process/exit-info.js';
+import type { PluginState } from './plugin-state.js';
+
+/** One plugin as `GET /plugins` and `Supervisor.plugins()` show it. */
+export interface PluginStatus {
+  readonly name: string;
+  readonly state: PluginState;
+  readonly pid: number | undefined;
+  readonly generation: number;
+  readonly version: string | undefined;
+  readonly actions: readonly string[];
+  readonly restarts: number;
+  readonly reloads: number;
+  readonly actionsHandled: number;
+  readonly actionErrors: number;
+  readonly inFlight: number;
+  readonly queued: number;
+  readonly uptimeMs: number | undefined;
+  readonly lastExit: { code: number | null; signal: string | null; at: string; reason: ExitReason } | undefined;
+  readonly lastError: string | undefined;
+  readonly lastReloadError: string | undefined;
+  readonly nextRetryAt: string | undefined;
+  readonly watch: readonly string[];
+}

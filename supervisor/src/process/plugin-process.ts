@@ -1,0 +1,297 @@
+import { execa } from 'execa';
+import type { ResultPromise } from 'execa';
+import { InitializeResultSchema, LogParamsSchema, Methods, PROTOCOL_VERSION, ProgressParamsSchema, formatZodIssues } from '@plugd/protocol';
+import type { Action, InitializeResult, LogParams, ProgressParams, TraceLevel } from '@plugd/protocol';
+import type { PluginOptions } from '../config/types.js';
+import { PlugdError, errorMessage } from '../errors.js';
+import { RpcChannel } from '../rpc/rpc-channel.js';
+import { RpcResponseError } from '../rpc/rpc-error.js';
+import type { FrameListener } from '../trace/frame-event.js';
+import { describeExit } from './exit-info.js';
+import type { ExitInfo, ExitReason } from './exit-info.js';
+import { pluginEnv } from './plugin-env.js';
+import { signalGroup } from './process-group.js';
+import { StderrTail } from './stderr-tail.js';
+import { withTimeout } from './with-timeout.js';
+
+export type ProcessState = 'idle' | 'starting' | 'ready' | 'stopping' | 'exited';
+
+export interface PluginProcessHooks {
+  onStderr(line: string, proc: PluginProcess): void;
+  onLog(params: LogParams, proc: PluginProcess): void;
+  onProgress(params: ProgressParams, proc: PluginProcess): void;
+  onExit(exit: ExitInfo, proc: PluginProcess): void;
+}
+
+export interface InitOptions {
+  readonly username: string;
+  readonly trace: TraceLevel;
+}
+
+const STDERR_TAIL_LINES = 50;
+/** After exit, how long to wait for the pipes to drain the last stderr lines. */
+const DRAIN_AFTER_EXIT_MS = 500;
+
+/** A plugin process ended; carries how, for the actions that were in flight. */
+export class PluginExitedError extends PlugdError {
+  constructor(readonly exit: ExitInfo) {
+    super('PLUGIN_EXITED', `plugin process ${exit.pid ?? '?'} ${exit.reason === 'stopped' ? 'was stopped' : describeExit(exit)}`);
+  }
+}
+
+/**
+ * One generation of one plugin: a child process and its state machine
+ * idle -> starting -> ready -> stopping -> exited. Start and stop never overlap:
+ * stop() during start kills the start. Named timeouts come from `options.timeouts`.
+ */
+export class PluginProcess {
+  state: ProcessState = 'idle';
+  pid: number | undefined;
+  initResult: InitializeResult | undefined;
+  startedAt = 0;
+  readyAt = 0;
+  readonly exited: Promise<ExitInfo>;
+  lastExit: ExitInfo | undefined;
+
+  private child: ResultPromise | undefined;
+  private channel: RpcChannel | undefined;
+  private endReason: { reason: ExitReason; expected: boolean; detail?: string } | undefined;
+  private resolveExited!: (exit: ExitInfo) => void;
+  private readonly stderr: StderrTail;
+  private pingTimer: NodeJS.Timeout | undefined;
+  private pingOutstanding = false;
+  private activity = false;
+  private misses = 0;
+  private stopping: Promise<ExitInfo> | undefined;
+  private frameListener: FrameListener | undefined;
+
+  constructor(
+    readonly options: PluginOptions,
+    readonly generation: number,
+    private readonly init: InitOptions,
+    private readonly hooks: PluginProcessHooks,
+  ) {
+    this.exited = new Promise((resolve) => (this.resolveExited = resolve));
+    this.stderr = new StderrTail(STDERR_TAIL_LINES, (line) => this.hooks.onStderr(line, this));
+  }
+
+  get name(): string {
+    return this.options.name;
+  }
+
+  get concurrency(): number {
+    return this.initResult?.capabilities?.concurrency ?? 1;
+  }
+
+  stderrTail(count?: number): string[] {
+    return this.stderr.tail(count);
+  }
+
+  /** Tracing on (a listener) or off (undefined); takes effect on the next frame. */
+  setFrameListener(listener: FrameListener | undefined): void {
+    this.frameListener = listener;
+    if (this.channel) this.channel.frameListener = listener;
+  }
+
+  /** Spawns and completes the initialize handshake within `timeouts.initMs`. */
+  async start(): Promise<InitializeResult> {
+    if (this.state !== 'idle') throw new Error(`start() called in state ${this.state}`);
+    this.state = 'starting';
+    this.spawn();
+    const channel = this.channel!;
+    const { initMs } = this.options.timeouts;
+    try {
+      const request = channel.request<unknown>(Methods.initialize.method, {
+        protocolVersion: PROTOCOL_VERSION,
+        name: this.options.name,
+        username: this.init.username,
+        config: this.options.config,
+        trace: this.init.trace,
+      });
+      const raw = await withTimeout(request.result, initMs, () => new PlugdError('REQUEST_TIMEOUT', `did not answer initialize within ${initMs} ms (timeouts.initMs)`));
+      const parsed = InitializeResultSchema.safeParse(raw);
+      if (!parsed.success) throw new PlugdError('PROTOCOL_VIOLATION', `answered initialize with an invalid result: ${formatZodIssues(parsed.error)}`);
+      if (this.state !== 'starting') throw new PlugdError('PLUGIN_START_FAILED', 'was stopped while starting');
+      this.initResult = parsed.data;
+      channel.notify(Methods.initialized.method, {});
+      this.state = 'ready';
+      this.readyAt = Date.now();
+      this.startPings();
+      return parsed.data;
+    } catch (error) {
+      const message = this.startFailureMessage(error);
+      this.kill('start-failed', message);
+      await this.exited;
+      throw new PlugdError('PLUGIN_START_FAILED', message, { cause: error });
+    }
+  }
+
+  /** Sends one action; rejects with PluginExitedError, ProtocolViolation or RpcResponseError. */
+  run(action: Action, timeoutMs: number): { id: number; result: Promise<unknown> } {
+    if (!this.channel || this.state === 'exited') {
+      return { id: -1, result: Promise.reject(new PluginExitedError(this.lastExit ?? this.syntheticExit())) };
+    }
+    return this.channel.request<unknown>(Methods.run.method, { action, timeoutMs: Math.max(0, Math.round(timeoutMs)) });
+  }
+
+  cancel(id: number): void {
+    this.channel?.notify(Methods.cancelRequest.method, { id });
+  }
+
+  /** SIGKILLs the whole process group now. The first recorded reason wins. */
+  kill(reason: ExitReason, detail?: string, expected = false): void {
+    this.endReason ??= { reason, expected, ...(detail ? { detail } : {}) };
+    if (this.pid !== undefined && this.state !== 'exited') signalGroup(this.pid, 'SIGKILL');
+  }
+
+  /** shutdown -> exit -> stdin closed -> SIGTERM -> SIGKILL, each step after its own timeout. */
+  stop(): Promise<ExitInfo> {
+    this.stopping ??= this.runStop();
+    return this.stopping;
+  }
+
+  private async runStop(): Promise<ExitInfo> {
+    if (this.state === 'exited' || this.state === 'idle') return this.lastExit ?? this.syntheticExit();
+    this.endReason ??= { reason: 'stopped', expected: true };
+    if (this.state === 'starting') {
+      this.kill('stopped', undefined, true);
+      return this.exited;
+    }
+    this.state = 'stopping';
+    this.stopPings();
+    const { shutdownMs } = this.options.timeouts;
+    const gone = (ms: number) => withTimeout(this.exited.then(() => true), ms, () => false).catch(() => false);
+    if (this.channel) {
+      await withTimeout(this.channel.request(Methods.shutdown.method, {}).result, shutdownMs, () => new Error('shutdown timed out')).catch(() => undefined);
+      this.channel.notify(Methods.exit.method, {});
+    }
+    this.child?.stdin?.end();
+    if (await gone(shutdownMs)) return this.exited;
+    if (this.pid !== undefined) signalGroup(this.pid, 'SIGTERM');
+    if (await gone(shutdownMs)) return this.exited;
+    if (this.pid !== undefined) signalGroup(this.pid, 'SIGKILL');
+    return this.exited;
+  }
+
+  private spawn(): void {
+    const [file, ...args] = this.options.command;
+    this.startedAt = Date.now();
+    const child = execa(file!, args, {
+      cwd: this.options.cwd,
+      env: pluginEnv(this.options.env),
+      extendEnv: false,
+      detached: true,
+      stdin: 'pipe',
+      stdout: 'pipe',
+      stderr: 'pipe',
+      buffer: false,
+      reject: false,
+      cleanup: false,
+      stripFinalNewline: false,
+    });
+    this.child = child;
+    this.pid = child.pid;
+    child.catch(() => undefined);
+    this.stderr.attach(child.stderr!);
+    const channel = new RpcChannel(child.stdout!, child.stdin!, this.options.maxFrameBytes, {
+      onActivity: () => (this.activity = true),
+      onNotification: (method, params) => this.onNotification(method, params),
+      onBroken: (error) => {
+        if (this.state === 'exited') return;
+        channel.close(error);
+        this.kill(error.name === 'ProtocolViolation' ? 'protocol-error' : 'pipe-broken', errorMessage(error));
+      },
+    });
+    if (this.frameListener) channel.frameListener = this.frameListener;
+    this.channel = channel;
+    // Death is known from the process exit, not from pipes closing (a grandchild may hold them).
+    child.once('exit', (code, signal) => void this.onExit(code, signal));
+    child.once('error', (error) => {
+      if (this.pid === undefined) {
+        this.endReason ??= { reason: 'start-failed', expected: false, detail: `cannot run ${JSON.stringify(this.options.command)}: ${error.message}` };
+        void this.onExit(null, null);
+      }
+    });
+  }
+
+  private onNotification(method: string, params: unknown): void {
+    if (method === Methods.progress.method) {
+      const parsed = ProgressParamsSchema.safeParse(params);
+      if (parsed.success) this.hooks.onProgress(parsed.data, this);
+    } else if (method === Methods.log.method) {
+      const parsed = LogParamsSchema.safeParse(params);
+      if (parsed.success) this.hooks.onLog(parsed.data, this);
+    }
+  }
+
+  private async onExit(code: number | null, signal: NodeJS.Signals | null): Promise<void> {
+    if (this.state === 'exited') return;
+    this.state = 'exited';
+    this.stopPings();
+    const at = Date.now();
+    // Whatever the plugin left behind in its group goes with it.
+    if (this.pid !== undefined) signalGroup(this.pid, 'SIGKILL');
+    await withTimeout(new Promise<void>((resolve) => (this.child ? this.child.once('close', () => resolve()) : resolve())), DRAIN_AFTER_EXIT_MS, () => undefined).catch(() => undefined);
+    this.stderr.flush();
+    const reason = this.endReason ?? { reason: 'exited' as const, expected: false };
+    const exit: ExitInfo = {
+      generation: this.generation,
+      pid: this.pid,
+      code,
+      signal,
+      at,
+      uptimeMs: at - this.startedAt,
+      reason: reason.reason,
+      expected: reason.expected,
+      ...(reason.detail ? { detail: reason.detail } : {}),
+      stderrTail: this.stderr.tail(),
+    };
+    this.lastExit = exit;
+    this.channel?.close(new PluginExitedError(exit));
+    this.channel?.dispose();
+    this.resolveExited(exit);
+    this.hooks.onExit(exit, this);
+  }
+
+  private startPings(): void {
+    const { pingIntervalMs, pingMisses } = this.options.timeouts;
+    this.pingTimer = setInterval(() => {
+      if (this.activity) this.misses = 0;
+      else if (this.pingOutstanding) this.misses += 1;
+      this.activity = false;
+      if (this.misses >= pingMisses) {
+        this.kill('unresponsive', `answered none of ${this.misses} pings in a row (every ${pingIntervalMs} ms)`);
+        return;
+      }
+      if (!this.pingOutstanding && this.channel) {
+        this.pingOutstanding = true;
+        this.channel.request(Methods.ping.method, {}).result.then(
+          () => (this.pingOutstanding = false),
+          () => (this.pingOutstanding = false),
+        );
+      }
+    }, pingIntervalMs);
+    this.pingTimer.unref();
+  }
+
+  private stopPings(): void {
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    this.pingTimer = undefined;
+  }
+
+  private startFailureMessage(error: unknown): string {
+    const exit = this.lastExit;
+    if (this.endReason?.detail && this.endReason.reason === 'start-failed') return this.endReason.detail;
+    if (error instanceof PluginExitedError || exit) {
+      const e = exit ?? (error as PluginExitedError).exit;
+      if (e.reason === 'protocol-error' && e.detail) return `broke the protocol before answering initialize: ${e.detail}`;
+      return `exited before answering initialize (${describeExit(e)})`;
+    }
+    if (error instanceof RpcResponseError) return `initialize failed: ${error.message}`;
+    return errorMessage(error);
+  }
+
+  private syntheticExit(): ExitInfo {
+    return { generation: this.generation, pid: this.pid, code: null, signal: null, at: Date.now(), uptimeMs: 0, reason: 'exited', expected: false, stderrTail: this.stderr.tail() };
+  }
+}

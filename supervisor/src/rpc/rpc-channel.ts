@@ -1,0 +1,127 @@
+import { StreamMessageWriter, ErrorCodes } from 'vscode-jsonrpc/node';
+import type { Message } from 'vscode-jsonrpc/node';
+import type { FrameListener } from '../trace/frame-event.js';
+import { RpcResponseError } from './rpc-error.js';
+import { StrictMessageReader } from './strict-reader.js';
+
+type Id = number;
+
+interface Pending {
+  readonly method: string;
+  readonly sentAt: number;
+  resolve(result: unknown): void;
+  reject(error: Error): void;
+}
+
+export interface RpcChannelHandlers {
+  onNotification(method: string, params: unknown): void;
+  /** Any message from the plugin: proof of life for the liveness check. */
+  onActivity(): void;
+  /** Unrecoverable stream error (bad frame, broken pipe). */
+  onBroken(error: Error): void;
+}
+
+/**
+ * The supervisor end of one plugin's stdio: numbered requests with their pending
+ * promises, notifications, and a frame listener for tracing (absent when off, so it
+ * costs nothing then).
+ */
+export class RpcChannel {
+  private readonly writer: StreamMessageWriter;
+  private readonly reader: StrictMessageReader;
+  private readonly pending = new Map<Id, Pending>();
+  private nextId = 1;
+  private closedWith: Error | undefined;
+  frameListener: FrameListener | undefined;
+
+  constructor(
+    input: NodeJS.ReadableStream,
+    output: NodeJS.WritableStream,
+    maxFrameBytes: number,
+    private readonly handlers: RpcChannelHandlers,
+  ) {
+    this.writer = new StreamMessageWriter(output);
+    this.reader = new StrictMessageReader(input, maxFrameBytes);
+    this.writer.onError(([error]) => this.handlers.onBroken(error));
+    this.reader.onError((error) => this.handlers.onBroken(error));
+    this.reader.listen((message) => this.onMessage(message));
+  }
+
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  /** Sends a request; `id` is known at once (for $/cancelRequest and progress). */
+  request<T>(method: string, params: unknown): { id: Id; result: Promise<T> } {
+    const id = this.nextId++;
+    const result = new Promise<T>((resolve, reject) => {
+      if (this.closedWith) {
+        reject(this.closedWith);
+        return;
+      }
+      this.pending.set(id, { method, sentAt: performance.now(), resolve: resolve as (r: unknown) => void, reject });
+    });
+    const message = { jsonrpc: '2.0', id, method, params };
+    this.frameListener?.({ dir: 'out', kind: 'request', method, id, message });
+    this.send(message);
+    return { id, result };
+  }
+
+  notify(method: string, params: unknown): void {
+    const message = { jsonrpc: '2.0', method, params };
+    this.frameListener?.({ dir: 'out', kind: 'notification', method, message });
+    this.send(message);
+  }
+
+  /** Forgets a request whose answer no one waits for any more (a late reply is dropped). */
+  forget(id: Id): void {
+    this.pending.delete(id);
+  }
+
+  /** Rejects every pending request with `error`; later requests fail at once. */
+  close(error: Error): void {
+    this.closedWith ??= error;
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of pending) p.reject(error);
+  }
+
+  dispose(): void {
+    this.reader.dispose();
+    this.writer.dispose();
+  }
+
+  private send(message: object): void {
+    if (this.closedWith) return;
+    // A write fails only when the pipe broke; onError reports it once.
+    this.writer.write(message as Message).catch(() => undefined);
+  }
+
+  private onMessage(message: Message): void {
+    this.handlers.onActivity();
+    const m = message as { id?: Id | null; method?: unknown; params?: unknown; result?: unknown; error?: { code: number; message: string; data?: unknown } };
+    if (typeof m.method === 'string') {
+      if (m.id === undefined || m.id === null) {
+        this.frameListener?.({ dir: 'in', kind: 'notification', method: m.method, message });
+        this.handlers.onNotification(m.method, m.params);
+      } else {
+        // Plugins send no requests in protocol v1: say so rather than leave them hanging.
+        this.frameListener?.({ dir: 'in', kind: 'request', method: m.method, id: m.id, message });
+        this.send({ jsonrpc: '2.0', id: m.id, error: { code: ErrorCodes.MethodNotFound, message: `plugd does not serve ${m.method}` } });
+      }
+      return;
+    }
+    if (m.id === undefined || m.id === null) return;
+    const pending = this.pending.get(m.id);
+    if (!pending) return; // late reply to a forgotten request
+    this.pending.delete(m.id);
+    const durationMs = performance.now() - pending.sentAt;
+    if (m.error) {
+      this.frameListener?.({ dir: 'in', kind: 'error', method: pending.method, id: m.id, durationMs, message });
+      pending.reject(new RpcResponseError(pending.method, m.error.code, m.error.message, m.error.data));
+    } else {
+      this.frameListener?.({ dir: 'in', kind: 'response', method: pending.method, id: m.id, durationMs, message });
+      pending.resolve(m.result);
+    }
+  }
+}

@@ -1,0 +1,164 @@
+import { AbstractMessageReader } from 'vscode-jsonrpc/node';
+import type { DataCallback, Disposable, Message } from 'vscode-jsonrpc/node';
+import { MAX_HEADER_BYTES } from '@plugd/protocol';
+import { ProtocolViolation } from './protocol-violation.js';
+
+const CR = 13;
+const LF = 10;
+const COLON = 58;
+const TOKEN = /^[A-Za-z0-9!#$%&'*+.^_`|~-]$/;
+
+type HeaderState = 'line-start' | 'name' | 'value' | 'cr' | 'end-cr';
+
+/**
+ * Reads LSP-framed JSON-RPC (`Content-Length: N\r\n\r\n` + body) strictly, as bytes
+ * arrive. vscode-jsonrpc's own reader waits for the next blank line on garbage and
+ * so swallows the next frame; here anything but a header line at a frame boundary,
+ * a frame over `maxFrameBytes`, or a body that is not JSON fails at once.
+ */
+export class StrictMessageReader extends AbstractMessageReader {
+  private callback: DataCallback | undefined;
+  private failed = false;
+  // header parsing
+  private state: HeaderState = 'line-start';
+  private header: number[] = [];
+  private lineStart = 0;
+  private contentLength = -1;
+  // body collection
+  private inBody = false;
+  private bodyChunks: Buffer[] = [];
+  private bodyHave = 0;
+
+  constructor(
+    private readonly readable: NodeJS.ReadableStream,
+    private readonly maxFrameBytes: number,
+  ) {
+    super();
+  }
+
+  listen(callback: DataCallback): Disposable {
+    this.callback = callback;
+    const onData = (chunk: Buffer): void => this.onData(chunk);
+    const onClose = (): void => this.fireClose();
+    const onError = (error: Error): void => this.fireError(error);
+    this.readable.on('data', onData);
+    this.readable.on('end', onClose);
+    this.readable.on('error', onError);
+    return {
+      dispose: () => {
+        this.readable.off('data', onData);
+        this.readable.off('end', onClose);
+        this.readable.off('error', onError);
+        this.callback = undefined;
+      },
+    };
+  }
+
+  private onData(chunk: Buffer): void {
+    let offset = 0;
+    while (offset < chunk.length && !this.failed) {
+      offset = this.inBody ? this.readBody(chunk, offset) : this.readHeader(chunk, offset);
+    }
+  }
+
+  private readHeader(chunk: Buffer, start: number): number {
+    for (let i = start; i < chunk.length; i++) {
+      const byte = chunk[i]!;
+      this.header.push(byte);
+      if (this.header.length > MAX_HEADER_BYTES) return this.fail('frame header is longer than any real header', chunk, i);
+      switch (this.state) {
+        case 'line-start':
+          if (byte === CR) this.state = 'end-cr';
+          else if (TOKEN.test(String.fromCharCode(byte))) this.state = 'name';
+          else return this.fail('expected a "Name: value" header line at a frame boundary', chunk, i);
+          break;
+        case 'name':
+          if (byte === COLON) this.state = 'value';
+          else if (!TOKEN.test(String.fromCharCode(byte))) return this.fail('expected a "Name: value" header line at a frame boundary', chunk, i);
+          break;
+        case 'value':
+          if (byte === CR) this.state = 'cr';
+          else if (byte === LF) return this.fail('header line ends in a bare \\n; frames use \\r\\n', chunk, i);
+          break;
+        case 'cr':
+          if (byte !== LF) return this.fail('header line has \\r without \\n', chunk, i);
+          if (!this.takeHeaderLine(chunk, i)) return chunk.length;
+          this.state = 'line-start';
+          this.lineStart = this.header.length;
+          break;
+        case 'end-cr':
+          if (byte !== LF) return this.fail('header block has \\r without \\n', chunk, i);
+          return this.endHeader(chunk, i + 1);
+      }
+    }
+    return chunk.length;
+  }
+
+  private takeHeaderLine(chunk: Buffer, at: number): boolean {
+    const line = Buffer.from(this.header.slice(this.lineStart, this.header.length - 2)).toString('ascii');
+    const colon = line.indexOf(':');
+    const name = line.slice(0, colon).trim().toLowerCase();
+    if (name !== 'content-length') return true;
+    const value = line.slice(colon + 1).trim();
+    if (!/^\d+$/.test(value)) {
+      this.fail(`Content-Length "${value}" is not a number`, chunk, at);
+      return false;
+    }
+    this.contentLength = Number(value);
+    if (this.contentLength > this.maxFrameBytes) {
+      this.fail(`frame of ${this.contentLength} bytes is over the limit of ${this.maxFrameBytes} bytes`, chunk, at);
+      return false;
+    }
+    return true;
+  }
+
+  private endHeader(chunk: Buffer, next: number): number {
+    if (this.contentLength < 0) return this.fail('frame header has no Content-Length', chunk, next - 1);
+    this.inBody = true;
+    this.bodyChunks = [];
+    this.bodyHave = 0;
+    return next;
+  }
+
+  private readBody(chunk: Buffer, start: number): number {
+    const need = this.contentLength - this.bodyHave;
+    const end = Math.min(chunk.length, start + need);
+    this.bodyChunks.push(start === 0 && end === chunk.length ? chunk : chunk.subarray(start, end));
+    this.bodyHave += end - start;
+    if (this.bodyHave === this.contentLength) this.emitBody();
+    return end;
+  }
+
+  private emitBody(): void {
+    const body = this.bodyChunks.length === 1 ? this.bodyChunks[0]! : Buffer.concat(this.bodyChunks, this.bodyHave);
+    this.inBody = false;
+    this.bodyChunks = [];
+    this.header = [];
+    this.lineStart = 0;
+    this.contentLength = -1;
+    this.state = 'line-start';
+    let message: unknown;
+    try {
+      message = JSON.parse(body.toString('utf8'));
+    } catch {
+      this.failWith(new ProtocolViolation('frame body is not JSON', body));
+      return;
+    }
+    if (typeof message !== 'object' || message === null || Array.isArray(message)) {
+      this.failWith(new ProtocolViolation('frame body is not a JSON-RPC message object', body));
+      return;
+    }
+    this.callback?.(message as Message);
+  }
+
+  private fail(problem: string, chunk: Buffer, at: number): number {
+    const seen = Buffer.from(this.header);
+    this.failWith(new ProtocolViolation(problem, Buffer.concat([seen, chunk.subarray(at + 1, at + 161)])));
+    return chunk.length;
+  }
+
+  private failWith(error: ProtocolViolation): void {
+    this.failed = true;
+    this.fireError(error);
+  }
+}

@@ -1,0 +1,190 @@
+import { EventEmitter } from 'node:events';
+import { ActionSchema, ErrorIds, errorObservation, formatZodIssues } from '@plugd/protocol';
+import type { Observation, TraceLevel } from '@plugd/protocol';
+import type { Logger } from 'pino';
+import type { SupervisorConfig } from './config/types.js';
+import type { SupervisorEvents } from './events.js';
+import { PlugdError } from './errors.js';
+import { silentLogger } from './log/logger.js';
+import { ManagedPlugin } from './plugin/managed-plugin.js';
+import type { PluginStatus } from './plugin/plugin-status.js';
+import { RouteTable } from './routing/route-table.js';
+import { TraceHub } from './trace/trace-hub.js';
+
+export interface SupervisorOptions {
+  /** pino logger; silent when omitted. */
+  readonly logger?: Logger;
+}
+
+/**
+ * Runs every configured plugin as its own child process and routes each Action to
+ * the plugin that handles it. Every accepted action gets exactly one Observation.
+ */
+export class Supervisor extends EventEmitter<SupervisorEvents> {
+  readonly logger: Logger;
+  readonly startedAt = Date.now();
+  lastActionAt = Date.now();
+  private readonly managed = new Map<string, ManagedPlugin>();
+  private readonly routesTable: RouteTable;
+  readonly trace: TraceHub;
+  private initialRound: Promise<void> | undefined;
+  private initialDone = false;
+  private startupConflicts: string[] | undefined = [];
+  private stopping: Promise<void> | undefined;
+
+  constructor(
+    readonly config: SupervisorConfig,
+    options: SupervisorOptions = {},
+  ) {
+    super();
+    this.logger = options.logger ?? silentLogger();
+    this.routesTable = new RouteTable(config.routes);
+    this.trace = new TraceHub(config.plugins, this.logger);
+    for (const plugin of config.plugins) {
+      this.managed.set(
+        plugin.name,
+        new ManagedPlugin(plugin, {
+          logger: this.logger,
+          username: config.username,
+          emit: (event, ...args) => this.emitSafely(event, ...args),
+          claimRoutes: (name, actions) => this.claimRoutes(name, actions),
+          traceLevel: (name) => this.trace.level(name),
+          frameListener: (name, proc) => this.trace.listenerFor(name, proc),
+          lastFrames: (name) => this.trace.lastFrames(name),
+        }),
+      );
+    }
+    this.on('stderr', (e) => this.logger.info({ plugin: e.plugin, pid: e.pid, generation: e.generation, stream: 'stderr' }, e.line));
+    this.on('log', (e) => this.logger[e.level]({ plugin: e.plugin, pid: e.pid, generation: e.generation, data: e.data }, e.message));
+  }
+
+  /**
+   * Starts every plugin at once and resolves when each has answered `initialize` or
+   * failed its first start (it keeps retrying in the background). Two plugins
+   * claiming one action type with no `routes` override is a startup error.
+   */
+  start(): Promise<void> {
+    this.initialRound ??= this.runInitialRound();
+    return this.initialRound;
+  }
+
+  get initialized(): boolean {
+    return this.initialDone;
+  }
+
+  /** Routes one action (any JSON value; it is validated here) to its plugin. */
+  async execute(input: unknown): Promise<Observation> {
+    const acceptedAt = Date.now();
+    this.lastActionAt = acceptedAt;
+    const parsed = ActionSchema.safeParse(input);
+    if (!parsed.success) {
+      return errorObservation(
+        ErrorIds.INVALID_ACTION,
+        `Not a valid action: ${formatZodIssues(parsed.error)}. An action looks like {"action": "run", "args": {"command": "ls"}}.`,
+      );
+    }
+    const action = parsed.data;
+    const explicitMs = action.timeout ? action.timeout * 1000 : undefined;
+    if (!this.initialDone) {
+      const waitMs = explicitMs ?? Math.max(...this.config.plugins.map((p) => p.timeouts.actionMs), 0);
+      const ready = await Promise.race([this.start().then(() => true, () => true), delay(waitMs).then(() => false)]);
+      if (!ready) return errorObservation(ErrorIds.PLUGIN_UNAVAILABLE, `plugd was still starting its plugins when the action's ${waitMs / 1000} s timeout passed.`);
+    }
+    if (this.stopping) return errorObservation(ErrorIds.PLUGIN_UNAVAILABLE, 'plugd is stopping; the action was not run.');
+    const name = this.routesTable.lookup(action.action);
+    const plugin = name === undefined ? undefined : this.managed.get(name);
+    if (!plugin) return this.noPlugin(action.action);
+    const timeoutMs = explicitMs ?? plugin.options.timeouts.actionMs;
+    return plugin.submit(action, acceptedAt, timeoutMs - (Date.now() - acceptedAt));
+  }
+
+  plugins(): PluginStatus[] {
+    return [...this.managed.values()].map((p) => p.status());
+  }
+
+  plugin(name: string): PluginStatus | undefined {
+    return this.managed.get(name)?.status();
+  }
+
+  routes(): Record<string, string> {
+    return this.routesTable.entries();
+  }
+
+  async restart(name: string): Promise<PluginStatus> {
+    const plugin = this.require(name);
+    await plugin.restart();
+    return plugin.status();
+  }
+
+  /** Reloads one plugin, or every plugin when `name` is omitted (SIGHUP). */
+  async reload(name?: string): Promise<PluginStatus[]> {
+    const targets = name === undefined ? [...this.managed.values()] : [this.require(name)];
+    await Promise.all(targets.map((p) => p.reload()));
+    return targets.map((p) => p.status());
+  }
+
+  /** Changes the trace level at run time, for one plugin or all; no restart needed. */
+  setTraceLevel(level: TraceLevel, name?: string): void {
+    if (name !== undefined) this.require(name);
+    this.trace.setLevel(level, name);
+    for (const plugin of name === undefined ? this.managed.values() : [this.require(name)]) plugin.refreshTrace();
+  }
+
+  /** Graceful stop of every plugin (shutdown -> exit -> stdin -> SIGTERM -> SIGKILL). */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      await this.initialRound?.catch(() => undefined);
+      await Promise.all([...this.managed.values()].map((p) => p.stop()));
+    })();
+    return this.stopping;
+  }
+
+  private async runInitialRound(): Promise<void> {
+    const results = await Promise.all([...this.managed.values()].map(async (p) => [p.name, await p.start()] as const));
+    const conflicts = this.startupConflicts ?? [];
+    this.startupConflicts = undefined;
+    this.initialDone = true;
+    const failed = results.filter(([, ok]) => !ok).map(([name]) => name);
+    if (failed.length > 0) this.logger.warn({ failed }, `plugins that failed to start: ${failed.join(', ')}; the others serve`);
+    if (conflicts.length > 0) {
+      await this.stop();
+      throw new PlugdError('ROUTE_CONFLICT', `${this.config.source}: ${conflicts.join('\n')}`);
+    }
+  }
+
+  private claimRoutes(name: string, actions: readonly string[]): string | undefined {
+    const conflict = this.routesTable.claim(name, actions);
+    if (conflict) {
+      this.startupConflicts?.push(`plugin "${name}": ${conflict}`);
+      this.logger.error({ plugin: name }, conflict);
+    }
+    return conflict;
+  }
+
+  private noPlugin(type: string): Observation {
+    const handled = this.routesTable.types();
+    const down = [...this.managed.values()].filter((p) => p.state !== 'ready' && p.state !== 'reloading').map((p) => `${p.name} (${p.state})`);
+    return errorObservation(
+      ErrorIds.NO_PLUGIN_FOR_ACTION,
+      `No loaded plugin handles action type "${type}". Handled types: ${handled.join(', ') || '(none)'}.${down.length ? ` Plugins not serving: ${down.join(', ')}.` : ''}`,
+    );
+  }
+
+  private require(name: string): ManagedPlugin {
+    const plugin = this.managed.get(name);
+    if (!plugin) throw new PlugdError('PLUGIN_NOT_FOUND', `no plugin named "${name}"; configured plugins: ${[...this.managed.keys()].join(', ')}`);
+    return plugin;
+  }
+
+  private emitSafely<K extends keyof SupervisorEvents>(event: K, ...args: SupervisorEvents[K]): void {
+    try {
+      (this.emit as (e: K, ...a: SupervisorEvents[K]) => boolean)(event, ...args);
+    } catch (error) {
+      this.logger.error({ err: error, event }, 'a supervisor event listener threw');
+    }
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
