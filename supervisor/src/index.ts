@@ -30,3 +30,7 @@ export type { PluginStatus } from './plugin/plugin-status.js';
 export type { ExitInfo, ExitReason } from './process/exit-info.js';
 export type * from './events.js';
 export { signalGroup, groupExists } from './process/process-group.js';
+export { PlugdHttpServer } from './http/http-server.js';
+export type { HttpServerOptions } from './http/http-server.js';
+export type { Route, RouteContext } from './http/http-types.js';
+export { API_KEY_HEADER } from './http/auth.js';

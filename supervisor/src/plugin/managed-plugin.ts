@@ -10,6 +10,7 @@ import { RestartPolicy } from '../policy/restart-policy.js';
 import type { FrameListener } from '../trace/frame-event.js';
 import { checkObservation, failureObservation } from './failure-observation.js';
 import type { Job } from './job.js';
+import { LatencyWindow } from './latency-window.js';
 import type { PluginState } from './plugin-state.js';
 import type { PluginStatus } from './plugin-status.js';
 
@@ -52,6 +53,7 @@ export class ManagedPlugin {
   reloads = 0;
   actionsHandled = 0;
   actionErrors = 0;
+  private readonly latency = new LatencyWindow();
   lastExit: ExitInfo | undefined;
   lastError: string | undefined;
   lastReloadError: string | undefined;
@@ -147,6 +149,8 @@ export class ManagedPlugin {
       reloads: this.reloads,
       actionsHandled: this.actionsHandled,
       actionErrors: this.actionErrors,
+      latencyP50Ms: this.latency.percentile(50),
+      latencyP99Ms: this.latency.percentile(99),
       inFlight: proc ? (this.running.get(proc)?.size ?? 0) : 0,
       queued: this.queue.length,
       uptimeMs: proc?.readyAt ? Date.now() - proc.startedAt : undefined,
@@ -395,7 +399,9 @@ export class ManagedPlugin {
     this.actionsHandled += 1;
     const outcome = observation.observation === 'error' ? String((observation.extras as { error_id?: unknown }).error_id ?? 'error') : 'ok';
     if (outcome !== 'ok') this.actionErrors += 1;
-    this.hooks.emit('action', { plugin: this.name, type: job.action.action, generation: job.proc?.generation, durationMs: Date.now() - job.acceptedAt, outcome });
+    const durationMs = Date.now() - job.acceptedAt;
+    this.latency.add(durationMs);
+    this.hooks.emit('action', { plugin: this.name, type: job.action.action, generation: job.proc?.generation, durationMs, outcome });
     job.resolve(observation);
   }
 

@@ -13,6 +13,8 @@ export interface PluginStatus {
   readonly reloads: number;
   readonly actionsHandled: number;
   readonly actionErrors: number;
+  readonly latencyP50Ms: number | undefined;
+  readonly latencyP99Ms: number | undefined;
   readonly inFlight: number;
   readonly queued: number;
   readonly uptimeMs: number | undefined;

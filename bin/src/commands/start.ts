@@ -1,0 +1,87 @@
+import { PlugdHttpServer, Supervisor, isPlugdError } from '@plugd/supervisor';
+import type { SupervisorConfig } from '@plugd/supervisor';
+import { TraceLevelSchema } from '@plugd/protocol';
+import { loadConfig } from '../config-from-flags.js';
+import { createLogger } from '../create-logger.js';
+import { oneOf, parseFlags, parsePort } from '../parse-flags.js';
+import { UsageError } from '../usage-error.js';
+
+export const START_HELP = `Usage: plugd start [-c plugd.json] [--host H] [--port P] [--trace off|messages|verbose]
+                   [--log-level L] [--log-file F]
+
+Runs every configured plugin and serves the HTTP API until SIGINT/SIGTERM (graceful
+stop, exit 0). SIGHUP reloads every plugin. Without -c it reads ./plugd.json if
+present, else starts the built-in plugins (shell, files, python, echo).
+
+  -c, --config FILE   config file (plugd.json)
+  --host H            address to bind (default 127.0.0.1)
+  --port P            port (default 8765; 0 picks a free one)
+  --trace LEVEL       stdio trace level for every plugin: off, messages, verbose
+  --log-level L       trace, debug, info, warn, error, silent (default info)
+  --log-file F        write JSON log lines to F instead of stderr
+The API key comes from SESSION_API_KEY (or server.apiKey in the config).`;
+
+export async function startCommand(args: string[]): Promise<number> {
+  const { values } = parseFlags('start', args, {
+    config: { type: 'string', short: 'c' },
+    host: { type: 'string' },
+    port: { type: 'string' },
+    trace: { type: 'string' },
+    'log-level': { type: 'string' },
+    'log-file': { type: 'string' },
+  });
+  if (values.help) {
+    process.stdout.write(`${START_HELP}\n`);
+    return 0;
+  }
+  const trace = oneOf(values.trace, TraceLevelSchema.options, '--trace');
+  const loaded = loadConfig(values.config);
+  const port = parsePort(values.port);
+  const apiKey = process.env['SESSION_API_KEY'] || loaded.server.apiKey;
+  const config: SupervisorConfig = {
+    ...loaded,
+    server: { ...loaded.server, ...(values.host ? { host: values.host } : {}), ...(port !== undefined ? { port } : {}), ...(apiKey ? { apiKey } : {}) },
+  };
+  const logger = createLogger({ level: values['log-level'], file: values['log-file'], defaultLevel: 'info' });
+  const supervisor = new Supervisor(config, { logger });
+  if (trace) supervisor.setTraceLevel(trace);
+  const server = new PlugdHttpServer(supervisor, config.server);
+  try {
+    await server.listen();
+  } catch (error) {
+    throw new UsageError(`cannot listen on ${config.server.host}:${config.server.port} (${(error as NodeJS.ErrnoException).code ?? error}); choose another --port`);
+  }
+  logger.info({ url: server.url, config: config.source, plugins: config.plugins.map((p) => p.name) }, `plugd listening on ${server.url}`);
+
+  let stopping: Promise<number> | undefined;
+  const stop = (signal: string): Promise<number> => {
+    stopping ??= (async () => {
+      logger.info({ signal }, 'stopping every plugin');
+      await supervisor.stop();
+      await server.close();
+      logger.info('plugd stopped');
+      logger.flush?.();
+      return 0;
+    })();
+    return stopping;
+  };
+  const stopped = new Promise<number>((resolve) => {
+    process.once('SIGINT', () => void stop('SIGINT').then(resolve));
+    process.once('SIGTERM', () => void stop('SIGTERM').then(resolve));
+  });
+  process.on('SIGHUP', () => {
+    logger.info('SIGHUP: reloading every plugin');
+    void supervisor.reload();
+  });
+  try {
+    await supervisor.start();
+  } catch (error) {
+    if (isPlugdError(error, 'ROUTE_CONFLICT')) {
+      await server.close();
+      throw new UsageError(error.message.replace(/\n/g, '; '), { cause: error });
+    }
+    throw error;
+  }
+  logger.info({ plugins: supervisor.plugins().map((p) => ({ name: p.name, state: p.state, pid: p.pid })) }, 'plugins started');
+  return stopped;
+}
