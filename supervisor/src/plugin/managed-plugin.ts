@@ -192,7 +192,8 @@ export class ManagedPlugin {
         return false;
       }
       const conflict = this.hooks.claimRoutes(this.name, init.actions);
-      this.lastError = conflict;
+      // lastError is the last one seen, kept after a recovery (state says whether it serves).
+      if (conflict) this.lastError = conflict;
       this.version = init.version;
       this.actionTypes = init.actions;
       this.hooks.emit('ready', { plugin: this.name, generation: proc.generation, pid: proc.pid, version: init.version, actions: init.actions, startMs: Date.now() - began });
@@ -249,6 +250,7 @@ export class ManagedPlugin {
       generation,
       { username: this.hooks.username, trace: this.hooks.traceLevel(this.name) },
       {
+        onSpawn: (p) => this.hooks.emit('spawn', { plugin: this.name, generation: p.generation, pid: p.pid }),
         onStderr: (line, p) => this.hooks.emit('stderr', { plugin: this.name, generation: p.generation, pid: p.pid, line }),
         onLog: (params, p) => this.hooks.emit('log', { plugin: this.name, generation: p.generation, pid: p.pid, ...params }),
         onProgress: () => undefined,
@@ -258,7 +260,6 @@ export class ManagedPlugin {
     // The listener needs the process (pid, generation), so it is attached after construction.
     proc.setFrameListener(this.hooks.frameListener(this.name, proc));
     this.running.set(proc, new Set());
-    this.hooks.emit('spawn', { plugin: this.name, generation, pid: undefined });
     return proc;
   }
 

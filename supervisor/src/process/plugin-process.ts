@@ -17,6 +17,8 @@ import { withTimeout } from './with-timeout.js';
 export type ProcessState = 'idle' | 'starting' | 'ready' | 'stopping' | 'exited';
 
 export interface PluginProcessHooks {
+  /** The child exists (its pid is known, unless it could not be run at all). */
+  onSpawn?(proc: PluginProcess): void;
   onStderr(line: string, proc: PluginProcess): void;
   onLog(params: LogParams, proc: PluginProcess): void;
   onProgress(params: ProgressParams, proc: PluginProcess): void;
@@ -98,6 +100,7 @@ export class PluginProcess {
     if (this.state !== 'idle') throw new Error(`start() called in state ${this.state}`);
     this.state = 'starting';
     this.spawn();
+    this.hooks.onSpawn?.(this);
     const channel = this.channel!;
     const { initMs } = this.options.timeouts;
     try {
@@ -285,7 +288,8 @@ export class PluginProcess {
     if (error instanceof PluginExitedError || exit) {
       const e = exit ?? (error as PluginExitedError).exit;
       if (e.reason === 'protocol-error' && e.detail) return `broke the protocol before answering initialize: ${e.detail}`;
-      return `exited before answering initialize (${describeExit(e)})`;
+      const tail = e.stderrTail.slice(-3);
+      return `exited before answering initialize (${describeExit(e)})${tail.length ? `; last stderr: ${tail.join(' | ')}` : ''}`;
     }
     if (error instanceof RpcResponseError) return `initialize failed: ${error.message}`;
     return errorMessage(error);
