@@ -3,13 +3,14 @@ import { UsageError } from './usage-error.js';
 export const DEFAULT_URL = 'http://127.0.0.1:8765';
 
 /** Calls a running `plugd start`; connection failures are usage errors saying how to fix them. */
-export async function callApi(base: string, method: 'GET' | 'POST', path: string): Promise<{ status: number; body: unknown }> {
+export async function callApi(base: string, method: 'GET' | 'POST' | 'PUT', path: string, json?: unknown): Promise<{ status: number; body: unknown }> {
   const headers: Record<string, string> = {};
   const key = process.env['SESSION_API_KEY'];
   if (key) headers['X-Session-API-Key'] = key;
+  if (json !== undefined) headers['content-type'] = 'application/json';
   let response: Response;
   try {
-    response = await fetch(new URL(path, base), { method, headers });
+    response = await fetch(new URL(path, base), { method, headers, ...(json !== undefined ? { body: JSON.stringify(json) } : {}) });
   } catch (error) {
     throw new UsageError(`cannot reach plugd at ${base} (${(error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message}); is 'plugd start' running? Use --url to point at it`);
   }

@@ -2,6 +2,8 @@ import { execCommand, EXEC_HELP } from './commands/exec.js';
 import { reloadCommand, RELOAD_HELP } from './commands/reload.js';
 import { startCommand, START_HELP } from './commands/start.js';
 import { statusCommand, STATUS_HELP } from './commands/status.js';
+import { traceLevelCommand, TRACE_LEVEL_HELP } from './commands/trace-level.js';
+import { traceCommand, TRACE_HELP } from './commands/trace.js';
 import { EXIT_USAGE, UsageError } from './usage-error.js';
 
 type Command = (args: string[]) => Promise<number>;
@@ -12,6 +14,8 @@ export const COMMANDS: Record<string, { run: Command; help: string; summary: str
   exec: { run: execCommand, help: EXEC_HELP, summary: 'run one action and print its Observation' },
   status: { run: statusCommand, help: STATUS_HELP, summary: 'show the plugins of a running plugd' },
   reload: { run: reloadCommand, help: RELOAD_HELP, summary: 'reload a plugin of a running plugd' },
+  trace: { run: traceCommand, help: TRACE_HELP, summary: 'pretty-print a trace file (--follow to tail it)' },
+  'trace-level': { run: traceLevelCommand, help: TRACE_LEVEL_HELP, summary: 'change the trace level of a running plugd' },
 };
 
 export function mainHelp(): string {

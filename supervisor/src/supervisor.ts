@@ -6,10 +6,13 @@ import type { SupervisorConfig } from './config/types.js';
 import type { SupervisorEvents } from './events.js';
 import { PlugdError } from './errors.js';
 import { silentLogger } from './log/logger.js';
+import { SupervisorMetrics } from './metrics/supervisor-metrics.js';
 import { ManagedPlugin } from './plugin/managed-plugin.js';
 import type { PluginStatus } from './plugin/plugin-status.js';
 import { RouteTable } from './routing/route-table.js';
+import { Redactor } from './trace/redact.js';
 import { TraceHub } from './trace/trace-hub.js';
+import { WatchSet } from './watch/watch-set.js';
 
 export interface SupervisorOptions {
   /** pino logger; silent when omitted. */
@@ -27,10 +30,15 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private readonly managed = new Map<string, ManagedPlugin>();
   private readonly routesTable: RouteTable;
   readonly trace: TraceHub;
+  /** Deep redaction of the configured secret keys (`redact`), for traces and logs. */
+  readonly redactor: Redactor;
+  /** Prometheus metrics in this supervisor's own registry (`GET /metrics`). */
+  readonly metrics: SupervisorMetrics;
   private initialRound: Promise<void> | undefined;
   private initialDone = false;
   private startupConflicts: string[] | undefined = [];
   private stopping: Promise<void> | undefined;
+  private readonly watchers: WatchSet;
 
   constructor(
     readonly config: SupervisorConfig,
@@ -39,7 +47,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     super();
     this.logger = options.logger ?? silentLogger();
     this.routesTable = new RouteTable(config.routes);
-    this.trace = new TraceHub(config.plugins, this.logger);
+    this.redactor = new Redactor(config.redact);
+    this.trace = new TraceHub(config.plugins, this.logger, this.redactor);
     for (const plugin of config.plugins) {
       this.managed.set(
         plugin.name,
@@ -54,8 +63,17 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
         }),
       );
     }
+    this.metrics = new SupervisorMetrics(this, () => this.plugins());
     this.on('stderr', (e) => this.logger.info({ plugin: e.plugin, pid: e.pid, generation: e.generation, stream: 'stderr' }, e.line));
-    this.on('log', (e) => this.logger[e.level]({ plugin: e.plugin, pid: e.pid, generation: e.generation, data: e.data }, e.message));
+    this.on('log', (e) =>
+      this.logger[e.level](
+        { plugin: e.plugin, pid: e.pid, generation: e.generation, stream: 'plugd/log', ...(e.data !== undefined ? { data: this.redactor.redact(e.data) } : {}) },
+        e.message,
+      ),
+    );
+    this.on('reload', (e) => this.logger.info({ plugin: e.plugin, from: e.fromGeneration, to: e.toGeneration, ms: e.durationMs }, `plugin ${e.plugin} reloaded: generation ${e.toGeneration} serves`));
+    this.on('reload_failed', (e) => this.logger.error({ plugin: e.plugin, generation: e.generation, error: e.error }, `plugin ${e.plugin} did not reload (generation ${e.generation}: ${e.error}); the previous generation keeps serving`));
+    this.watchers = new WatchSet(config.plugins, config.watchDebounceMs, this.logger, (name, files) => this.onFilesChanged(name, files));
   }
 
   /**
@@ -64,7 +82,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
    * claiming one action type with no `routes` override is a startup error.
    */
   start(): Promise<void> {
-    this.initialRound ??= this.runInitialRound();
+    // File watchers take their baseline while the plugins start: an edit after start() resolves reloads.
+    this.initialRound ??= Promise.all([this.runInitialRound(), this.watchers.start()]).then(() => undefined);
     return this.initialRound;
   }
 
@@ -133,8 +152,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   /** Graceful stop of every plugin (shutdown -> exit -> stdin -> SIGTERM -> SIGKILL). */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      await this.watchers.close();
       await this.initialRound?.catch(() => undefined);
       await Promise.all([...this.managed.values()].map((p) => p.stop()));
+      await this.trace.close();
     })();
     return this.stopping;
   }
@@ -150,6 +171,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       await this.stop();
       throw new PlugdError('ROUTE_CONFLICT', `${this.config.source}: ${conflicts.join('\n')}`);
     }
+  }
+
+  private onFilesChanged(name: string, files: readonly string[]): void {
+    if (this.stopping) return;
+    this.logger.info({ plugin: name, files }, `plugin ${name}: files changed (${files.join(', ')}); reloading`);
+    this.reload(name).catch((error: unknown) => this.logger.error({ plugin: name, err: error }, `reloading plugin ${name} failed`));
   }
 
   private claimRoutes(name: string, actions: readonly string[]): string | undefined {

@@ -12,3 +12,25 @@ export interface FrameEvent {
 }
 
 export type FrameListener = (event: FrameEvent) => void;
+
+/** One line of a trace file (and the `trace` field of a log entry when no file is set). */
+export interface TraceRecord {
+  /** ISO 8601, UTC. */
+  readonly time: string;
+  readonly plugin: string;
+  readonly pid: number | undefined;
+  readonly generation: number;
+  readonly dir: 'out' | 'in';
+  readonly kind: FrameEvent['kind'];
+  readonly method: string;
+  readonly id?: number | string;
+  readonly durationMs?: number;
+  /** Size of the JSON message in bytes (UTF-8, without the Content-Length header). */
+  readonly bytes: number;
+  /** `verbose` only; secrets redacted. */
+  readonly params?: unknown;
+  /** `verbose` only; secrets redacted. */
+  readonly result?: unknown;
+  /** Error responses, at every level: `{code, message}` (`data` too at `verbose`). */
+  readonly error?: unknown;
+}

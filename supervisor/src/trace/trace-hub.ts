@@ -1,53 +1,117 @@
 import type { TraceLevel } from '@plugd/protocol';
 import type { Logger } from 'pino';
-import type { PluginOptions } from '../config/types.js';
+import type { PluginOptions, TraceOptions } from '../config/types.js';
 import type { PluginProcess } from '../process/plugin-process.js';
-import type { FrameEvent, FrameListener } from './frame-event.js';
+import type { FrameEvent, FrameListener, TraceRecord } from './frame-event.js';
+import type { Redactor } from './redact.js';
+import { RotatingFile } from './rotating-file.js';
 
-const LAST_FRAMES = 8;
+/** Frames kept per plugin for its crash report (only while tracing is on). */
+export const LAST_FRAMES = 8;
 
 /**
  * Per-plugin trace levels, changeable at run time. At `off` a plugin's channel has
- * no listener at all, so tracing costs nothing.
+ * no listener at all, so tracing costs nothing. A traced frame goes to the plugin's
+ * trace file when one is configured (JSON lines, rotated), else to the log at `info`.
  */
 export class TraceHub {
   private readonly levels = new Map<string, TraceLevel>();
-  private readonly recent = new Map<string, unknown[]>();
+  private readonly options = new Map<string, TraceOptions>();
+  private readonly files = new Map<string, RotatingFile>();
+  /** Per plugin (all its generations; each record names its generation). */
+  private readonly recent = new Map<string, TraceRecord[]>();
 
   constructor(
     plugins: readonly PluginOptions[],
     private readonly logger: Logger,
+    private readonly redactor: Redactor,
   ) {
-    for (const plugin of plugins) this.levels.set(plugin.name, plugin.trace.level);
+    for (const plugin of plugins) {
+      this.levels.set(plugin.name, plugin.trace.level);
+      this.options.set(plugin.name, plugin.trace);
+    }
   }
 
   level(plugin: string): TraceLevel {
     return this.levels.get(plugin) ?? 'off';
   }
 
+  /** Every plugin's current level. */
+  allLevels(): Record<string, TraceLevel> {
+    return Object.fromEntries(this.levels);
+  }
+
+  /** Where a plugin's frames go: its trace file, if one is configured. */
+  file(plugin: string): string | undefined {
+    return this.options.get(plugin)?.file;
+  }
+
   setLevel(level: TraceLevel, plugin?: string): void {
     for (const name of plugin ? [plugin] : [...this.levels.keys()]) this.levels.set(name, level);
   }
 
-  lastFrames(plugin: string): readonly unknown[] | undefined {
-    return this.recent.get(plugin);
+  /** The last few traced frames of a plugin (none unless it was traced). */
+  lastFrames(plugin: string): readonly TraceRecord[] | undefined {
+    const frames = this.recent.get(plugin);
+    return frames && frames.length > 0 ? [...frames] : undefined;
   }
 
   listenerFor(plugin: string, proc: PluginProcess): FrameListener | undefined {
     const level = this.level(plugin);
     if (level === 'off') return undefined;
-    const recent: unknown[] = [];
-    this.recent.set(plugin, recent);
+    let recent = this.recent.get(plugin);
+    if (!recent) this.recent.set(plugin, (recent = []));
+    const ring = recent;
+    const sink = this.sinkFor(plugin);
     return (event: FrameEvent) => {
       const record = this.record(plugin, proc, level, event);
-      recent.push(record);
-      if (recent.length > LAST_FRAMES) recent.shift();
-      this.logger.debug({ trace: record }, 'frame');
+      ring.push(record);
+      if (ring.length > LAST_FRAMES) ring.shift();
+      sink(record);
     };
   }
 
-  private record(plugin: string, proc: PluginProcess, level: TraceLevel, event: FrameEvent): Record<string, unknown> {
-    const message = event.message as { params?: unknown; result?: unknown; error?: unknown };
+  /** Resolves when every traced frame so far is written. */
+  async flush(): Promise<void> {
+    await Promise.all([...this.files.values()].map((f) => f.flush()));
+  }
+
+  async close(): Promise<void> {
+    const files = [...this.files.values()];
+    this.files.clear();
+    await Promise.all(files.map((f) => f.close()));
+  }
+
+  private sinkFor(plugin: string): (record: TraceRecord) => void {
+    const options = this.options.get(plugin);
+    if (!options?.file) return (record) => this.logger.info({ trace: record }, `frame ${record.dir === 'out' ? '->' : '<-'} ${record.method}`);
+    let file = this.files.get(plugin);
+    if (!file) {
+      const path = options.file;
+      let reported = false;
+      file = new RotatingFile(path, {
+        maxBytes: options.maxBytes,
+        maxFiles: options.maxFiles,
+        onError: (error) => {
+          if (reported) return;
+          reported = true;
+          this.logger.error({ plugin, err: error, file: path }, `cannot write trace file ${path}: ${error.message}`);
+        },
+      });
+      this.files.set(plugin, file);
+    }
+    const target = file;
+    return (record) => target.write(JSON.stringify(record));
+  }
+
+  private record(plugin: string, proc: PluginProcess, level: TraceLevel, event: FrameEvent): TraceRecord {
+    const message = event.message as { params?: unknown; result?: unknown; error?: { code?: unknown; message?: unknown; data?: unknown } };
+    const verbose = level === 'verbose';
+    const error = message.error
+      ? verbose
+        ? this.redactor.redact(message.error)
+        : { code: message.error.code, message: message.error.message }
+      : undefined;
     return {
       time: new Date().toISOString(),
       plugin,
@@ -58,7 +122,10 @@ export class TraceHub {
       method: event.method,
       ...(event.id !== undefined ? { id: event.id } : {}),
       ...(event.durationMs !== undefined ? { durationMs: Math.round(event.durationMs * 1000) / 1000 } : {}),
-      ...(level === 'verbose' ? { params: message.params, result: message.result, error: message.error } : {}),
+      bytes: Buffer.byteLength(JSON.stringify(event.message)),
+      ...(verbose && 'params' in message ? { params: this.redactor.redact(message.params) } : {}),
+      ...(verbose && 'result' in message ? { result: this.redactor.redact(message.result) } : {}),
+      ...(error ? { error } : {}),
     };
   }
 }

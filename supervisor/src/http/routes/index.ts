@@ -1,8 +1,11 @@
 import type { Route } from '../http-types.js';
 import { aliveRoute } from './alive.js';
+import { eventsRoute } from './events.js';
 import { executeActionRoute } from './execute-action.js';
+import { metricsRoute } from './metrics.js';
 import { listPluginsRoute, reloadPluginRoute, restartPluginRoute } from './plugins.js';
 import { serverInfoRoute } from './server-info.js';
+import { getTraceRoute, setTraceRoute } from './trace.js';
 
 /** Every route of the HTTP API, one file each. */
 export const ROUTES: readonly Route[] = [
@@ -12,4 +15,8 @@ export const ROUTES: readonly Route[] = [
   listPluginsRoute,
   restartPluginRoute,
   reloadPluginRoute,
+  metricsRoute,
+  eventsRoute,
+  getTraceRoute,
+  setTraceRoute,
 ];

@@ -1,0 +1,56 @@
+import type { SupervisorEventName, SupervisorEvents } from '../../events.js';
+import type { Route } from '../http-types.js';
+
+/** The events `GET /events` streams (not stderr/log lines: those go to the log). */
+export const STREAMED_EVENTS = ['state', 'spawn', 'ready', 'start_failed', 'exit', 'restart', 'failed', 'reload', 'reload_failed', 'action'] as const satisfies readonly SupervisorEventName[];
+
+export const HEARTBEAT_MS = 15_000;
+
+/**
+ * GET /events: Server-Sent Events. Each supervisor event is `event: <name>` with its
+ * payload as JSON in `data:`; a `: heartbeat` comment every 15 s keeps proxies from
+ * closing an idle stream. `?plugin=NAME` keeps one plugin's events; `?events=a,b`
+ * keeps those event names. The listeners go when the client disconnects.
+ */
+export const eventsRoute: Route = {
+  method: 'GET',
+  path: '/events',
+  handle({ req, res, supervisor, url }) {
+    const plugin = url.searchParams.get('plugin') ?? undefined;
+    const only = url.searchParams.get('events')?.split(',').filter(Boolean);
+    const names = STREAMED_EVENTS.filter((name) => !only || only.includes(name));
+    const heartbeatMs = Number(url.searchParams.get('heartbeatMs')) || HEARTBEAT_MS;
+
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    res.write(`retry: 2000\n: plugd events: ${names.join(', ')}\n\n`);
+
+    let seq = 0;
+    const listeners = names.map((name) => {
+      const listener = (payload: SupervisorEvents[typeof name][0]): void => {
+        if (plugin && payload.plugin !== plugin) return;
+        seq += 1;
+        res.write(`id: ${seq}\nevent: ${name}\ndata: ${JSON.stringify({ ...payload, time: new Date().toISOString() })}\n\n`);
+      };
+      supervisor.on(name, listener as never);
+      return [name, listener] as const;
+    });
+    const heartbeat = setInterval(() => res.write(`: heartbeat ${new Date().toISOString()}\n\n`), heartbeatMs);
+    heartbeat.unref();
+
+    let cleaned = false;
+    const cleanup = (): void => {
+      if (cleaned) return;
+      cleaned = true;
+      clearInterval(heartbeat);
+      for (const [name, listener] of listeners) supervisor.off(name, listener as never);
+    };
+    req.on('close', cleanup);
+    res.on('close', cleanup);
+    res.on('error', cleanup);
+  },
+};

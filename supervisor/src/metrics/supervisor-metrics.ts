@@ -1,0 +1,81 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { EventEmitter } from 'node:events';
+import type { SupervisorEvents } from '../events.js';
+import type { PluginStatus } from '../plugin/plugin-status.js';
+
+/** Latency buckets in seconds: 1 ms .. 2 min. */
+export const LATENCY_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
+
+/**
+ * Prometheus metrics of one Supervisor, in its own Registry (never prom-client's global
+ * one, so two supervisors in one process do not mix). Fed by the supervisor's events.
+ */
+export class SupervisorMetrics {
+  readonly registry = new Registry();
+  private readonly actions: Counter<'plugin' | 'type' | 'outcome'>;
+  private readonly latency: Histogram<'plugin' | 'type'>;
+  private readonly restarts: Counter<'plugin'>;
+  private readonly reloads: Counter<'plugin' | 'outcome'>;
+  private readonly exits: Counter<'plugin' | 'reason'>;
+
+  constructor(source: EventEmitter<SupervisorEvents>, plugins: () => readonly PluginStatus[]) {
+    const registers = [this.registry];
+    this.actions = new Counter({ name: 'plugd_actions_total', help: 'Actions answered, by plugin, action type and outcome ("ok" or the error_id)', labelNames: ['plugin', 'type', 'outcome'], registers });
+    this.latency = new Histogram({ name: 'plugd_action_duration_seconds', help: 'Time from accepting an action to its Observation', labelNames: ['plugin', 'type'], buckets: LATENCY_BUCKETS, registers });
+    this.restarts = new Counter({ name: 'plugd_plugin_restarts_total', help: 'Restarts after a crash, by plugin', labelNames: ['plugin'], registers });
+    this.reloads = new Counter({ name: 'plugd_plugin_reloads_total', help: 'Hot reloads, by plugin and outcome (ok, failed)', labelNames: ['plugin', 'outcome'], registers });
+    this.exits = new Counter({ name: 'plugd_plugin_exits_total', help: 'Unexpected plugin process exits, by plugin and reason', labelNames: ['plugin', 'reason'], registers });
+    new Gauge({
+      name: 'plugd_plugin_up',
+      help: '1 when the plugin serves actions (state ready or reloading), else 0',
+      labelNames: ['plugin'],
+      registers,
+      collect() {
+        for (const p of plugins()) this.set({ plugin: p.name }, p.state === 'ready' || p.state === 'reloading' ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'plugd_plugin_in_flight',
+      help: 'Actions running in the plugin now',
+      labelNames: ['plugin'],
+      registers,
+      collect() {
+        for (const p of plugins()) this.set({ plugin: p.name }, p.inFlight);
+      },
+    });
+    new Gauge({
+      name: 'plugd_plugin_queued',
+      help: 'Actions waiting for the plugin',
+      labelNames: ['plugin'],
+      registers,
+      collect() {
+        for (const p of plugins()) this.set({ plugin: p.name }, p.queued);
+      },
+    });
+
+    for (const p of plugins()) {
+      this.restarts.inc({ plugin: p.name }, 0);
+      this.reloads.inc({ plugin: p.name, outcome: 'ok' }, 0);
+      this.reloads.inc({ plugin: p.name, outcome: 'failed' }, 0);
+    }
+    source.on('action', (e) => {
+      this.actions.inc({ plugin: e.plugin, type: e.type, outcome: e.outcome });
+      this.latency.observe({ plugin: e.plugin, type: e.type }, e.durationMs / 1000);
+    });
+    source.on('restart', (e) => this.restarts.inc({ plugin: e.plugin }));
+    source.on('reload', (e) => this.reloads.inc({ plugin: e.plugin, outcome: 'ok' }));
+    source.on('reload_failed', (e) => this.reloads.inc({ plugin: e.plugin, outcome: 'failed' }));
+    source.on('exit', (e) => {
+      if (!e.expected) this.exits.inc({ plugin: e.plugin, reason: e.reason });
+    });
+  }
+
+  /** The Prometheus text exposition. */
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}
