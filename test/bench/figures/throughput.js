@@ -1,0 +1,38 @@
+// Actions per second with 64 and 256 in flight to one plugin (split placement), vs
+// baseline (1) at the same concurrency; plugd must also beat the MCP peer (2).
+import { startJsonrpcChild } from '../baselines/jsonrpc.js';
+import { startMcpPeer } from '../baselines/mcp.js';
+import { closedLoop } from '../lib/drive.js';
+import { echoAction, startEcho } from '../lib/plugd.js';
+import { PLACEMENTS } from '../lib/pin.js';
+import { compare } from '../lib/report.js';
+
+export const title = 'Throughput, one plugin, split placement (actions/s)';
+const ROUNDS = 5;
+const TOTAL = 5000;
+
+export async function run() {
+  const cpu = PLACEMENTS.split;
+  const base = await startJsonrpcChild(cpu);
+  const mcp = await startMcpPeer(cpu);
+  const supervisor = await startEcho(cpu);
+  const systems = {
+    base: (i) => base.request({ action: echoAction(`hello ${i}`), timeoutMs: 120000 }),
+    plugd: (i) => supervisor.execute(echoAction(`hello ${i}`)),
+    mcp: (i) => mcp.request(`hello ${i}`),
+  };
+  const rows = [];
+  for (const concurrency of [64, 256]) {
+    const r = { base: [], plugd: [], mcp: [] };
+    for (const [name, send] of Object.entries(systems)) await closedLoop(send, concurrency, 2000); // warm-up
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [name, send] of Object.entries(systems)) r[name].push(await closedLoop(send, concurrency, TOTAL));
+    }
+    rows.push(compare({ metric: `plugd, ${concurrency} concurrent`, unit: '/s', values: r.plugd, base: r.base, baseline: 'vscode-jsonrpc (1)', min: 0.8 }));
+    const vsMcp = compare({ metric: `plugd vs MCP peer (2), ${concurrency} concurrent`, unit: '/s', values: r.plugd, base: r.mcp, baseline: 'MCP (2)', min: 1 });
+    rows.push({ ...vsMcp, target: '> 1x (above MCP)', pass: vsMcp.ratio > 1 });
+    rows.push(compare({ metric: `MCP peer (2), ${concurrency} concurrent (reference)`, unit: '/s', values: r.mcp, base: r.base, baseline: 'vscode-jsonrpc (1)' }));
+  }
+  await Promise.all([base.close(), mcp.close(), supervisor.stop()]);
+  return { rows };
+}
