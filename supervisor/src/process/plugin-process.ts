@@ -5,6 +5,7 @@ import type { Action, InitializeResult, LogParams, ProgressParams, TraceLevel } 
 import type { PluginOptions } from '../config/types.js';
 import { PlugdError, errorMessage } from '../errors.js';
 import { RpcChannel } from '../rpc/rpc-channel.js';
+import { ProtocolViolation } from '../rpc/protocol-violation.js';
 import { RpcResponseError } from '../rpc/rpc-error.js';
 import type { FrameListener } from '../trace/frame-event.js';
 import { describeExit } from './exit-info.js';
@@ -165,8 +166,13 @@ export class PluginProcess {
     const { shutdownMs } = this.options.timeouts;
     const gone = (ms: number) => withTimeout(this.exited.then(() => true), ms, () => false).catch(() => false);
     if (this.channel) {
-      await withTimeout(this.channel.request(Methods.shutdown.method, {}).result, shutdownMs, () => new Error('shutdown timed out')).catch(() => undefined);
-      this.channel.notify(Methods.exit.method, {});
+      const answered = await withTimeout(this.channel.request(Methods.shutdown.method, {}).result.then(() => true), shutdownMs, () => false).catch(() => false);
+      // The writer is asynchronous: ending stdin before `exit` is written would make it a
+      // write-after-end, i.e. a broken pipe, and skip the SIGTERM step.
+      await withTimeout(this.channel.notify(Methods.exit.method, {}), shutdownMs, () => undefined).catch(() => undefined);
+      // A plugin that answered shutdown gets its own step to exit on `exit`, before its
+      // stdin closes (closing stdin first races its clean exit with its EOF handling).
+      if (answered && (await gone(shutdownMs))) return this.exited;
     }
     this.child?.stdin?.end();
     if (await gone(shutdownMs)) return this.exited;
@@ -202,7 +208,10 @@ export class PluginProcess {
       onBroken: (error) => {
         if (this.state === 'exited') return;
         channel.close(error);
-        this.kill(error.name === 'ProtocolViolation' ? 'protocol-error' : 'pipe-broken', errorMessage(error));
+        // While stopping, a pipe closed by a plugin on its way out is expected: the stop
+        // escalation (SIGTERM, SIGKILL) goes on at its own pace.
+        if (this.state === 'stopping' && !(error instanceof ProtocolViolation)) return;
+        this.kill(error instanceof ProtocolViolation ? 'protocol-error' : 'pipe-broken', errorMessage(error));
       },
     });
     if (this.frameListener) channel.frameListener = this.frameListener;
@@ -291,6 +300,7 @@ export class PluginProcess {
       const tail = e.stderrTail.slice(-3);
       return `exited before answering initialize (${describeExit(e)})${tail.length ? `; last stderr: ${tail.join(' | ')}` : ''}`;
     }
+    if (error instanceof ProtocolViolation) return `broke the protocol before answering initialize: ${error.message}`;
     if (error instanceof RpcResponseError) return `initialize failed: ${error.message}`;
     return errorMessage(error);
   }

@@ -67,10 +67,11 @@ export class RpcChannel {
     return { id, result };
   }
 
-  notify(method: string, params: unknown): void {
+  /** Resolves once the frame is handed to the pipe (before ending stdin, wait for it). */
+  notify(method: string, params: unknown): Promise<void> {
     const message = { jsonrpc: '2.0', method, params };
     this.frameListener?.({ dir: 'out', kind: 'notification', method, message });
-    this.send(message);
+    return this.send(message);
   }
 
   /** Forgets a request whose answer no one waits for any more (a late reply is dropped). */
@@ -91,10 +92,10 @@ export class RpcChannel {
     this.writer.dispose();
   }
 
-  private send(message: object): void {
-    if (this.closedWith) return;
+  private send(message: object): Promise<void> {
+    if (this.closedWith) return Promise.resolve();
     // A write fails only when the pipe broke; onError reports it once.
-    this.writer.write(message as Message).catch(() => undefined);
+    return this.writer.write(message as Message).catch(() => undefined);
   }
 
   private onMessage(message: Message): void {
