@@ -1,4 +1,5 @@
 export { Supervisor } from './supervisor.js';
+export { jsonLogger, silentLogger } from './log/logger.js';
 export type { SupervisorOptions } from './supervisor.js';
 export { parseConfig } from './config/parse-config.js';
 export type { ParseConfigOptions } from './config/parse-config.js';

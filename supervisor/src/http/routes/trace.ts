@@ -40,7 +40,7 @@ export const setTraceRoute: Route = {
       if (isPlugdError(error, 'PLUGIN_NOT_FOUND')) throw new HttpError(404, { detail: error.message });
       throw error;
     }
-    supervisor.logger.info({ level: parsed.data.level, plugin: parsed.data.plugin ?? '*' }, `trace level set to ${parsed.data.level} for ${parsed.data.plugin ?? 'every plugin'}`);
+    supervisor.logger.info({ traceLevel: parsed.data.level, plugin: parsed.data.plugin ?? '*' }, `trace level set to ${parsed.data.level} for ${parsed.data.plugin ?? 'every plugin'}`);
     sendJson(res, 200, traceState(supervisor));
   },
 };
