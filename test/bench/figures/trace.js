@@ -1,0 +1,28 @@
+// Throughput with trace `messages` vs `off` (64 concurrent, split), switched at run
+// time with setTraceLevel in the same Supervisor, interleaved A B A B.
+import { closedLoop } from '../lib/drive.js';
+import { echoAction, startEcho } from '../lib/plugd.js';
+import { PLACEMENTS } from '../lib/pin.js';
+import { compare } from '../lib/report.js';
+
+export const title = 'Trace messages vs off, throughput at 64 concurrent (actions/s)';
+const ROUNDS = 5;
+const TOTAL = 5000;
+
+export async function run() {
+  const supervisor = await startEcho(PLACEMENTS.split);
+  const send = (i) => supervisor.execute(echoAction(`hello ${i}`));
+  const r = { off: [], messages: [] };
+  for (const level of ['off', 'messages']) {
+    supervisor.setTraceLevel(level);
+    await closedLoop(send, 64, 2000);
+  }
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const level of ['off', 'messages']) {
+      supervisor.setTraceLevel(level);
+      r[level].push(await closedLoop(send, 64, TOTAL));
+    }
+  }
+  await supervisor.stop();
+  return { rows: [compare({ metric: 'trace messages', unit: '/s', values: r.messages, base: r.off, baseline: 'trace off', min: 0.9 })] };
+}
