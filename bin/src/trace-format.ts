@@ -37,7 +37,7 @@ export function parseTraceLine(line: string): TraceLine | undefined {
 
 /** `14:03:07.123  echo  → run #3  (96 B)  {"action":...}` (→ to the plugin, ← from it). */
 export function formatTraceLine(record: TraceLine, options: TraceFormatOptions = {}): string {
-  const parts = [formatTime(record.time, options.utc ?? false), record.plugin ?? '?', record.dir === 'out' ? '→' : '←', record.method ?? '?'];
+  const parts = [formatTime(record.time, options.utc ?? false), (record.plugin ?? '?').padEnd(8), record.dir === 'out' ? '→' : '←', record.method ?? '?'];
   if (record.id !== undefined) parts.push(`#${record.id}`);
   if (record.durationMs !== undefined) parts.push(formatDuration(record.durationMs));
   if (record.bytes !== undefined) parts.push(`(${record.bytes} B)`);

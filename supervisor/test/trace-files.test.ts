@@ -1,0 +1,78 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redactor } from '../src/trace/redact.js';
+import { RotatingFile } from '../src/trace/rotating-file.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+function tmp(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'plugd-rot-'));
+  dirs.push(dir);
+  return dir;
+}
+
+describe('Redactor', () => {
+  const r = new Redactor(['api_key', 'password', 'token', 'authorization']);
+
+  it('replaces values under secret keys at any depth, case and separator insensitive', () => {
+    const input = { a: 1, token: 'x', nested: [{ API_KEY: 'k', apiKey: 'k2', 'api-key': 'k3', keep: 'v' }], headers: { Authorization: 'Bearer z' }, password: null };
+    expect(r.redact(input)).toEqual({ a: 1, token: '[REDACTED]', nested: [{ API_KEY: '[REDACTED]', apiKey: '[REDACTED]', 'api-key': '[REDACTED]', keep: 'v' }], headers: { Authorization: '[REDACTED]' }, password: null });
+    // The input is not changed.
+    expect(input.token).toBe('x');
+  });
+
+  it('leaves scalars and unlisted keys alone; redacts whole objects under a secret key', () => {
+    expect(r.redact('token')).toBe('token');
+    expect(r.redact(42)).toBe(42);
+    expect(r.redact({ token: { a: 1 } })).toEqual({ token: '[REDACTED]' });
+    expect(new Redactor([]).redact({ token: 'x' })).toEqual({ token: 'x' });
+  });
+});
+
+describe('RotatingFile', () => {
+  it('caps every file at maxBytes, keeps maxFiles files, and loses no line of the newest ones', async () => {
+    const path = join(tmp(), 'p.trace.jsonl');
+    const file = new RotatingFile(path, { maxBytes: 1024, maxFiles: 3 });
+    const lines = Array.from({ length: 200 }, (_, i) => JSON.stringify({ n: i, pad: 'x'.repeat(60) }));
+    for (const line of lines) file.write(line);
+    await file.close();
+
+    expect(existsSync(path)).toBe(true);
+    expect(existsSync(`${path}.1`)).toBe(true);
+    expect(existsSync(`${path}.2`)).toBe(true);
+    expect(existsSync(`${path}.3`)).toBe(false);
+    for (const f of [path, `${path}.1`, `${path}.2`]) expect(statSync(f).size).toBeLessThanOrEqual(1024);
+    // Oldest to newest, the kept lines are the last ones written, in order, each whole.
+    const kept = [`${path}.2`, `${path}.1`, path].flatMap((f) => readFileSync(f, 'utf8').split('\n').filter(Boolean));
+    expect(kept).toEqual(lines.slice(lines.length - kept.length));
+    expect(kept.length).toBeGreaterThan(30);
+  });
+
+  it('appends to an existing file and counts its size; maxFiles 1 starts over', async () => {
+    const path = join(tmp(), 'q.jsonl');
+    writeFileSync(path, `${'y'.repeat(1020)}\n`);
+    const file = new RotatingFile(path, { maxBytes: 1024, maxFiles: 1 });
+    file.write('{"after":1}');
+    await file.flush();
+    expect(readFileSync(path, 'utf8')).toBe('{"after":1}\n');
+    file.write('{"after":2}');
+    await file.close();
+    expect(readFileSync(path, 'utf8')).toBe('{"after":1}\n{"after":2}\n');
+    expect(existsSync(`${path}.1`)).toBe(false);
+  });
+
+  it('reports an unwritable path once per failed batch and keeps going', async () => {
+    const errors: Error[] = [];
+    const notADir = join(tmp(), 'file');
+    writeFileSync(notADir, '');
+    const bad = new RotatingFile(join(notADir, 'x.jsonl'), { maxBytes: 4096, maxFiles: 2, onError: (e) => errors.push(e) });
+    bad.write('{}');
+    bad.write('{}');
+    await bad.close();
+    expect(errors.length).toBeGreaterThanOrEqual(1);
+  });
+});
