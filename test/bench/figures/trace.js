@@ -1,5 +1,9 @@
 // Throughput with trace `messages` vs `off` (64 concurrent, split), switched at run
-// time with setTraceLevel in the same Supervisor, interleaved A B A B.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+// time with setTraceLevel in the same Supervisor, interleaved A B A B. Frames go to a
+// trace file (traceDir), as in production.
 import { closedLoop } from '../lib/drive.js';
 import { echoAction, startEcho } from '../lib/plugd.js';
 import { PLACEMENTS } from '../lib/pin.js';
@@ -10,7 +14,8 @@ const ROUNDS = 5;
 const TOTAL = 5000;
 
 export async function run() {
-  const supervisor = await startEcho(PLACEMENTS.split);
+  const traceDir = mkdtempSync(join(tmpdir(), 'plugd-bench-trace-'));
+  const supervisor = await startEcho(PLACEMENTS.split, {}, { traceDir });
   const send = (i) => supervisor.execute(echoAction(`hello ${i}`));
   const r = { off: [], messages: [] };
   for (const level of ['off', 'messages']) {
