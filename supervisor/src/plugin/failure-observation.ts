@@ -41,7 +41,9 @@ export function crashedObservation(plugin: string, type: string, exit: ExitInfo)
       ? `was killed as unresponsive (${exit.detail ?? 'missed pings'})`
       : exit.reason === 'cancel-ignored'
         ? `was killed because it ignored a cancelled action (${exit.detail ?? ''})`
-        : exit.reason === 'stopped'
+        : exit.reason === 'pipe-broken'
+          ? `was killed because its stdio pipe broke (${exit.detail ?? 'EPIPE'})`
+          : exit.reason === 'stopped'
           ? 'was stopped by the supervisor'
           : `died (${describeExit(exit)})`;
   const tail = exit.stderrTail.slice(-STDERR_LINES_IN_MESSAGE);

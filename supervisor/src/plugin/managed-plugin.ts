@@ -339,7 +339,7 @@ export class ManagedPlugin {
 
   private pump(): void {
     const proc = this.current;
-    if (!proc || proc.state !== 'ready') return;
+    if (!proc || !proc.serving) return;
     const active = this.running.get(proc)!;
     while (this.queue.length > 0 && active.size < proc.concurrency) {
       this.dispatch(this.queue.shift()!, proc, active);

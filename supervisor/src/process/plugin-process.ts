@@ -66,6 +66,8 @@ export class PluginProcess {
   private activity = false;
   private misses = 0;
   private stopping: Promise<ExitInfo> | undefined;
+  /** The stream broke (bad frame, broken pipe): nothing more is sent; the exit follows. */
+  private broken = false;
   private frameListener: FrameListener | undefined;
 
   constructor(
@@ -80,6 +82,11 @@ export class PluginProcess {
 
   get name(): string {
     return this.options.name;
+  }
+
+  /** Ready and its stdio intact: new actions may be sent. */
+  get serving(): boolean {
+    return this.state === 'ready' && !this.broken;
   }
 
   get concurrency(): number {
@@ -207,7 +214,10 @@ export class PluginProcess {
       onNotification: (method, params) => this.onNotification(method, params),
       onBroken: (error) => {
         if (this.state === 'exited') return;
-        channel.close(error);
+        this.broken = true;
+        // A bad frame fails the requests at once, quoting the bytes. A broken pipe waits
+        // for the exit (SIGKILL below), so they learn the exit code/signal and stderr.
+        if (error instanceof ProtocolViolation) channel.close(error);
         // While stopping, a pipe closed by a plugin on its way out is expected: the stop
         // escalation (SIGTERM, SIGKILL) goes on at its own pace.
         if (this.state === 'stopping' && !(error instanceof ProtocolViolation)) return;
