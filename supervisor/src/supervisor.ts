@@ -168,7 +168,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const failed = results.filter(([, ok]) => !ok).map(([name]) => name);
     if (failed.length > 0) this.logger.warn({ failed }, `plugins that failed to start: ${failed.join(', ')}; the others serve`);
     if (conflicts.length > 0) {
-      await this.stop();
+      // Not this.stop(): it waits for this very round first (a deadlock).
+      this.stopping ??= Promise.all([...this.managed.values()].map((p) => p.stop())).then(() => undefined);
+      await this.stopping;
       throw new PlugdError('ROUTE_CONFLICT', `${this.config.source}: ${conflicts.join('\n')}`);
     }
   }
