@@ -7,7 +7,7 @@ export function loadConfig(file: string | undefined): SupervisorConfig {
   try {
     return resolveConfig(file);
   } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(error.message, { cause: error });
+    if (error instanceof ConfigError) throw new UsageError(oneLine(error.message), { cause: error });
     throw error;
   }
 }
@@ -25,7 +25,12 @@ export function configFromPluginFlags(commands: readonly string[]): SupervisorCo
   try {
     return parseConfig({ plugins }, { source: '--plugin', baseDir: process.cwd() });
   } catch (error) {
-    if (isPlugdError(error)) throw new UsageError(error.message, { cause: error });
+    if (isPlugdError(error)) throw new UsageError(oneLine(error.message), { cause: error });
     throw error;
   }
+}
+
+/** A usage error is one line: several config problems are joined with "; ". */
+function oneLine(message: string): string {
+  return message.split('\n').join('; ');
 }

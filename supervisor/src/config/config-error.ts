@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { PlugdError } from '../errors.js';
+import { exampleFor } from './config-hints.js';
 
 export interface ConfigProblem {
   /** JSON path, e.g. `plugins[1].restart.maxDelayMs`. */
@@ -31,9 +32,12 @@ export function jsonPath(path: readonly PropertyKey[]): string {
 
 export function problemsFromZod(error: z.ZodError): ConfigProblem[] {
   return error.issues.map((issue) => {
-    let message = issue.message;
+    let message = issue.message.replace(/^Invalid input: expected (\w+), received (\w+)$/, 'expected $1, got $2');
     if (issue.code === 'unrecognized_keys') {
       message = `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}; remove them or check the spelling`;
+    } else {
+      const example = exampleFor(issue.path);
+      if (example && !message.includes('e.g.')) message += `; e.g. ${example}`;
     }
     return { path: jsonPath(issue.path), message };
   });

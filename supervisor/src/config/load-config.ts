@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { EMBEDDED_DEFAULT_PLUGINS } from './builtins.js';
 import { ConfigError } from './config-error.js';
+import { jsonErrorOffset, lineColumn } from './json-error-offset.js';
 import { parseConfig } from './parse-config.js';
 import type { SupervisorConfig } from './types.js';
 
@@ -20,7 +21,7 @@ export function loadConfigFile(path: string): SupervisorConfig {
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(path, [{ path: '', message: `not valid JSON: ${describeJsonError(text, error)}` }], { cause: error });
+    throw new ConfigError(path, [{ path: '', message: `not valid JSON at ${describeJsonError(text, error)}` }], { cause: error });
   }
   return parseConfig(raw, { source: path, baseDir: dirname(file) });
 }
@@ -38,12 +39,9 @@ export function resolveConfig(path: string | undefined, cwd = process.cwd()): Su
 }
 
 function describeJsonError(text: string, error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  const match = /position (\d+)/.exec(message);
-  if (!match) return message;
-  const offset = Number(match[1]);
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  const column = offset - before.lastIndexOf('\n');
-  return `${message.replace(/ in JSON at position \d+.*$/, '')} at line ${line}, column ${column}`;
+  const reason = (error instanceof Error ? error.message : String(error)).replace(/, (\.\.\.)?".*$/s, '').replace(/ (in JSON )?at position \d+.*$/s, '');
+  const offset = jsonErrorOffset(text) ?? text.length;
+  const { line, column } = lineColumn(text, offset);
+  const near = JSON.stringify(text.slice(offset, offset + 20).split('\n')[0]);
+  return `line ${line}, column ${column}: ${reason || 'syntax error'}${offset < text.length ? ` near ${near}` : ''}; fix the JSON syntax there (a trailing comma, a missing quote or comma?)`;
 }

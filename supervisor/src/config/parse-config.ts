@@ -5,6 +5,7 @@ import { DEFAULT_MAX_FRAME_BYTES } from '@plugd/protocol';
 import type { TraceLevel } from '@plugd/protocol';
 import { BUILTIN_PLUGINS, builtinCommand, builtinEntry, isBuiltin } from './builtins.js';
 import { ConfigError, problemsFromZod } from './config-error.js';
+import { findExecutable } from './find-executable.js';
 import type { ConfigProblem } from './config-error.js';
 import {
   DEFAULT_HOST,
@@ -55,7 +56,15 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions): Supervis
       });
       return;
     }
-    plugins.push(normalizePlugin(file, plugin, options.baseDir, traceDir));
+    const normalized = normalizePlugin(file, plugin, options.baseDir, traceDir);
+    const program = normalized.command[0]!;
+    if (plugin.command && !findExecutable(program, normalized.cwd, normalized.env['PATH'] ?? process.env['PATH'])) {
+      problems.push({
+        path: `${at}.command[0]`,
+        message: `cannot find the program "${plugin.command[0]}" (${program.includes('/') ? 'no executable file there' : 'not on PATH'}); give a program on PATH or a path to an executable, e.g. ["python3", "./tool.py"]`,
+      });
+    }
+    plugins.push(normalized);
   });
 
   for (const [type, target] of Object.entries(file.routes ?? {})) {
