@@ -169,6 +169,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     if (failed.length > 0) this.logger.warn({ failed }, `plugins that failed to start: ${failed.join(', ')}; the others serve`);
     if (conflicts.length > 0) {
       // Not this.stop(): it waits for this very round first (a deadlock).
+      void this.watchers.close();
       this.stopping ??= Promise.all([...this.managed.values()].map((p) => p.stop())).then(() => undefined);
       await this.stopping;
       throw new PlugdError('ROUTE_CONFLICT', `${this.config.source}: ${conflicts.join('\n')}`);

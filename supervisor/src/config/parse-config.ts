@@ -105,7 +105,7 @@ function normalizePlugin(file: PlugdConfigFile, plugin: PluginConfigFile, baseDi
     cwd,
     env: plugin.env ?? {},
     config: plugin.config ?? {},
-    watch: normalizeWatch(plugin.watch, command, baseDir, builtin ? builtinEntry(plugin.name as never) : undefined),
+    watch: normalizeWatch(plugin.watch, plugin.command, cwd, baseDir, builtin ? builtinEntry(plugin.name as never) : undefined),
     restart: { ...DEFAULT_RESTART, ...file.defaults?.restart, ...plugin.restart },
     timeouts: { ...DEFAULT_TIMEOUTS, ...file.defaults?.timeouts, ...plugin.timeouts },
     trace,
@@ -123,10 +123,21 @@ function resolveCommand(command: readonly string[], baseDir: string): string[] {
   });
 }
 
-function normalizeWatch(watch: boolean | string[] | undefined, command: readonly string[], baseDir: string, entry: string | undefined): string[] {
+/**
+ * `watch: true` is the folder of the entry file: the first argument that is a file
+ * (["node", "./dist/index.js"]), else the executable itself when the config gives
+ * it as a path ("./my-plugin"). Never the interpreter's folder (/usr/bin).
+ */
+function normalizeWatch(watch: boolean | string[] | undefined, raw: readonly string[] | undefined, cwd: string, baseDir: string, entry: string | undefined): string[] {
   if (!watch) return [];
   if (Array.isArray(watch)) return watch.map((p) => (isAbsolute(p) ? p : resolve(baseDir, p)));
-  const file = entry ?? command.find((part, i) => (i > 0 || isAbsolute(part)) && isFile(part));
+  const [exe, ...args] = raw ?? [];
+  const fromArgs = args
+    .filter((part) => !part.startsWith('-'))
+    .map((part) => (part.startsWith('./') || part.startsWith('../') ? resolve(baseDir, part) : resolve(cwd, part)))
+    .find(isFile);
+  const fromExe = exe && (exe.startsWith('./') || exe.startsWith('../')) ? resolve(baseDir, exe) : undefined;
+  const file = entry ?? fromArgs ?? (fromExe && isFile(fromExe) ? fromExe : undefined);
   return file ? [dirname(file)] : [baseDir];
 }
 

@@ -142,7 +142,8 @@ export class ManagedPlugin {
       name: this.name,
       state: this.state,
       pid: proc?.state === 'exited' ? undefined : proc?.pid,
-      generation: this.generation,
+      // The generation that serves; a reload that failed does not count.
+      generation: proc?.generation ?? this.generation,
       version: this.version,
       actions: this.actionTypes,
       restarts: this.restarts,
@@ -203,10 +204,15 @@ export class ManagedPlugin {
         this.current = proc;
         this.reloads += 1;
         this.lastReloadError = undefined;
+        // The old generation may have crashed meanwhile: the new one serves, no restart is due.
+        this.clearRetry();
         if (old) this.drain(old);
         this.hooks.emit('reload', { plugin: this.name, fromGeneration: old?.generation, toGeneration: proc.generation, durationMs: Date.now() - began });
       } else {
+        const old = this.current;
         this.current = proc;
+        // A reload may have swapped in a generation while this one started: never orphan it.
+        if (old && old !== proc) this.drain(old);
         if (kind === 'probe') this.policy.reset();
       }
       this.nextRetryAt = undefined;
@@ -236,7 +242,15 @@ export class ManagedPlugin {
       if (this.starting) await this.starting.catch(() => undefined);
       if (this.current?.state === 'ready' || this.stopped) return this.reloadOnce();
       this.policy.reset();
-      await this.launch('probe');
+      const began = Date.now();
+      if (await this.launch('probe')) {
+        this.reloads += 1;
+        this.lastReloadError = undefined;
+        this.hooks.emit('reload', { plugin: this.name, fromGeneration: undefined, toGeneration: this.current?.generation ?? this.generation, durationMs: Date.now() - began });
+      } else if (!this.stopped) {
+        this.lastReloadError = this.lastError;
+        this.hooks.emit('reload_failed', { plugin: this.name, generation: this.generation, error: this.lastError ?? 'failed to start' });
+      }
       return;
     }
     this.setState('reloading');

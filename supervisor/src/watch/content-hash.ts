@@ -1,0 +1,46 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+
+/** sha256 of a file's bytes; undefined when it is gone or unreadable (a folder, no permission). */
+export async function hashFile(path: string): Promise<string | undefined> {
+  try {
+    return createHash('sha256').update(await readFile(path)).digest('hex');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The last known content hash of every watched file. `update` re-hashes the given
+ * paths and answers the ones whose content really changed (created, deleted or
+ * edited): a save that writes the same bytes, or a temp file that came and went,
+ * changes nothing.
+ */
+export class ContentHashes {
+  private readonly hashes = new Map<string, string>();
+
+  get size(): number {
+    return this.hashes.size;
+  }
+
+  /** Records the current content as the baseline (initial scan). */
+  async record(path: string): Promise<void> {
+    const hash = await hashFile(path);
+    if (hash === undefined) this.hashes.delete(path);
+    else this.hashes.set(path, hash);
+  }
+
+  async update(paths: Iterable<string>): Promise<string[]> {
+    const changed: string[] = [];
+    await Promise.all(
+      [...paths].map(async (path) => {
+        const before = this.hashes.get(path);
+        const after = await hashFile(path);
+        if (after === undefined) this.hashes.delete(path);
+        else this.hashes.set(path, after);
+        if (before !== after) changed.push(path);
+      }),
+    );
+    return changed.sort();
+  }
+}

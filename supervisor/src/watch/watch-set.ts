@@ -1,0 +1,40 @@
+import type { Logger } from 'pino';
+import type { PluginOptions } from '../config/types.js';
+import { errorMessage } from '../errors.js';
+import { PluginWatcher } from './plugin-watcher.js';
+
+/** One PluginWatcher for every plugin that has `watch` paths. */
+export class WatchSet {
+  private readonly watchers: PluginWatcher[] = [];
+  private starting: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(
+    plugins: readonly PluginOptions[],
+    debounceMs: number,
+    private readonly logger: Logger,
+    onChange: (plugin: string, files: readonly string[]) => void,
+  ) {
+    for (const plugin of plugins) {
+      if (plugin.watch.length === 0) continue;
+      this.watchers.push(
+        new PluginWatcher({ plugin: plugin.name, paths: plugin.watch, debounceMs, logger, onChange: (files) => onChange(plugin.name, files) }),
+      );
+    }
+  }
+
+  /** Starts every watcher; a watcher that cannot start is logged, never fatal. */
+  start(): Promise<void> {
+    this.starting ??= Promise.all(
+      this.watchers.map((w) => w.start().catch((error: unknown) => this.logger.warn({ err: error }, `cannot watch plugin files: ${errorMessage(error)}`))),
+    ).then(async () => {
+      if (this.closed) await this.close();
+    });
+    return this.starting;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.watchers.map((w) => w.close()));
+  }
+}
