@@ -56,7 +56,10 @@ export class PlugdHttpServer {
     try {
       const match = this.router.match(req.method ?? 'GET', url.pathname);
       if (!match) throw new HttpError(404, { detail: `no route ${req.method} ${url.pathname}; routes: ${this.router.describe().join(', ')}` });
-      if ('allowed' in match) throw new HttpError(405, { detail: `${url.pathname} takes ${match.allowed.join(', ')}, not ${req.method}` });
+      if ('allowed' in match) {
+        res.setHeader('allow', match.allowed.join(', '));
+        throw new HttpError(405, { detail: `${url.pathname} takes ${match.allowed.join(', ')}, not ${req.method}` });
+      }
       if (!match.route.public && this.options.apiKey && !apiKeyMatches(this.options.apiKey, req.headers[API_KEY_HEADER])) {
         throw new HttpError(403, { detail: 'Invalid API Key' });
       }
