@@ -41,6 +41,7 @@ export interface SpawnRawOptions {
 }
 
 const spawned = new Set<ChildProcessWithoutNullStreams>();
+const cleanups = new Set<() => void>();
 
 export function spawnRaw(command: readonly string[], options: SpawnRawOptions = {}): RawPlugin {
   const env: Record<string, string> = {};
@@ -56,9 +57,17 @@ export function spawnRaw(command: readonly string[], options: SpawnRawOptions = 
   child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
   child.stdin.on('error', () => undefined); // EPIPE once the child is gone
   const exited = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  const reader = new StreamMessageReader(child.stdout);
+  // vscode-jsonrpc's partial-frame timer re-arms itself forever and survives dispose()
+  // (giant-frame.mjs leaves a partial frame): switch it off.
+  reader.partialMessageTimeout = 0;
+  const connection = createMessageConnection(reader, new StreamMessageWriter(child.stdin));
   connection.onError(() => undefined);
   connection.listen();
+  cleanups.add(() => {
+    connection.dispose();
+    reader.dispose();
+  });
   return {
     child,
     pid: child.pid ?? -1,
@@ -83,6 +92,10 @@ export async function killAllSpawned(): Promise<void> {
     }
   }
   await Promise.all(waits);
+  for (const cleanup of cleanups) {
+    cleanups.delete(cleanup);
+    cleanup();
+  }
 }
 
 /** Initialize params a supervisor would send. */
