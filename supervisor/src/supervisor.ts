@@ -153,7 +153,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       await this.watchers.close();
-      await this.initialRound?.catch(() => undefined);
+      // Not waiting for the first start round: each plugin's stop() cuts its start short
+      // (waiting would take up to initMs), and the round settles as they stop.
       await Promise.all([...this.managed.values()].map((p) => p.stop()));
       await this.trace.close();
     })();

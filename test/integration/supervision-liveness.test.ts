@@ -74,6 +74,20 @@ describe('stop escalation', () => {
     expect(await exit).toMatchObject({ code: 0, signal: null, reason: 'stopped', expected: true });
   });
 
+  it('stop() during a slow start kills the start instead of waiting for initMs', async () => {
+    h = harness([{ name: 'slow', command: nodeFixture('slow-start.mjs'), env: { FIXTURE_START_DELAY_MS: '120000' }, timeouts: { initMs: 100_000 } }]);
+    const spawned = h.next('spawn');
+    const starting = h.supervisor.start();
+    const { pid } = await spawned;
+    const t0 = Date.now();
+    await h.supervisor.stop();
+    await starting;
+    expect(Date.now() - t0).toBeLessThan(30_000);
+    await expectAllGone([pid!]);
+    expect(h.status('slow').state).toBe('stopped');
+    expect(h.events('restart')).toHaveLength(0);
+  });
+
   it('a plugin that ignores shutdown and SIGTERM gets SIGKILL after shutdownMs steps', async () => {
     h = harness([{ name: 'stubborn', command: nodeFixture('ignore-sigterm.mjs'), timeouts: { shutdownMs: 300 } }]);
     const stderr: string[] = [];

@@ -48,6 +48,8 @@ export class ManagedPlugin {
   private stopped = false;
   /** Starting or restarting right now (start and stop never overlap). */
   private starting: Promise<boolean> | undefined;
+  /** The generation being started right now, so stop() can cut its start short. */
+  private launchingProc: PluginProcess | undefined;
 
   restarts = 0;
   reloads = 0;
@@ -127,6 +129,8 @@ export class ManagedPlugin {
     this.clearRetry();
     this.setState('stopping');
     for (const job of this.queue.splice(0)) this.settle(job, this.unavailable(job.action, 'plugd is stopping'));
+    // A start in progress is killed, not waited for (a slow initialize could take initMs).
+    void this.launchingProc?.stop();
     await this.starting?.catch(() => undefined);
     const procs = [...this.draining, ...(this.current ? [this.current] : [])];
     await Promise.all(procs.map(async (proc) => {
@@ -176,7 +180,10 @@ export class ManagedPlugin {
 
   private launch(kind: StartKind): Promise<boolean> {
     const run = this.startGeneration(kind).finally(() => {
-      if (this.starting === run) this.starting = undefined;
+      if (this.starting === run) {
+        this.starting = undefined;
+        this.launchingProc = undefined;
+      }
     });
     this.starting = run;
     return run;
@@ -184,6 +191,7 @@ export class ManagedPlugin {
 
   private async startGeneration(kind: StartKind): Promise<boolean> {
     const proc = this.newProcess();
+    this.launchingProc = proc;
     if (kind !== 'reload') this.setState(kind === 'start' ? 'starting' : 'restarting');
     const began = Date.now();
     try {
@@ -220,6 +228,7 @@ export class ManagedPlugin {
       this.pump();
       return true;
     } catch (error) {
+      if (this.stopped) return false; // killed by stop(): not a failure to report
       const message = errorMessage(error);
       this.hooks.emit('start_failed', { plugin: this.name, generation: proc.generation, error: message });
       this.hooks.logger.error({ plugin: this.name, generation: proc.generation, stderr: proc.stderrTail(10) }, `plugin failed to start: ${message}`);
