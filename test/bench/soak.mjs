@@ -69,7 +69,7 @@ function isAlive(pid) {
 }
 
 /** Runs `cycles` crash/restart cycles; resolves with before/after numbers and whether they stayed flat. */
-export async function soak({ cycles = 1000, warmup = 20, plugin = 'sh' } = {}) {
+export async function soak({ cycles = 1000, warmup = 50, plugin = 'sh' } = {}) {
   if (!COMMANDS[plugin]) throw new Error(`--plugin is sh or node, not ${plugin}`);
   const config = parseConfig(
     {
