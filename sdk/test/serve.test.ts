@@ -237,7 +237,7 @@ describe('servePlugin', () => {
       }),
     );
     const progress: unknown[] = [];
-    h.client.onNotification('plugd/progress', (params) => progress.push(params));
+    h.client.onNotification('plugd/progress', (params) => void progress.push(params));
     await run(h, 'echo', { text: 'first, so the next id is not 0-or-1 by luck' });
     await expect(run(h, 'chatty')).resolves.toMatchObject({ content: 'all' });
     const runIds = h.sent.filter((m) => (m as RequestMessage).method === 'run').map((m) => (m as RequestMessage).id);
@@ -263,7 +263,7 @@ describe('servePlugin', () => {
       }),
     );
     const logs: unknown[] = [];
-    h.client.onNotification('plugd/log', (params) => logs.push(params));
+    h.client.onNotification('plugd/log', (params) => void logs.push(params));
     await run(h, 'warn');
     expect(logs).toEqual([{ level: 'warn', message: 'running low on disk', data: { freeMb: 12 } }]);
   });

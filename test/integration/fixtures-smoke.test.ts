@@ -54,7 +54,7 @@ describe('behave.mjs', () => {
   it('sleep answers "cancelled" on $/cancelRequest, progress ticks, crash exits with the code', async () => {
     const p = spawnRaw(node('behave.mjs'));
     const progress: unknown[] = [];
-    p.connection.onNotification('plugd/progress', (params) => progress.push(params));
+    p.connection.onNotification('plugd/progress', (params) => void progress.push(params));
     await within(p.connection.sendRequest('initialize', initializeParams()), 20_000, 'initialize');
     const cts = new CancellationTokenSource();
     const sleeping = p.connection.sendRequest('run', run('sleep', { ms: 60_000 }), cts.token);
