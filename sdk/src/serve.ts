@@ -1,4 +1,4 @@
-import { StreamMessageReader, StreamMessageWriter, ResponseError, ErrorCodes } from 'vscode-jsonrpc/node';
+import { StreamMessageReader, ResponseError, ErrorCodes } from 'vscode-jsonrpc/node';
 import type { Message, NotificationMessage, RequestMessage } from 'vscode-jsonrpc/node';
 import {
   CancelParamsSchema,
@@ -30,22 +30,49 @@ const DEFAULT_TIMEOUT_MS = 120_000;
 type Id = number | string;
 
 /**
+ * One running `run` request. Its AbortController is made only when the handler reads
+ * `ctx.signal` (making one costs ~10 µs on Node 20, more than the echo itself).
+ */
+class RunningRequest {
+  aborted = false;
+  private reason: unknown;
+  private controller: AbortController | undefined;
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.aborted) this.controller.abort(this.reason);
+    }
+    return this.controller.signal;
+  }
+
+  abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    this.controller?.abort(reason);
+  }
+}
+
+/**
  * The plugin end of protocol v1: a small dispatcher over vscode-jsonrpc's stream
- * reader/writer. It keeps request ids itself (progress and cancel are keyed by them)
+ * reader and a one-write frame writer. It keeps request ids itself (progress and cancel are keyed by them)
  * and answers `$/ping` straight from the reader callback, even while actions run.
  */
 export function servePlugin(def: PluginDefinition, options: ServeOptions): PluginServer {
   const reader = new StreamMessageReader(options.input);
-  const writer = new StreamMessageWriter(options.output);
-  const running = new Map<Id, AbortController>();
+  const running = new Map<Id, RunningRequest>();
   let init: InitializeParams | undefined;
   let ended = false;
   let resolveEnded!: (reason: 'exit' | 'input-closed') => void;
   const endedPromise = new Promise<'exit' | 'input-closed'>((resolve) => (resolveEnded = resolve));
 
+  // The supervisor may be gone (EPIPE); there is no one left to tell.
+  options.output.on('error', () => undefined);
+  // The same bytes as vscode-jsonrpc's StreamMessageWriter, in one write instead of two.
   const send = (message: Message): void => {
-    // The supervisor may be gone (EPIPE); there is no one left to tell.
-    writer.write(message).catch(() => undefined);
+    const json = JSON.stringify(message);
+    options.output.write(`Content-Length: ${Buffer.byteLength(json, 'utf8')}\r\n\r\n${json}`, 'utf8', () => undefined);
   };
   const respond = (id: Id, result: unknown): void => send({ jsonrpc: '2.0', id, result } as Message);
   const respondError = (id: Id, code: number, message: string): void =>
@@ -62,7 +89,7 @@ export function servePlugin(def: PluginDefinition, options: ServeOptions): Plugi
   const end = async (reason: 'exit' | 'input-closed'): Promise<void> => {
     if (ended) return;
     ended = true;
-    for (const controller of running.values()) controller.abort(new Error('plugin is stopping'));
+    for (const request of running.values()) request.abort(new Error('plugin is stopping'));
     try {
       await def.dispose?.();
     } catch {
@@ -110,18 +137,20 @@ export function servePlugin(def: PluginDefinition, options: ServeOptions): Plugi
       respondError(id, ErrorCodes.InvalidParams, `bad run params: ${formatZodIssues(parsed.error, 'params')}`);
       return;
     }
-    const controller = new AbortController();
-    running.set(id, controller);
+    const run = new RunningRequest();
+    running.set(id, run);
     const timeoutMs = parsed.data.timeoutMs ?? (parsed.data.action.timeout ? parsed.data.action.timeout * 1000 : DEFAULT_TIMEOUT_MS);
     try {
       const observation = await runAction(def, parsed.data.action, {
         ...initContext(),
-        signal: controller.signal,
+        get signal() {
+          return run.signal;
+        },
         action: parsed.data.action,
         timeoutMs,
         deadline: Date.now() + timeoutMs,
         progress: (content: string) => {
-          if (!controller.signal.aborted) notify(Methods.progress.method, { id, content });
+          if (!run.aborted) notify(Methods.progress.method, { id, content });
         },
       });
       respond(id, observation);

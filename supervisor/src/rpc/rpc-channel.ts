@@ -1,6 +1,7 @@
-import { StreamMessageWriter, ErrorCodes } from 'vscode-jsonrpc/node';
+import { ErrorCodes } from 'vscode-jsonrpc/node';
 import type { Message } from 'vscode-jsonrpc/node';
 import type { FrameListener } from '../trace/frame-event.js';
+import { FrameWriter } from './frame-writer.js';
 import { RpcResponseError } from './rpc-error.js';
 import { StrictMessageReader } from './strict-reader.js';
 
@@ -27,7 +28,7 @@ export interface RpcChannelHandlers {
  * costs nothing then).
  */
 export class RpcChannel {
-  private readonly writer: StreamMessageWriter;
+  private readonly writer: FrameWriter;
   private readonly reader: StrictMessageReader;
   private readonly pending = new Map<Id, Pending>();
   private nextId = 1;
@@ -40,9 +41,8 @@ export class RpcChannel {
     maxFrameBytes: number,
     private readonly handlers: RpcChannelHandlers,
   ) {
-    this.writer = new StreamMessageWriter(output);
+    this.writer = new FrameWriter(output, (error) => this.handlers.onBroken(error));
     this.reader = new StrictMessageReader(input, maxFrameBytes);
-    this.writer.onError(([error]) => this.handlers.onBroken(error));
     this.reader.onError((error) => this.handlers.onBroken(error));
     this.reader.listen((message) => this.onMessage(message));
   }
@@ -63,7 +63,7 @@ export class RpcChannel {
     });
     const message = { jsonrpc: '2.0', id, method, params };
     this.frameListener?.({ dir: 'out', kind: 'request', method, id, message });
-    this.send(message);
+    if (!this.closedWith) this.writer.write(message);
     return { id, result };
   }
 
@@ -92,10 +92,10 @@ export class RpcChannel {
     this.writer.dispose();
   }
 
+  /** Resolves once the frame is handed to the pipe; a broken pipe is reported once, via onBroken. */
   private send(message: object): Promise<void> {
     if (this.closedWith) return Promise.resolve();
-    // A write fails only when the pipe broke; onError reports it once.
-    return this.writer.write(message as Message).catch(() => undefined);
+    return this.writer.written(message);
   }
 
   private onMessage(message: Message): void {

@@ -6,7 +6,9 @@ import { ProtocolViolation } from './protocol-violation.js';
 const CR = 13;
 const LF = 10;
 const COLON = 58;
-const TOKEN = /^[A-Za-z0-9!#$%&'*+.^_`|~-]$/;
+/** RFC 7230 token characters, as a byte lookup table (a regex per byte costs microseconds a frame). */
+const TOKEN = new Uint8Array(256);
+for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+.^_`|~-") TOKEN[c.charCodeAt(0)] = 1;
 
 type HeaderState = 'line-start' | 'name' | 'value' | 'cr' | 'end-cr';
 
@@ -21,7 +23,9 @@ export class StrictMessageReader extends AbstractMessageReader {
   private failed = false;
   // header parsing
   private state: HeaderState = 'line-start';
-  private header: number[] = [];
+  /** Header bytes of the current frame so far (`headerLength` of them). */
+  private readonly header = Buffer.allocUnsafe(MAX_HEADER_BYTES + 1);
+  private headerLength = 0;
   private lineStart = 0;
   private contentLength = -1;
   // body collection
@@ -64,17 +68,17 @@ export class StrictMessageReader extends AbstractMessageReader {
   private readHeader(chunk: Buffer, start: number): number {
     for (let i = start; i < chunk.length; i++) {
       const byte = chunk[i]!;
-      this.header.push(byte);
-      if (this.header.length > MAX_HEADER_BYTES) return this.fail('frame header is longer than any real header', chunk, i);
+      this.header[this.headerLength++] = byte;
+      if (this.headerLength > MAX_HEADER_BYTES) return this.fail('frame header is longer than any real header', chunk, i);
       switch (this.state) {
         case 'line-start':
           if (byte === CR) this.state = 'end-cr';
-          else if (TOKEN.test(String.fromCharCode(byte))) this.state = 'name';
+          else if (TOKEN[byte] === 1) this.state = 'name';
           else return this.fail('expected a "Name: value" header line at a frame boundary', chunk, i);
           break;
         case 'name':
           if (byte === COLON) this.state = 'value';
-          else if (!TOKEN.test(String.fromCharCode(byte))) return this.fail('expected a "Name: value" header line at a frame boundary', chunk, i);
+          else if (TOKEN[byte] !== 1) return this.fail('expected a "Name: value" header line at a frame boundary', chunk, i);
           break;
         case 'value':
           if (byte === CR) this.state = 'cr';
@@ -84,7 +88,7 @@ export class StrictMessageReader extends AbstractMessageReader {
           if (byte !== LF) return this.fail('header line has \\r without \\n', chunk, i);
           if (!this.takeHeaderLine(chunk, i)) return chunk.length;
           this.state = 'line-start';
-          this.lineStart = this.header.length;
+          this.lineStart = this.headerLength;
           break;
         case 'end-cr':
           if (byte !== LF) return this.fail('header block has \\r without \\n', chunk, i);
@@ -95,7 +99,7 @@ export class StrictMessageReader extends AbstractMessageReader {
   }
 
   private takeHeaderLine(chunk: Buffer, at: number): boolean {
-    const line = Buffer.from(this.header.slice(this.lineStart, this.header.length - 2)).toString('ascii');
+    const line = this.header.toString('ascii', this.lineStart, this.headerLength - 2);
     const colon = line.indexOf(':');
     const name = line.slice(0, colon).trim().toLowerCase();
     if (name !== 'content-length') return true;
@@ -133,7 +137,7 @@ export class StrictMessageReader extends AbstractMessageReader {
     const body = this.bodyChunks.length === 1 ? this.bodyChunks[0]! : Buffer.concat(this.bodyChunks, this.bodyHave);
     this.inBody = false;
     this.bodyChunks = [];
-    this.header = [];
+    this.headerLength = 0;
     this.lineStart = 0;
     this.contentLength = -1;
     this.state = 'line-start';
@@ -152,7 +156,7 @@ export class StrictMessageReader extends AbstractMessageReader {
   }
 
   private fail(problem: string, chunk: Buffer, at: number): number {
-    const seen = Buffer.from(this.header);
+    const seen = Buffer.from(this.header.subarray(0, this.headerLength));
     this.failWith(new ProtocolViolation(problem, Buffer.concat([seen, chunk.subarray(at + 1, at + 161)])));
     return chunk.length;
   }
