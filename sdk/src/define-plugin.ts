@@ -9,7 +9,11 @@ import type { ActionHandler, PluginDefinition } from './types.js';
  * at the top level of the plugin's entry file.
  */
 export function definePlugin<A extends Record<string, ActionHandler<any>>>(def: PluginDefinition<A>): PluginServer | undefined {
-  if (refuseManualStart(def.name)) return undefined;
+  if (refuseManualStart(def.name)) {
+    // Exit now: top-level code after definePlugin (a timer, a child, an open socket)
+    // would otherwise keep a plugin started by hand alive instead of exiting 2.
+    process.exit(2);
+  }
   redirectConsoleToStderr();
   return servePlugin(def, {
     input: process.stdin,

@@ -33,6 +33,12 @@ describe('definePlugin in a real process', () => {
     expect(p.stdout().length).toBe(0);
   });
 
+  it('exits 2 without PLUGD_PROTOCOL even when top-level code would keep it alive', async () => {
+    const p = spawnPlugin({ env: { PLUGD_PROTOCOL: undefined, SDK_PLUGIN_KEEPALIVE: '1' } });
+    await expect(within(p.exited, 20_000, 'the refusal')).resolves.toEqual({ code: 2, signal: null });
+    expect(p.stderr()).toContain('PLUGD_PROTOCOL=1');
+  });
+
   it('sends console output of plugin code to stderr; stdout carries only frames', async () => {
     const p = spawnPlugin();
     await within(p.connection.sendRequest('initialize', initializeParams('sdk-plugin')), 20_000, 'initialize');
