@@ -25,7 +25,7 @@ export interface PluginSpec {
 
 /** Short timeouts for tests; each spec may override. */
 export const FAST_RESTART = { initialDelayMs: 20, factor: 2, maxDelayMs: 500, jitter: 0, minUptimeMs: 60_000, maxRestarts: 1000, windowMs: 60_000, failedRetryMs: 60_000 };
-export const FAST_TIMEOUTS = { initMs: 20_000, actionMs: 30_000, shutdownMs: 1_000, cancelGraceMs: 1_000, pingIntervalMs: 200, pingMisses: 3 };
+export const FAST_TIMEOUTS = { initMs: 20_000, actionMs: 30_000, shutdownMs: 1_000, cancelGraceMs: 1_000, pingIntervalMs: 200, pingMisses: 5 };
 
 export interface Harness {
   readonly supervisor: Supervisor;
@@ -84,6 +84,7 @@ export function harness(specs: readonly PluginSpec[], extra: Record<string, unkn
           supervisor.off(kind, listener as never);
           reject(new Error(`no matching "${String(kind)}" event within ${ms} ms; plugins: ${JSON.stringify(supervisor.plugins())}`));
         }, ms);
+        timer.unref();
         supervisor.on(kind, listener as never);
       });
     },
