@@ -61,6 +61,9 @@ class RunningRequest {
  */
 export function servePlugin(def: PluginDefinition, options: ServeOptions): PluginServer {
   const reader = new StreamMessageReader(options.input);
+  // vscode-jsonrpc re-arms its partial-frame timer forever and dispose() does not clear
+  // it: input that ends mid-frame would keep an in-process server's event loop alive.
+  reader.partialMessageTimeout = 0;
   const running = new Map<Id, RunningRequest>();
   let init: InitializeParams | undefined;
   let ended = false;
@@ -82,19 +85,35 @@ export function servePlugin(def: PluginDefinition, options: ServeOptions): Plugi
   const log: PluginLogger = Object.fromEntries(
     (['debug', 'info', 'warn', 'error'] as LogLevel[]).map((level) => [
       level,
-      (message: string, data?: unknown) => notify(Methods.log.method, LogParamsSchema.parse({ level, message, data })),
+      (message: unknown, data?: unknown) => {
+        // Logging must never throw into the handler: coerce the message, drop data that won't serialize.
+        const text = typeof message === 'string' ? message : String(message);
+        try {
+          JSON.stringify(data);
+          notify(Methods.log.method, LogParamsSchema.parse(data === undefined ? { level, message: text } : { level, message: text, data }));
+        } catch {
+          notify(Methods.log.method, { level, message: `${text} (data not serializable)` });
+        }
+      },
     ]),
   ) as unknown as PluginLogger;
+
+  // `shutdown` then `exit` (or stdin EOF) must not run dispose twice.
+  let disposing: Promise<void> | undefined;
+  const disposeOnce = (): Promise<void> =>
+    (disposing ??= (async () => {
+      try {
+        await def.dispose?.();
+      } catch {
+        // Ending anyway: a failing dispose must not keep the process alive.
+      }
+    })());
 
   const end = async (reason: 'exit' | 'input-closed'): Promise<void> => {
     if (ended) return;
     ended = true;
     for (const request of running.values()) request.abort(new Error('plugin is stopping'));
-    try {
-      await def.dispose?.();
-    } catch {
-      // Ending anyway: a failing dispose must not keep the process alive.
-    }
+    await disposeOnce();
     reader.dispose();
     options.onEnd?.(reason);
     resolveEnded(reason);
@@ -139,6 +158,7 @@ export function servePlugin(def: PluginDefinition, options: ServeOptions): Plugi
     }
     const run = new RunningRequest();
     running.set(id, run);
+    let answered = false;
     const timeoutMs = parsed.data.timeoutMs ?? (parsed.data.action.timeout ? parsed.data.action.timeout * 1000 : DEFAULT_TIMEOUT_MS);
     try {
       const observation = await runAction(def, parsed.data.action, {
@@ -150,11 +170,13 @@ export function servePlugin(def: PluginDefinition, options: ServeOptions): Plugi
         timeoutMs,
         deadline: Date.now() + timeoutMs,
         progress: (content: string) => {
-          if (!run.aborted) notify(Methods.progress.method, { id, content });
+          // Not after the answer: the supervisor has forgotten this id by then.
+          if (!run.aborted && !answered) notify(Methods.progress.method, { id, content });
         },
       });
       respond(id, observation);
     } finally {
+      answered = true;
       running.delete(id);
     }
   };
@@ -171,9 +193,7 @@ export function servePlugin(def: PluginDefinition, options: ServeOptions): Plugi
         void onRun(request);
         return;
       case Methods.shutdown.method:
-        void Promise.resolve(def.dispose?.())
-          .catch(() => undefined)
-          .then(() => respond(request.id!, null));
+        void disposeOnce().then(() => respond(request.id!, null));
         return;
       default:
         respondError(request.id!, ErrorCodes.MethodNotFound, `unknown method ${request.method}`);

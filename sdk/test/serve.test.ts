@@ -319,11 +319,73 @@ describe('servePlugin', () => {
     let disposed = 0;
     const h = await started(basic({ dispose: () => void disposed++ }));
     await expect(h.client.sendRequest('shutdown', {})).resolves.toBeNull();
-    expect(disposed).toBeGreaterThanOrEqual(1);
+    expect(disposed).toBe(1);
     expect(h.endReasons).toEqual([]);
     await h.client.sendNotification('exit', {});
     await expect(h.server.ended).resolves.toBe('exit');
     expect(h.endReasons).toEqual(['exit']);
+    expect(disposed).toBe(1); // not again on exit
+  });
+
+  it('answers shutdown even when dispose throws', async () => {
+    const h = await started(
+      basic({
+        dispose: () => {
+          throw new Error('dispose failed');
+        },
+      }),
+    );
+    await expect(h.client.sendRequest('shutdown', {})).resolves.toBeNull();
+  });
+
+  it('drops progress sent after the action was answered', async () => {
+    let saved: RunContext | undefined;
+    const h = await started(
+      basic({
+        actions: {
+          leaky: defineAction({
+            args: z.object({}),
+            run: (_args, ctx) => {
+              saved = ctx;
+              return { observation: 'leaky', content: '', extras: {} };
+            },
+          }),
+        },
+      }),
+    );
+    const progress: unknown[] = [];
+    h.client.onNotification('plugd/progress', (params) => void progress.push(params));
+    await run(h, 'leaky');
+    saved!.progress('too late');
+    // Frames go out in order: a progress sent before this ping's answer would be here by now.
+    await h.client.sendRequest('$/ping', {});
+    expect(progress).toEqual([]);
+  });
+
+  it('never throws from ctx.log: a non-string message is coerced, unserializable data dropped', async () => {
+    const h = await started(
+      basic({
+        actions: {
+          weird: defineAction({
+            args: z.object({}),
+            run: (_args, ctx) => {
+              const circular: Record<string, unknown> = {};
+              circular['self'] = circular;
+              ctx.log.error(new Error('as an object') as unknown as string);
+              ctx.log.info('circular', circular);
+              return { observation: 'weird', content: 'ok', extras: {} };
+            },
+          }),
+        },
+      }),
+    );
+    const logs: Array<{ level: string; message: string }> = [];
+    h.client.onNotification('plugd/log', (params) => void logs.push(params as { level: string; message: string }));
+    await expect(run(h, 'weird')).resolves.toMatchObject({ content: 'ok' });
+    expect(logs).toEqual([
+      { level: 'error', message: 'Error: as an object' },
+      { level: 'info', message: 'circular (data not serializable)' },
+    ]);
   });
 
   it('ends with "input-closed" when its input stream ends, aborting running actions', async () => {
