@@ -66,7 +66,7 @@ function nextEvent(emitter, event, match, ms = 60_000) {
 export async function run(options = {}) {
   const reloads = options.reloads ?? 5;
   const load = options.load ?? 16;
-  const actionMs = options.actionMs ?? 5;
+  const actionMs = options.actionMs ?? 20; // each action takes 20 ms in the plugin: a busy agent, not a CPU-bound flood
   const debounceMs = options.debounceMs ?? 100;
   const coldStarts = options.coldStarts ?? 3;
   const { Supervisor, parseConfig } = await import(SUPERVISOR);
@@ -145,6 +145,8 @@ export async function run(options = {}) {
       coldStartSamplesMs: cold,
       reloadSpawnToReadyMs: round1(median(reloadReady)),
       debounceMs,
+      load,
+      actionMs,
       overheadMs: round1(saveMs - debounceMs - coldMs),
       ratioToColdStart: round1((saveMs - debounceMs) / coldMs),
       reloads: status?.reloads ?? 0,
