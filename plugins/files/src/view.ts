@@ -1,0 +1,57 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { invalid } from './errors.js';
+import { catN } from './numbered.js';
+import { readTextFile, splitLines } from './text-file.js';
+
+/** `[start, end]`, 1-based inclusive, end -1 = to the end of the file. */
+export type ViewRange = readonly number[] | null | undefined;
+
+/** A folder, two levels deep, hidden entries left out (like `find -maxdepth 2 -not -path '*\/.*'`). */
+export async function viewDirectory(path: string): Promise<string> {
+  const lines: string[] = [path.endsWith('/') ? path : `${path}/`];
+  let hidden = 0;
+  const walk = async (dir: string, depth: number): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch {
+      return; // unreadable subfolder: list what we can
+    }
+    entries.sort((a, b) => a.name.localeCompare(b.name));
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) {
+        hidden++;
+        continue;
+      }
+      const full = join(dir, entry.name);
+      lines.push(entry.isDirectory() ? `${full}/` : full);
+      if (entry.isDirectory() && depth < 2) await walk(full, depth + 1);
+    }
+  };
+  await walk(path, 1);
+  const note = hidden > 0 ? `\n\n${hidden} hidden files/directories in this directory are excluded. You can use 'ls -la ${path}' to see them.` : '';
+  return `Here's the files and directories up to 2 levels deep in ${path}, excluding hidden items:\n${lines.join('\n')}${note}\n`;
+}
+
+/** A file as `cat -n` shows it, optionally only the lines of `viewRange`. */
+export async function viewFile(path: string, viewRange: ViewRange): Promise<string> {
+  const lines = splitLines(await readTextFile(path));
+  if (viewRange === null || viewRange === undefined) return catN(path, lines, 1);
+  if (viewRange.length !== 2 || !viewRange.every(Number.isInteger)) {
+    throw invalid(`Invalid \`view_range\` parameter: ${JSON.stringify(viewRange)}. It should be a list of two integers, e.g. [1, 20] (use -1 as the end to read to the end of the file).`);
+  }
+  const [start, end] = viewRange as [number, number];
+  const count = lines.length;
+  if (start < 1 || start > Math.max(count, 1)) {
+    throw invalid(`Invalid \`view_range\` parameter: ${JSON.stringify(viewRange)}. Its first element \`${start}\` should be within the range of lines of the file: [1, ${count}].`);
+  }
+  if (end !== -1 && end < start) {
+    throw invalid(`Invalid \`view_range\` parameter: ${JSON.stringify(viewRange)}. Its second element \`${end}\` should be greater than or equal to the first element \`${start}\` (or -1 for the end of the file).`);
+  }
+  if (end > count) {
+    throw invalid(`Invalid \`view_range\` parameter: ${JSON.stringify(viewRange)}. Its second element \`${end}\` should be smaller than or equal to the number of lines in the file: \`${count}\`.`);
+  }
+  const slice = end === -1 ? lines.slice(start - 1) : lines.slice(start - 1, end);
+  return catN(path, slice, start);
+}
