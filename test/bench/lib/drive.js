@@ -14,18 +14,24 @@ export async function sequential(send, count, warmup = 200) {
   return { p50: percentile(s, 50), p99: percentile(s, 99) };
 }
 
-/** Keeps `concurrency` requests in flight until `total` are done; requests per second. */
-export async function closedLoop(send, concurrency, total) {
+/**
+ * Keeps `concurrency` requests in flight for `ms` milliseconds (time-bounded, so a loaded
+ * machine makes the suite noisier, not longer); completed requests per second.
+ */
+export async function closedLoop(send, concurrency, ms) {
   let issued = 0;
+  let done = 0;
   const began = performance.now();
+  const until = began + ms;
   const worker = async () => {
-    while (issued < total) {
+    while (performance.now() < until) {
       issued += 1;
       await send(issued);
+      done += 1;
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return total / ((performance.now() - began) / 1000);
+  return done / ((performance.now() - began) / 1000);
 }
 
 /**
@@ -33,13 +39,14 @@ export async function closedLoop(send, concurrency, total) {
  * (A B C A B C ..., `blocks` blocks of `perBlock` each) so that a burst of load from
  * elsewhere on the machine hits every system alike. Returns {name: {p50, p99}} in µs.
  */
-export async function interleavedLatency(systems, { blocks = 10, perBlock = 150, warmup = 100 } = {}) {
+export async function interleavedLatency(systems, { blocks = 10, perBlock = 150, warmup = 100, maxMs = 2500 } = {}) {
+  const until = performance.now() + maxMs; // at least 2 blocks, then stop at maxMs
   const samples = {};
   for (const [name, send] of Object.entries(systems)) {
     samples[name] = [];
     for (let i = 0; i < warmup; i++) await send(i);
   }
-  for (let b = 0; b < blocks; b++) {
+  for (let b = 0; b < blocks && (b < 2 || performance.now() < until); b++) {
     for (const [name, send] of Object.entries(systems)) {
       const out = samples[name];
       for (let i = 0; i < perBlock; i++) {
