@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+import { z } from 'zod';
+import { defineAction, definePlugin } from '@plugd/sdk';
+import { PythonKernel } from './kernel.js';
+import { pythonCommand } from './interpreter.js';
+import { cellObservation } from './observation.js';
+import { SerialQueue } from './queue.js';
+import { cellTimeoutMs } from './timing.js';
+
+/** IPythonRunCellAction args; unknown fields (thought, confirmation_state, ...) are allowed. */
+const RunCellArgs = z.looseObject({
+  code: z.string(),
+  include_extra: z.boolean().nullish(),
+  kernel_init_code: z.string().nullish(),
+});
+
+let kernel: PythonKernel | undefined;
+let lastInitCode = '';
+let cwd = process.cwd();
+const queue = new SerialQueue();
+
+definePlugin({
+  name: 'python',
+  version: '0.1.0',
+  concurrency: 1,
+  initialize: async (ctx) => {
+    if (typeof ctx.config['cwd'] === 'string') cwd = ctx.config['cwd'];
+    kernel = new PythonKernel(pythonCommand(), cwd, process.env, (message) => ctx.log.warn(message));
+    await kernel.start();
+  },
+  dispose: () => kernel?.kill(),
+  actions: {
+    run_ipython: defineAction({
+      args: RunCellArgs,
+      run: (args, ctx) =>
+        queue.run(async () => {
+          const active = (kernel ??= new PythonKernel(pythonCommand(), cwd, process.env));
+          const wasAlive = active.alive;
+          const init = args.kernel_init_code ?? '';
+          if (init && (init !== lastInitCode || !wasAlive)) {
+            // Once per interpreter (a restart loses it); its output is shown only if it fails.
+            const initResult = await active.run(init, cellTimeoutMs(ctx.action.timeout, ctx.deadline), ctx.deadline, ctx.signal);
+            if (initResult.outcome !== 'done' || initResult.reply?.status !== 'ok') {
+              const obs = cellObservation({ code: args.code, result: initResult, timeoutMs: 0, includeExtra: false, cwd, executable: '' });
+              return { ...obs, content: `kernel_init_code failed:\n${obs.content}`, success: false };
+            }
+            lastInitCode = init;
+          }
+          const timeoutMs = cellTimeoutMs(ctx.action.timeout, ctx.deadline);
+          const result = await active.run(args.code, timeoutMs, ctx.deadline, ctx.signal);
+          return cellObservation({
+            code: args.code,
+            result,
+            timeoutMs,
+            includeExtra: args.include_extra ?? true,
+            cwd: active.info?.cwd ?? cwd,
+            executable: active.info?.executable ?? '',
+          });
+        }),
+    }),
+  },
+});
