@@ -66,6 +66,23 @@ describe('behave.mjs', () => {
     p.connection.sendRequest('run', run('crash', { code: 7 })).catch(() => undefined);
     await expect(within(p.exited, 10_000, 'crash')).resolves.toEqual({ code: 7, signal: null });
   });
+
+  it('giant, stderr, spawn, block and stdout do what they say', async () => {
+    const p = spawnRaw(node('behave.mjs'));
+    await within(p.connection.sendRequest('initialize', initializeParams()), 20_000, 'initialize');
+    await expect(p.connection.sendRequest('run', run('giant', { bytes: 100_000 }))).resolves.toMatchObject({ content: 'x'.repeat(100_000) });
+    await expect(p.connection.sendRequest('run', run('stderr', { mb: 0.5 }))).resolves.toMatchObject({ content: 'flooded' });
+    await waitFor(() => p.stderr().length >= 512 * 1024, 10_000, '512 KiB of stderr');
+    const spawned = (await p.connection.sendRequest('run', run('spawn'))) as { content: string };
+    expect(isAlive(Number(spawned.content))).toBe(true);
+    process.kill(Number(spawned.content), 'SIGKILL');
+    const started = Date.now();
+    await expect(p.connection.sendRequest('run', run('block', { ms: 300 }))).resolves.toMatchObject({ content: 'blocked' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    const before = p.stdout().length;
+    p.connection.sendRequest('run', run('stdout', { text: 'RAW-BYTES-ON-THE-WIRE' })).catch(() => undefined);
+    await waitFor(() => p.stdout().subarray(before).includes('RAW-BYTES-ON-THE-WIRE'), 10_000, 'the raw bytes on stdout');
+  });
 });
 
 describe('hand-written.py', () => {
