@@ -39,7 +39,7 @@ export async function closedLoop(send, concurrency, ms) {
  * (A B C A B C ..., `blocks` blocks of `perBlock` each) so that a burst of load from
  * elsewhere on the machine hits every system alike. Returns {name: {p50, p99}} in µs.
  */
-export async function interleavedLatency(systems, { blocks = 10, perBlock = 150, warmup = 100, maxMs = 2500 } = {}) {
+export async function interleavedLatency(systems, { blocks = 10, perBlock = 150, warmup = 100, maxMs = 1500 } = {}) {
   const until = performance.now() + maxMs; // at least 2 blocks, then stop at maxMs
   const samples = {};
   for (const [name, send] of Object.entries(systems)) {
