@@ -63,6 +63,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
         }),
       );
     }
+    for (const plugin of config.plugins) {
+      if (plugin.declaredActions.length > 0) this.claimRoutes(plugin.name, plugin.declaredActions);
+    }
     this.metrics = new SupervisorMetrics(this, () => this.plugins());
     this.on('stderr', (e) => this.logger.info({ plugin: e.plugin, pid: e.pid, generation: e.generation, stream: 'stderr' }, e.line));
     this.on('log', (e) =>

@@ -9,6 +9,18 @@ export type BuiltinName = (typeof BUILTIN_PLUGINS)[number];
 /** What `plugd start` serves without a config file. */
 export const EMBEDDED_DEFAULT_PLUGINS: readonly BuiltinName[] = ['shell', 'files', 'python', 'echo'];
 
+/**
+ * The action types each built-in handles, known before it starts: an action for a
+ * built-in that failed to start is answered PLUGIN_UNAVAILABLE with the reason,
+ * not NO_PLUGIN_FOR_ACTION.
+ */
+export const BUILTIN_ACTIONS: Readonly<Record<BuiltinName, readonly string[]>> = {
+  shell: ['run'],
+  files: ['read', 'write', 'edit'],
+  python: ['run_ipython'],
+  echo: ['echo'],
+};
+
 export function isBuiltin(name: string): name is BuiltinName {
   return (BUILTIN_PLUGINS as readonly string[]).includes(name);
 }

@@ -3,7 +3,7 @@ import { userInfo } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { DEFAULT_MAX_FRAME_BYTES } from '@plugd/protocol';
 import type { TraceLevel } from '@plugd/protocol';
-import { BUILTIN_PLUGINS, builtinCommand, builtinEntry, isBuiltin } from './builtins.js';
+import { BUILTIN_ACTIONS, BUILTIN_PLUGINS, builtinCommand, builtinEntry, isBuiltin } from './builtins.js';
 import { ConfigError, problemsFromZod } from './config-error.js';
 import { findExecutable } from './find-executable.js';
 import type { ConfigProblem } from './config-error.js';
@@ -111,6 +111,7 @@ function normalizePlugin(file: PlugdConfigFile, plugin: PluginConfigFile, baseDi
     trace,
     maxFrameBytes: plugin.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
     builtin,
+    declaredActions: plugin.actions ?? (builtin ? BUILTIN_ACTIONS[plugin.name as keyof typeof BUILTIN_ACTIONS] : []),
   };
 }
 

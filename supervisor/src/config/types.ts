@@ -46,6 +46,8 @@ export interface PluginOptions {
   readonly trace: TraceOptions;
   readonly maxFrameBytes: number;
   readonly builtin: boolean;
+  /** Action types routed to this plugin before it has answered `initialize` (config `actions`, or a built-in's). */
+  readonly declaredActions: readonly string[];
 }
 
 export interface ServerOptions {
