@@ -33,8 +33,10 @@ export function builtinsDir(): string {
   return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'plugins');
 }
 
+/** The bundled plugin (`pnpm build` writes it; it starts fastest), else tsc's output. */
 export function builtinEntry(name: BuiltinName): string {
-  return join(builtinsDir(), name, 'dist', 'index.js');
+  const bundle = join(builtinsDir(), name, 'dist', 'plugin.mjs');
+  return existsSync(bundle) ? bundle : join(builtinsDir(), name, 'dist', 'index.js');
 }
 
 export function builtinCommand(name: BuiltinName): string[] {
