@@ -3,6 +3,12 @@
 // plugin's cold start (spawn to initialize answered) measured in the same run; and the
 // actions lost or answered twice across the reloads (both must be 0).
 //
+// Also reported, to say where the time goes (none of it changes the figure or its limit):
+// save -> new process spawned (file event + debounce + re-hash), spawn -> initialize
+// answered under the load, initialize -> first answer of the new version, and the cold
+// start of the same plugin measured while the same load runs (a second supervisor, so
+// the process starts beside a generation serving 16 actions, as a reload's does).
+//
 // Standalone, after `pnpm build`:  node test/bench/reload-bench.mjs [reloads] [load]
 // From the bench suite:            import { run } from './reload-bench.mjs'; await run({})
 import { mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
@@ -60,8 +66,9 @@ function nextEvent(emitter, event, match, ms = 60_000) {
 /**
  * @param {{reloads?: number, load?: number, actionMs?: number, debounceMs?: number, coldStarts?: number}} [options]
  * @returns {Promise<{saveToServingMs: number, saveToServingSamplesMs: number[], coldStartMs: number, coldStartSamplesMs: number[],
- *   reloadSpawnToReadyMs: number, debounceMs: number, overheadMs: number, ratioToColdStart: number, reloads: number,
- *   actions: number, lost: number, duplicates: number, errors: number}>}
+ *   reloadSpawnToReadyMs: number, reloadSpawnToReadySamplesMs: number[], saveToSpawnMs: number, readyToServingMs: number,
+ *   coldStartUnderLoadMs: number, coldStartUnderLoadSamplesMs: number[], debounceMs: number, overheadMs: number,
+ *   ratioToColdStart: number, reloads: number, actions: number, lost: number, duplicates: number, errors: number}>}
  */
 export async function run(options = {}) {
   const reloads = options.reloads ?? 5;
@@ -80,6 +87,14 @@ export async function run(options = {}) {
   );
   const readyEvents = [];
   supervisor.on('ready', (e) => readyEvents.push(e));
+  const spawnedAt = new Map(); // generation -> Date.now() of its spawn
+  supervisor.on('spawn', (e) => spawnedAt.set(e.generation, Date.now()));
+  // A second supervisor running the same plugin (no watch): its cold starts under the load.
+  const probeDir = await mkdtemp(join(tmpdir(), 'plugd-reload-bench-probe-'));
+  await writeFile(join(probeDir, 'plugin.mjs'), pluginSource('v0', zodUrl));
+  const probe = new Supervisor(parseConfig({ plugins: [{ name: 'bench-hot', command: ['node', './plugin.mjs'] }] }, { source: 'reload-bench-probe', baseDir: probeDir }));
+  const probeReady = [];
+  probe.on('ready', (e) => probeReady.push(e.startMs));
   const answers = new Map(); // id -> observations received
   let issued = 0;
   let errors = 0;
@@ -111,17 +126,29 @@ export async function run(options = {}) {
     };
     const workers = Array.from({ length: load }, () => worker());
 
+    // Cold start of the same plugin while the load runs (the first start and fresh restarts).
+    while (!firstSeen.has('v0')) await new Promise((resolve) => setTimeout(resolve, 1));
+    await probe.start();
+    for (let i = 1; i < coldStarts; i++) await probe.restart('bench-hot');
+    await probe.stop();
+
     const saveToServing = [];
     const reloadReady = [];
+    const saveToSpawn = [];
+    const readyToServing = [];
     for (let i = 1; i <= reloads; i++) {
       const version = `v${i}`;
       const ready = nextEvent(supervisor, 'ready', (e) => e.version === version);
       const savedAt = Date.now();
       await writeFile(file, pluginSource(version, zodUrl));
-      reloadReady.push((await ready).startMs);
+      const readyEvent = await ready;
+      const readyAt = Date.now();
+      reloadReady.push(readyEvent.startMs);
+      saveToSpawn.push(spawnedAt.get(readyEvent.generation) - savedAt);
       // Served: the first answer carrying the new version.
       while (!firstSeen.has(version)) await new Promise((resolve) => setTimeout(resolve, 1));
       saveToServing.push(firstSeen.get(version) - savedAt);
+      readyToServing.push(firstSeen.get(version) - readyAt);
     }
     loading = false;
     await Promise.all(workers);
@@ -144,6 +171,11 @@ export async function run(options = {}) {
       coldStartMs: round1(coldMs),
       coldStartSamplesMs: cold,
       reloadSpawnToReadyMs: round1(median(reloadReady)),
+      reloadSpawnToReadySamplesMs: reloadReady,
+      saveToSpawnMs: round1(median(saveToSpawn)),
+      readyToServingMs: round1(median(readyToServing)),
+      coldStartUnderLoadMs: round1(median(probeReady)),
+      coldStartUnderLoadSamplesMs: probeReady,
       debounceMs,
       load,
       actionMs,
@@ -157,8 +189,9 @@ export async function run(options = {}) {
     };
   } finally {
     loading = false;
-    await supervisor.stop();
+    await Promise.all([supervisor.stop(), probe.stop()]);
     await rm(dir, { recursive: true, force: true });
+    await rm(probeDir, { recursive: true, force: true });
   }
 }
 

@@ -38,6 +38,15 @@ export async function run() {
       ...(lost === undefined ? [] : [absolute({ metric: 'actions lost across the reload', unit: '', values: [lost], max: 0 })]),
       ...(typeof result.duplicates === 'number' ? [absolute({ metric: 'actions answered twice', unit: '', values: [result.duplicates], max: 0 })] : []),
     ],
-    notes: [`from ${found.file}`],
+    notes: [
+      `from ${found.file}`,
+      ...(typeof result.saveToSpawnMs === 'number'
+        ? [
+            `where the time goes (medians): save -> new process spawned ${result.saveToSpawnMs} ms (file event + ${debounceMs} ms debounce + re-hash), ` +
+              `spawn -> initialize answered ${result.reloadSpawnToReadyMs} ms under the load, initialize -> first answer of the new version ${result.readyToServingMs} ms; ` +
+              `cold start of the same plugin under the same load ${result.coldStartUnderLoadMs} ms (not used in the limit)`,
+          ]
+        : []),
+    ],
   };
 }
