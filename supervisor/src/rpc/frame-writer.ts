@@ -17,8 +17,9 @@ export class FrameWriter {
     output.on('error', (error: Error) => this.fail(error));
   }
 
-  write(message: object): void {
-    this.send(message, undefined);
+  /** Writes one frame; returns its body size in bytes (the Content-Length), or -1 when nothing was written. */
+  write(message: object): number {
+    return this.send(message, undefined);
   }
 
   /** Resolves once the frame is handed to the pipe (or the write failed: reported via onError). */
@@ -26,16 +27,22 @@ export class FrameWriter {
     return new Promise((resolve) => this.send(message, resolve));
   }
 
-  private send(message: object, done: (() => void) | undefined): void {
+  /**
+   * Writes one frame and calls `done` once it is handed to the pipe (or the write failed:
+   * reported via onError). Returns the body size in bytes, or -1 when nothing was written.
+   */
+  send(message: object, done: (() => void) | undefined): number {
     if (this.failed || this.disposed) {
       done?.();
-      return;
+      return -1;
     }
     const json = JSON.stringify(message);
-    this.output.write(`Content-Length: ${Buffer.byteLength(json, 'utf8')}\r\n\r\n${json}`, 'utf8', (error?: Error | null) => {
+    const bytes = Buffer.byteLength(json, 'utf8');
+    this.output.write(`Content-Length: ${bytes}\r\n\r\n${json}`, 'utf8', (error?: Error | null) => {
       if (error) this.fail(error);
       done?.();
     });
+    return bytes;
   }
 
   dispose(): void {

@@ -62,16 +62,22 @@ export class RpcChannel {
       this.pending.set(id, { method, sentAt: performance.now(), resolve: resolve as (r: unknown) => void, reject });
     });
     const message = { jsonrpc: '2.0', id, method, params };
-    this.frameListener?.({ dir: 'out', kind: 'request', method, id, message });
-    if (!this.closedWith) this.writer.write(message);
+    const bytes = this.closedWith ? -1 : this.writer.write(message);
+    this.frameListener?.({ dir: 'out', kind: 'request', method, id, bytes: bytes >= 0 ? bytes : jsonBytes(message), message });
     return { id, result };
   }
 
   /** Resolves once the frame is handed to the pipe (before ending stdin, wait for it). */
   notify(method: string, params: unknown): Promise<void> {
     const message = { jsonrpc: '2.0', method, params };
-    this.frameListener?.({ dir: 'out', kind: 'notification', method, message });
-    return this.send(message);
+    if (this.closedWith) {
+      this.frameListener?.({ dir: 'out', kind: 'notification', method, bytes: jsonBytes(message), message });
+      return Promise.resolve();
+    }
+    let bytes = -1;
+    const written = new Promise<void>((resolve) => (bytes = this.writer.send(message, resolve)));
+    this.frameListener?.({ dir: 'out', kind: 'notification', method, bytes: bytes >= 0 ? bytes : jsonBytes(message), message });
+    return written;
   }
 
   /** Forgets a request whose answer no one waits for any more (a late reply is dropped). */
@@ -100,14 +106,16 @@ export class RpcChannel {
 
   private onMessage(message: Message): void {
     this.handlers.onActivity();
+    // The frame's Content-Length, read before anything else can deliver another frame.
+    const bytes = this.reader.frameBytes;
     const m = message as { id?: Id | null; method?: unknown; params?: unknown; result?: unknown; error?: { code: number; message: string; data?: unknown } };
     if (typeof m.method === 'string') {
       if (m.id === undefined || m.id === null) {
-        this.frameListener?.({ dir: 'in', kind: 'notification', method: m.method, message });
+        this.frameListener?.({ dir: 'in', kind: 'notification', method: m.method, bytes, message });
         this.handlers.onNotification(m.method, m.params);
       } else {
         // Plugins send no requests in protocol v1: say so rather than leave them hanging.
-        this.frameListener?.({ dir: 'in', kind: 'request', method: m.method, id: m.id, message });
+        this.frameListener?.({ dir: 'in', kind: 'request', method: m.method, id: m.id, bytes, message });
         this.send({ jsonrpc: '2.0', id: m.id, error: { code: ErrorCodes.MethodNotFound, message: `plugd does not serve ${m.method}` } });
       }
       return;
@@ -118,11 +126,16 @@ export class RpcChannel {
     this.pending.delete(m.id);
     const durationMs = performance.now() - pending.sentAt;
     if (m.error) {
-      this.frameListener?.({ dir: 'in', kind: 'error', method: pending.method, id: m.id, durationMs, message });
+      this.frameListener?.({ dir: 'in', kind: 'error', method: pending.method, id: m.id, durationMs, bytes, message });
       pending.reject(new RpcResponseError(pending.method, m.error.code, m.error.message, m.error.data));
     } else {
-      this.frameListener?.({ dir: 'in', kind: 'response', method: pending.method, id: m.id, durationMs, message });
+      this.frameListener?.({ dir: 'in', kind: 'response', method: pending.method, id: m.id, durationMs, bytes, message });
       pending.resolve(m.result);
     }
   }
+}
+
+/** Size of a frame that was never written (the channel is closed): the rare path only. */
+function jsonBytes(message: object): number {
+  return Buffer.byteLength(JSON.stringify(message), 'utf8');
 }

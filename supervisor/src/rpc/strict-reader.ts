@@ -32,6 +32,11 @@ export class StrictMessageReader extends AbstractMessageReader {
   private inBody = false;
   private bodyChunks: Buffer[] = [];
   private bodyHave = 0;
+  /**
+   * Body size in bytes (its Content-Length) of the frame being delivered: valid while the
+   * listen() callback runs, so a tracer gets the size without serializing the message again.
+   */
+  frameBytes = 0;
 
   constructor(
     private readonly readable: NodeJS.ReadableStream,
@@ -135,6 +140,7 @@ export class StrictMessageReader extends AbstractMessageReader {
 
   private emitBody(): void {
     const body = this.bodyChunks.length === 1 ? this.bodyChunks[0]! : Buffer.concat(this.bodyChunks, this.bodyHave);
+    this.frameBytes = this.bodyHave;
     this.inBody = false;
     this.bodyChunks = [];
     this.headerLength = 0;

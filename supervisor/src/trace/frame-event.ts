@@ -7,7 +7,12 @@ export interface FrameEvent {
   readonly id?: number | string;
   /** For responses: time since the request was sent. */
   readonly durationMs?: number;
-  /** The whole JSON-RPC message; a tracer decides what of it to keep. */
+  /**
+   * Body size in bytes (UTF-8, without the header): the Content-Length the frame was read
+   * with or written with, so no tracer has to serialize the message again to count it.
+   */
+  readonly bytes: number;
+  /** The whole JSON-RPC message; a tracer decides what of it to keep (`messages` reads none of it but errors). */
   readonly message: unknown;
 }
 

@@ -104,28 +104,47 @@ export class TraceHub {
     return (record) => target.write(JSON.stringify(record));
   }
 
+  /**
+   * One frame's record, in the trace file's key order. At `messages` the message itself is
+   * not read at all (its size comes with the frame) unless the frame is an error response.
+   */
   private record(plugin: string, proc: PluginProcess, level: TraceLevel, event: FrameEvent): TraceRecord {
-    const message = event.message as { params?: unknown; result?: unknown; error?: { code?: unknown; message?: unknown; data?: unknown } };
-    const verbose = level === 'verbose';
-    const error = message.error
-      ? verbose
-        ? this.redactor.redact(message.error)
-        : { code: message.error.code, message: message.error.message }
-      : undefined;
-    return {
-      time: new Date().toISOString(),
+    // `bytes` is set after id and durationMs, to keep the key order of the file format.
+    const record = {
+      time: isoNow(),
       plugin,
       pid: proc.pid,
       generation: proc.generation,
       dir: event.dir,
       kind: event.kind,
       method: event.method,
-      ...(event.id !== undefined ? { id: event.id } : {}),
-      ...(event.durationMs !== undefined ? { durationMs: Math.round(event.durationMs * 1000) / 1000 } : {}),
-      bytes: Buffer.byteLength(JSON.stringify(event.message)),
-      ...(verbose && 'params' in message ? { params: this.redactor.redact(message.params) } : {}),
-      ...(verbose && 'result' in message ? { result: this.redactor.redact(message.result) } : {}),
-      ...(error ? { error } : {}),
-    };
+    } as Writable<TraceRecord>;
+    if (event.id !== undefined) record.id = event.id;
+    if (event.durationMs !== undefined) record.durationMs = Math.round(event.durationMs * 1000) / 1000;
+    record.bytes = event.bytes;
+    if (level === 'verbose') {
+      const message = event.message as { params?: unknown; result?: unknown; error?: unknown };
+      if ('params' in message) record.params = this.redactor.redact(message.params);
+      if ('result' in message) record.result = this.redactor.redact(message.result);
+      if (message.error) record.error = this.redactor.redact(message.error);
+    } else if (event.kind === 'error') {
+      const error = (event.message as { error?: { code?: unknown; message?: unknown } }).error;
+      if (error) record.error = { code: error.code, message: error.message };
+    }
+    return record;
   }
+}
+
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
+let isoMs = -1;
+let isoText = '';
+/** `new Date().toISOString()`, formatted at most once per millisecond (many frames share one). */
+function isoNow(): string {
+  const now = Date.now();
+  if (now !== isoMs) {
+    isoMs = now;
+    isoText = new Date(now).toISOString();
+  }
+  return isoText;
 }
