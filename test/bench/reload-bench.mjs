@@ -4,10 +4,11 @@
 // actions lost or answered twice across the reloads (both must be 0).
 //
 // Also reported, to say where the time goes (none of it changes the figure or its limit):
-// save -> new process spawned (file event + debounce + re-hash), spawn -> initialize
-// answered under the load, initialize -> first answer of the new version, and the cold
-// start of the same plugin measured while the same load runs (a second supervisor, so
-// the process starts beside a generation serving 16 actions, as a reload's does).
+// save -> reload started (file event + debounce + re-hash), reload started -> initialize
+// answered under the load (the spawn included), initialize -> first answer of the new
+// version, and the cold start of the same plugin measured while the same load runs (a
+// second supervisor, so the process starts beside a generation serving the load, as a
+// reload's does).
 //
 // Standalone, after `pnpm build`:  node test/bench/reload-bench.mjs [reloads] [load]
 // From the bench suite:            import { run } from './reload-bench.mjs'; await run({})
@@ -66,7 +67,7 @@ function nextEvent(emitter, event, match, ms = 60_000) {
 /**
  * @param {{reloads?: number, load?: number, actionMs?: number, debounceMs?: number, coldStarts?: number}} [options]
  * @returns {Promise<{saveToServingMs: number, saveToServingSamplesMs: number[], coldStartMs: number, coldStartSamplesMs: number[],
- *   reloadSpawnToReadyMs: number, reloadSpawnToReadySamplesMs: number[], saveToSpawnMs: number, readyToServingMs: number,
+ *   reloadSpawnToReadyMs: number, reloadSpawnToReadySamplesMs: number[], saveToReloadMs: number, readyToServingMs: number,
  *   coldStartUnderLoadMs: number, coldStartUnderLoadSamplesMs: number[], debounceMs: number, overheadMs: number,
  *   ratioToColdStart: number, reloads: number, actions: number, lost: number, duplicates: number, errors: number}>}
  */
@@ -87,8 +88,10 @@ export async function run(options = {}) {
   );
   const readyEvents = [];
   supervisor.on('ready', (e) => readyEvents.push(e));
-  const spawnedAt = new Map(); // generation -> Date.now() of its spawn
-  supervisor.on('spawn', (e) => spawnedAt.set(e.generation, Date.now()));
+  let reloadingAt; // Date.now() of the last switch to state "reloading" (the watcher called reload())
+  supervisor.on('state', (e) => {
+    if (e.state === 'reloading') reloadingAt = Date.now();
+  });
   // A second supervisor running the same plugin (no watch): its cold starts under the load.
   const probeDir = await mkdtemp(join(tmpdir(), 'plugd-reload-bench-probe-'));
   await writeFile(join(probeDir, 'plugin.mjs'), pluginSource('v0', zodUrl));
@@ -134,17 +137,18 @@ export async function run(options = {}) {
 
     const saveToServing = [];
     const reloadReady = [];
-    const saveToSpawn = [];
+    const saveToReload = [];
     const readyToServing = [];
     for (let i = 1; i <= reloads; i++) {
       const version = `v${i}`;
       const ready = nextEvent(supervisor, 'ready', (e) => e.version === version);
+      reloadingAt = undefined;
       const savedAt = Date.now();
       await writeFile(file, pluginSource(version, zodUrl));
       const readyEvent = await ready;
       const readyAt = Date.now();
       reloadReady.push(readyEvent.startMs);
-      saveToSpawn.push(spawnedAt.get(readyEvent.generation) - savedAt);
+      saveToReload.push(reloadingAt - savedAt);
       // Served: the first answer carrying the new version.
       while (!firstSeen.has(version)) await new Promise((resolve) => setTimeout(resolve, 1));
       saveToServing.push(firstSeen.get(version) - savedAt);
@@ -172,7 +176,7 @@ export async function run(options = {}) {
       coldStartSamplesMs: cold,
       reloadSpawnToReadyMs: round1(median(reloadReady)),
       reloadSpawnToReadySamplesMs: reloadReady,
-      saveToSpawnMs: round1(median(saveToSpawn)),
+      saveToReloadMs: round1(median(saveToReload)),
       readyToServingMs: round1(median(readyToServing)),
       coldStartUnderLoadMs: round1(median(probeReady)),
       coldStartUnderLoadSamplesMs: probeReady,

@@ -40,9 +40,9 @@ export async function run() {
     ],
     notes: [
       `from ${found.file}`,
-      ...(typeof result.saveToSpawnMs === 'number'
+      ...(typeof result.saveToReloadMs === 'number'
         ? [
-            `where the time goes (medians): save -> new process spawned ${result.saveToSpawnMs} ms (file event + ${debounceMs} ms debounce + re-hash), ` +
+            `where the time goes (medians): save -> reload started ${result.saveToReloadMs} ms (file event + ${debounceMs} ms debounce + re-hash), ` +
               `spawn -> initialize answered ${result.reloadSpawnToReadyMs} ms under the load, initialize -> first answer of the new version ${result.readyToServingMs} ms; ` +
               `cold start of the same plugin under the same load ${result.coldStartUnderLoadMs} ms (not used in the limit)`,
           ]
