@@ -1,11 +1,9 @@
 #!/usr/bin/env node
 import { z } from 'zod';
-import { defineAction, definePlugin } from '@plugd/sdk';
+import { defineAction, definePlugin, SerialQueue, workTimeoutMs } from '@plugd/sdk';
 import { PythonKernel } from './kernel.js';
 import { pythonCommand } from './interpreter.js';
 import { cellObservation } from './observation.js';
-import { SerialQueue } from './queue.js';
-import { cellTimeoutMs } from './timing.js';
 
 /** IPythonRunCellAction args; unknown fields (thought, confirmation_state, ...) are allowed. */
 const RunCellArgs = z.looseObject({
@@ -17,6 +15,8 @@ const RunCellArgs = z.looseObject({
 let kernel: PythonKernel | undefined;
 let lastInitCode = '';
 let cwd = process.cwd();
+// One kernel: cells run one at a time even for a direct caller that sends them concurrently
+// (plugd itself never does: concurrency 1).
 const queue = new SerialQueue();
 
 definePlugin({
@@ -39,14 +39,14 @@ definePlugin({
           const init = args.kernel_init_code ?? '';
           if (init && (init !== lastInitCode || !wasAlive)) {
             // Once per interpreter (a restart loses it); its output is shown only if it fails.
-            const initResult = await active.run(init, cellTimeoutMs(ctx.action.timeout, ctx.deadline), ctx.deadline, ctx.signal);
+            const initResult = await active.run(init, workTimeoutMs(ctx.action.timeout, ctx.deadline), ctx.deadline, ctx.signal);
             if (initResult.outcome !== 'done' || initResult.reply?.status !== 'ok') {
               const obs = cellObservation({ code: args.code, result: initResult, timeoutMs: 0, includeExtra: false, cwd, executable: '' });
               return { ...obs, content: `kernel_init_code failed:\n${obs.content}`, success: false };
             }
             lastInitCode = init;
           }
-          const timeoutMs = cellTimeoutMs(ctx.action.timeout, ctx.deadline);
+          const timeoutMs = workTimeoutMs(ctx.action.timeout, ctx.deadline);
           const result = await active.run(args.code, timeoutMs, ctx.deadline, ctx.signal);
           return cellObservation({
             code: args.code,

@@ -1,6 +1,6 @@
+import { formatSeconds } from '@plugd/sdk';
 import type { Observation } from '@plugd/sdk';
 import type { CellResult } from './kernel.js';
-import { formatSeconds } from './timing.js';
 
 export const NO_OUTPUT = '[Code executed successfully with no output]';
 

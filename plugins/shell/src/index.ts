@@ -1,9 +1,7 @@
 #!/usr/bin/env node
 import { z } from 'zod';
-import { defineAction, definePlugin, ErrorIds, errorObservation } from '@plugd/sdk';
+import { defineAction, definePlugin, ErrorIds, errorObservation, SerialQueue, workTimeoutMs } from '@plugd/sdk';
 import { BashSession } from './session.js';
-import { SerialQueue } from './queue.js';
-import { commandTimeoutMs } from './timing.js';
 import { runObservation } from './observation.js';
 
 /** CmdRunAction args; unknown fields (thought, is_static, security_risk, ...) are allowed. */
@@ -17,6 +15,8 @@ const RunArgs = z.looseObject({
 
 let session: BashSession | undefined;
 let username = '';
+// One bash session: commands run one at a time even for a direct caller that sends them
+// concurrently (plugd itself never does: concurrency 1).
 const queue = new SerialQueue();
 
 definePlugin({
@@ -43,7 +43,7 @@ definePlugin({
             );
           }
           const active = (session ??= new BashSession(process.cwd(), process.env));
-          const timeoutMs = commandTimeoutMs(ctx.action.timeout, ctx.deadline);
+          const timeoutMs = workTimeoutMs(ctx.action.timeout, ctx.deadline);
           const result = await active.run({
             command: args.command,
             cwd: args.cwd ?? null,

@@ -1,8 +1,8 @@
 import { hostname, userInfo } from 'node:os';
+import { formatSeconds } from '@plugd/sdk';
 import type { Observation } from '@plugd/sdk';
 import type { RunResult } from './session.js';
 import { truncateMiddle } from './truncate.js';
-import { formatSeconds } from './timing.js';
 
 function currentUser(fallback: string): string {
   try {
