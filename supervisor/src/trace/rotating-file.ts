@@ -12,16 +12,34 @@ export interface RotatingFileOptions {
 }
 
 /**
+ * Queued lines wait at most this long (ms) before they are written. A write costs a trip
+ * through the thread pool whatever its size, so writing once per event-loop turn (a few
+ * lines each at a high frame rate) cost more than the frames themselves; one write per
+ * interval costs next to nothing. flush() and close() write at once.
+ */
+export const BATCH_MS = 10;
+
+const NEWLINE = 10;
+const INITIAL_BUFFER = 64 * 1024;
+/** A buffer grown past this (a burst of big frames) is not kept for reuse. */
+const KEEP_BUFFER = 1024 * 1024;
+
+/**
  * An append-only, size-capped file with rotation (`x` -> `x.1` -> `x.2` ...). Lines are
- * buffered in memory and written in one batch per event-loop turn by a single async
- * writer, so a burst of frames costs one write, never a sync write per line.
+ * encoded straight into a reused buffer (no joining, no re-encoding, no big allocation per
+ * batch) and written by a single async writer in one batch per BATCH_MS, so a burst of
+ * frames costs one write, never a sync write per line.
  */
 export class RotatingFile {
-  private pending: string[] = [];
+  /** Queued lines, UTF-8, each ending in a newline: `used` bytes of `buffer`. */
+  private buffer: Buffer | undefined;
+  private used = 0;
+  /** The buffer of the batch written last, reused for the next one. */
+  private spare: Buffer | undefined;
   private handle: FileHandle | undefined;
   private size = 0;
   private writing: Promise<void> | undefined;
-  private scheduled = false;
+  private timer: NodeJS.Timeout | undefined;
   private closed = false;
 
   constructor(
@@ -29,75 +47,125 @@ export class RotatingFile {
     private readonly options: RotatingFileOptions,
   ) {}
 
-  /** Queues one line (a newline is added). */
+  /** Queues one line (it must hold no newline; one is added). */
   write(line: string): void {
     if (this.closed) return;
-    const text = `${line}\n`;
-    this.pending.push(text);
-    if (!this.scheduled && !this.writing) {
-      this.scheduled = true;
-      setImmediate(() => {
-        this.scheduled = false;
-        void this.drain();
-      });
-    }
+    const most = line.length * 3 + 1; // UTF-8 takes at most 3 bytes per UTF-16 unit
+    let buffer = this.buffer;
+    if (!buffer || this.used + most > buffer.length) buffer = this.grow(this.used + most);
+    this.used += buffer.write(line, this.used, 'utf8');
+    buffer[this.used++] = NEWLINE;
+    // While a batch is being written, the next one is scheduled when it is done.
+    if (!this.timer && !this.writing) this.schedule();
   }
 
   /** Resolves when every line queued so far is on disk. */
   async flush(): Promise<void> {
-    while (this.pending.length > 0 || this.writing) await this.drain();
+    while (this.used > 0 || this.writing) {
+      this.unschedule();
+      await this.drain();
+    }
   }
 
   async close(): Promise<void> {
     await this.flush();
     this.closed = true;
+    this.unschedule();
+    this.buffer = this.spare = undefined;
     const handle = this.handle;
     this.handle = undefined;
     await handle?.close().catch(() => undefined);
   }
 
+  private grow(need: number): Buffer {
+    const old = this.buffer;
+    let size = old ? old.length * 2 : this.spare && this.spare.length >= need ? this.spare.length : INITIAL_BUFFER;
+    while (size < need) size *= 2;
+    let buffer: Buffer;
+    if (!old && this.spare && this.spare.length >= need) {
+      buffer = this.spare;
+      this.spare = undefined;
+    } else {
+      buffer = Buffer.allocUnsafe(size);
+      if (old) old.copy(buffer, 0, 0, this.used);
+    }
+    this.buffer = buffer;
+    return buffer;
+  }
+
+  private schedule(): void {
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.drain();
+    }, BATCH_MS);
+  }
+
+  private unschedule(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Writes what is queued now (one batch); lines queued meanwhile wait for the next one. */
   private drain(): Promise<void> {
-    this.writing ??= this.writeAll().finally(() => (this.writing = undefined));
+    this.writing ??= this.writeBatch().finally(() => {
+      this.writing = undefined;
+      if (this.used > 0 && !this.timer && !this.closed) this.schedule();
+    });
     return this.writing;
   }
 
-  private async writeAll(): Promise<void> {
-    while (this.pending.length > 0) {
-      const lines = this.pending;
-      this.pending = [];
-      try {
-        await this.writeLines(lines);
-      } catch (error) {
-        this.options.onError?.(error as Error);
-        const handle = this.handle;
-        this.handle = undefined;
-        await handle?.close().catch(() => undefined);
-      }
+  private async writeBatch(): Promise<void> {
+    const buffer = this.buffer;
+    if (!buffer || this.used === 0) return;
+    const data = buffer.subarray(0, this.used);
+    this.buffer = undefined;
+    this.used = 0;
+    try {
+      await this.writeData(data);
+    } catch (error) {
+      this.options.onError?.(error as Error);
+      const handle = this.handle;
+      this.handle = undefined;
+      await handle?.close().catch(() => undefined);
     }
+    if (!this.closed && buffer.length <= KEEP_BUFFER) this.spare = buffer;
   }
 
-  /** Writes lines in batches that each fit in the current file, rotating between batches. */
-  private async writeLines(lines: string[]): Promise<void> {
+  /** Writes whole lines, as many as fit in the current file at a time, rotating in between. */
+  private async writeData(data: Buffer): Promise<void> {
     if (!this.handle) await this.openFile();
-    let batch: string[] = [];
-    let batchBytes = 0;
-    for (const line of lines) {
-      const bytes = Buffer.byteLength(line);
-      if (this.size + batchBytes + bytes > this.options.maxBytes && this.size + batchBytes > 0) {
-        if (batch.length > 0) await this.append(batch.join(''), batchBytes);
-        batch = [];
-        batchBytes = 0;
-        await this.rotate();
+    const { maxBytes } = this.options;
+    // The usual case: all of it fits, one write.
+    if (this.size + data.length <= maxBytes) return this.append(data);
+    let start = 0;
+    while (start < data.length) {
+      const room = maxBytes - this.size;
+      let end = start;
+      while (end < data.length) {
+        const next = data.indexOf(NEWLINE, end) + 1;
+        if (next - start > room) break;
+        end = next;
       }
-      batch.push(line);
-      batchBytes += bytes;
+      if (end === start) {
+        if (this.size > 0) {
+          await this.rotate();
+          continue;
+        }
+        end = data.indexOf(NEWLINE, start) + 1; // a line longer than maxBytes: alone in a file
+      }
+      await this.append(data.subarray(start, end));
+      start = end;
+      if (start < data.length) await this.rotate();
     }
-    if (batch.length > 0) await this.append(batch.join(''), batchBytes);
   }
 
-  private async append(text: string, bytes: number): Promise<void> {
-    await this.handle!.write(text);
-    this.size += bytes;
+  private async append(data: Buffer): Promise<void> {
+    let offset = 0;
+    while (offset < data.length) {
+      const { bytesWritten } = await this.handle!.write(data, offset, data.length - offset);
+      offset += bytesWritten;
+      this.size += bytesWritten;
+    }
   }
 
   private async openFile(): Promise<void> {

@@ -148,3 +148,4 @@ function isoNow(): string {
   }
   return isoText;
 }
+
