@@ -7,6 +7,7 @@ import { request } from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import { jsonLogger, parseConfig, PlugdHttpServer, Supervisor } from '@plugd/supervisor';
 import type { SupervisorEvents } from '@plugd/supervisor';
+import { nextEvent } from './supervisor-events.js';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 export const ECHO = ['node', `${REPO}plugins/echo/dist/index.js`];
@@ -36,21 +37,7 @@ export function observed(raw: Record<string, unknown>): Observed {
   const o: Observed = {
     supervisor,
     logs,
-    next(kind, match = () => true, ms = 30_000) {
-      return new Promise((resolve, reject) => {
-        const listener = (e: never): void => {
-          if (!match(e)) return;
-          clearTimeout(timer);
-          supervisor.off(kind, listener as never);
-          resolve(e);
-        };
-        const timer = setTimeout(() => {
-          supervisor.off(kind, listener as never);
-          reject(new Error(`no ${String(kind)} event within ${ms} ms`));
-        }, ms);
-        supervisor.on(kind, listener as never);
-      });
-    },
+    next: (kind, match, ms) => nextEvent(supervisor, kind, match, ms),
     async close() {
       await supervisor.stop();
       await o.server?.close();

@@ -5,10 +5,11 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isAlive } from './processes.js';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 export const PLUGD = join(REPO, 'bin', 'plugd');
@@ -215,20 +216,8 @@ export async function http(url: string, path: string, init: { method?: string; b
   return { status: response.status, body: parsed, text, headers: response.headers };
 }
 
-/** True while `pid` runs: process.kill(pid, 0) does not throw ESRCH, and it is not a zombie. */
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8'); // "pid (comm) S ...": S is the state
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false; // gone between the two checks
-  }
-}
+/** True while `pid` runs (not a zombie); see processes.ts. */
+export const pidAlive = isAlive;
 
 /**
  * Waits until none of `pids` runs: an unrelated pid announces no event, so this

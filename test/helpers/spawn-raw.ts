@@ -5,7 +5,6 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import type { MessageConnection } from 'vscode-jsonrpc/node';
@@ -107,23 +106,7 @@ export const initializeParams = (name = 'test') => ({
   trace: 'off' as const,
 });
 
-/**
- * True while `pid` is a live process. A zombie (killed, not yet reaped: the container's
- * init may be slow to reap orphans) counts as dead.
- */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
+export { isAlive } from './processes.js';
 
 /** Polls `check` until it is true; throws after `timeoutMs`. For conditions no event announces. */
 export async function waitFor(check: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {

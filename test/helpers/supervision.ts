@@ -3,11 +3,12 @@
  * config, remembers every pid it ever ran (from `spawn`/`ready` events), waits on
  * events instead of sleeping, and proves after stop() that no process is left.
  */
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseConfig, Supervisor } from '@plugd/supervisor';
 import type { PluginStatus, SupervisorEvents } from '@plugd/supervisor';
 import type { Observation } from '@plugd/protocol';
+import { isAlive } from './processes.js';
+import { nextEvent } from './supervisor-events.js';
 
 export const FIXTURES = fileURLToPath(new URL('../fixtures/plugins/', import.meta.url));
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -72,22 +73,7 @@ export function harness(specs: readonly PluginSpec[], extra: Record<string, unkn
     supervisor,
     pids,
     events: (kind) => log.get(kind) as never,
-    next(kind, match = () => true, ms = 30_000) {
-      return new Promise((resolve, reject) => {
-        const listener = (e: never) => {
-          if (!match(e)) return;
-          clearTimeout(timer);
-          supervisor.off(kind, listener as never);
-          resolve(e);
-        };
-        const timer = setTimeout(() => {
-          supervisor.off(kind, listener as never);
-          reject(new Error(`no matching "${String(kind)}" event within ${ms} ms; plugins: ${JSON.stringify(supervisor.plugins())}`));
-        }, ms);
-        timer.unref();
-        supervisor.on(kind, listener as never);
-      });
-    },
+    next: (kind, match, ms) => nextEvent(supervisor, kind, match, ms, () => `plugins: ${JSON.stringify(supervisor.plugins())}`),
     status(name) {
       const s = supervisor.plugin(name);
       if (!s) throw new Error(`no plugin ${name}`);
@@ -102,24 +88,7 @@ export function harness(specs: readonly PluginSpec[], extra: Record<string, unkn
   return h;
 }
 
-/**
- * True while `pid` is a live process. A zombie (killed, not yet reaped by the
- * container's init) counts as dead.
- */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
-    throw error;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
+export { isAlive };
 
 /** Waits (polling: no event announces a grandchild's death) until every pid is gone. */
 export async function expectAllGone(pids: readonly number[], ms = 10_000): Promise<void> {
