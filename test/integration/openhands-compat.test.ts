@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Supervisor, parseConfig } from '@plugd/supervisor';
+import { expectCmdRunOk } from '../helpers/openhands-shapes.js';
 
 /**
  * OpenHands-serialized actions (fixtures with the shapes OPENHANDS.md lists) through
@@ -44,20 +45,8 @@ afterAll(async () => {
 
 describe('OpenHands wire compatibility through the Supervisor', () => {
   test('CmdRunAction -> CmdOutputObservation', async () => {
-    const obs = await send('cmd-run');
-    expect(obs.observation).toBe('run');
-    expect(obs.content).toBe('hello');
-    expect(obs.success).toBe(true);
-    expect(obs.message).toBe('Command `echo hello` executed with exit code 0.');
-    expect(Object.keys(obs.extras).sort()).toEqual(['command', 'hidden', 'metadata']);
-    expect(obs.extras['command']).toBe('echo hello');
-    expect(obs.extras['hidden']).toBe(false);
-    const md = obs.extras['metadata'];
-    expect(Object.keys(md).sort()).toEqual(['exit_code', 'hostname', 'pid', 'prefix', 'py_interpreter_path', 'suffix', 'username', 'working_dir']);
+    const md = expectCmdRunOk(await send('cmd-run'), 'echo hello', 'hello', dir);
     expect(Number.isInteger(md.exit_code)).toBe(true);
-    expect(Number.isInteger(md.pid)).toBe(true);
-    expect(md.exit_code).toBe(0);
-    expect(md.working_dir).toBe(dir);
     for (const key of ['username', 'hostname', 'working_dir', 'py_interpreter_path', 'prefix', 'suffix']) expect(typeof md[key]).toBe('string');
   });
 

@@ -3,6 +3,7 @@ import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PluginClient, eventually, groupAlive } from '../../../test/helpers/plugin-client.js';
+import { expectCmdRunOk } from '../../../test/helpers/openhands-shapes.js';
 
 const run = (command: string, extra: Record<string, unknown> = {}, timeout?: number) => ({
   action: 'run',
@@ -36,21 +37,7 @@ describe('shell plugin', () => {
   });
 
   test('runs a command and returns the OpenHands run observation', async () => {
-    const obs = await client.run(run('echo hello'));
-    expect(obs.observation).toBe('run');
-    expect(obs.content).toBe('hello');
-    expect(obs.success).toBe(true);
-    expect(obs.message).toBe('Command `echo hello` executed with exit code 0.');
-    expect(Object.keys(obs.extras).sort()).toEqual(['command', 'hidden', 'metadata']);
-    expect(obs.extras['command']).toBe('echo hello');
-    expect(obs.extras['hidden']).toBe(false);
-    const md = obs.extras['metadata'];
-    expect(Object.keys(md).sort()).toEqual(
-      ['exit_code', 'hostname', 'pid', 'prefix', 'py_interpreter_path', 'suffix', 'username', 'working_dir'].sort(),
-    );
-    expect(md.exit_code).toBe(0);
-    expect(Number.isInteger(md.pid)).toBe(true);
-    expect(md.working_dir).toBe(dir);
+    const md = expectCmdRunOk(await client.run(run('echo hello')), 'echo hello', 'hello', dir);
     expect(typeof md.username).toBe('string');
     expect(md.username.length).toBeGreaterThan(0);
     expect(typeof md.hostname).toBe('string');
