@@ -109,6 +109,9 @@ describe('watch in config', () => {
     expect(watchOf({ command: ['node', '--enable-source-maps', 'tool/dist/index.js'], watch: true })).toEqual([join(dir, 'tool', 'dist')]);
     expect(watchOf({ command: ['./my-plugin'], watch: true })).toEqual([dir]);
     expect(watchOf({ command: ['python3', '-m', 'not_a_file'], watch: true })).toEqual([dir]);
+    // A wrapper's program (taskset -> node) is skipped: the plugin's own file is watched.
+    expect(watchOf({ command: ['taskset', '-c', '1', process.execPath, './tool/dist/index.js'], watch: true })).toEqual([join(dir, 'tool', 'dist')]);
+    expect(watchOf({ command: ['taskset', '-c', '1', process.execPath], watch: true })).toEqual([dir]);
   });
   it('a list resolves against the config folder; false or absent is off', () => {
     expect(watchOf({ command: ['node', './tool/dist/index.js'], watch: ['./tool', '/abs/path'] })).toEqual([join(dir, 'tool'), '/abs/path']);

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { delimiter, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { DEFAULT_MAX_FRAME_BYTES } from '@plugd/protocol';
 import type { TraceLevel } from '@plugd/protocol';
 import { BUILTIN_ACTIONS, BUILTIN_PLUGINS, builtinCommand, builtinEntry, isBuiltin } from './builtins.js';
@@ -133,10 +133,12 @@ function normalizeWatch(watch: boolean | string[] | undefined, raw: readonly str
   if (!watch) return [];
   if (Array.isArray(watch)) return watch.map((p) => (isAbsolute(p) ? p : resolve(baseDir, p)));
   const [exe, ...args] = raw ?? [];
-  const fromArgs = args
+  const files = args
     .filter((part) => !part.startsWith('-'))
     .map((part) => (part.startsWith('./') || part.startsWith('../') ? resolve(baseDir, part) : resolve(cwd, part)))
-    .find(isFile);
+    .filter(isFile);
+  // A wrapper (taskset, env, nice) names another program: its executable is not the plugin's code.
+  const fromArgs = files.find((file) => file.startsWith(baseDir + sep) || file.startsWith(cwd + sep)) ?? files.find((file) => !isProgram(file));
   const fromExe = exe && (exe.startsWith('./') || exe.startsWith('../')) ? resolve(baseDir, exe) : undefined;
   const file = entry ?? fromArgs ?? (fromExe && isFile(fromExe) ? fromExe : undefined);
   return file ? [dirname(file)] : [baseDir];
@@ -152,6 +154,13 @@ function normalizeTrace(trace: TraceConfigFile | undefined, name: string, baseDi
     maxBytes: ('maxBytes' in spec && spec.maxBytes) || DEFAULT_TRACE_MAX_BYTES,
     maxFiles: ('maxFiles' in spec && spec.maxFiles) || DEFAULT_TRACE_MAX_FILES,
   };
+}
+
+/** Node itself, or an executable in a PATH folder. */
+function isProgram(file: string): boolean {
+  if (file === process.execPath) return true;
+  const folders = (process.env['PATH'] ?? '').split(delimiter).filter(Boolean);
+  return folders.includes(dirname(file));
 }
 
 function isFile(path: string): boolean {
