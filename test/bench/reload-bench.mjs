@@ -65,7 +65,7 @@ function nextEvent(emitter, event, match, ms = 60_000) {
 }
 
 /**
- * @param {{reloads?: number, load?: number, actionMs?: number, debounceMs?: number, coldStarts?: number}} [options]
+ * @param {{reloads?: number, load?: number, actionMs?: number, debounceMs?: number, coldStarts?: number, cpu?: string}} [options]
  * @returns {Promise<{saveToServingMs: number, saveToServingSamplesMs: number[], coldStartMs: number, coldStartSamplesMs: number[],
  *   reloadSpawnToReadyMs: number, reloadSpawnToReadySamplesMs: number[], saveToReloadMs: number, readyToServingMs: number,
  *   coldStartUnderLoadMs: number, coldStartUnderLoadSamplesMs: number[], debounceMs: number, overheadMs: number,
@@ -77,6 +77,10 @@ export async function run(options = {}) {
   const actionMs = options.actionMs ?? 20; // each action takes 20 ms in the plugin: a busy agent, not a CPU-bound flood
   const debounceMs = options.debounceMs ?? 100;
   const coldStarts = options.coldStarts ?? 3;
+  // Split placement, as the spawn figure: the plugin's generations on CPU 1, the
+  // supervisor and the load generator on the parent's CPU 0 (run.js pins it there).
+  const cpu = options.cpu ?? '1';
+  const command = ['taskset', '-c', String(cpu), process.execPath, './plugin.mjs'];
   const { Supervisor, parseConfig } = await import(SUPERVISOR);
   const zodUrl = pathToFileURL(join(await realpath(join(ROOT, 'sdk/node_modules/zod')), 'index.js')).href;
 
@@ -84,7 +88,7 @@ export async function run(options = {}) {
   const file = join(dir, 'plugin.mjs');
   await writeFile(file, pluginSource('v0', zodUrl));
   const supervisor = new Supervisor(
-    parseConfig({ watchDebounceMs: debounceMs, plugins: [{ name: 'bench-hot', command: ['node', './plugin.mjs'], watch: true }] }, { source: 'reload-bench', baseDir: dir }),
+    parseConfig({ watchDebounceMs: debounceMs, plugins: [{ name: 'bench-hot', command, watch: true }] }, { source: 'reload-bench', baseDir: dir }),
   );
   const readyEvents = [];
   supervisor.on('ready', (e) => readyEvents.push(e));
@@ -95,7 +99,7 @@ export async function run(options = {}) {
   // A second supervisor running the same plugin (no watch): its cold starts under the load.
   const probeDir = await mkdtemp(join(tmpdir(), 'plugd-reload-bench-probe-'));
   await writeFile(join(probeDir, 'plugin.mjs'), pluginSource('v0', zodUrl));
-  const probe = new Supervisor(parseConfig({ plugins: [{ name: 'bench-hot', command: ['node', './plugin.mjs'] }] }, { source: 'reload-bench-probe', baseDir: probeDir }));
+  const probe = new Supervisor(parseConfig({ plugins: [{ name: 'bench-hot', command }] }, { source: 'reload-bench-probe', baseDir: probeDir }));
   const probeReady = [];
   probe.on('ready', (e) => probeReady.push(e.startMs));
   const answers = new Map(); // id -> observations received
