@@ -4,13 +4,12 @@ import type { Logger } from 'pino';
 import type { PluginOptions } from '../config/types.js';
 import type { SupervisorEvents } from '../events.js';
 import { errorMessage } from '../errors.js';
+import { describeExit } from '../process/exit-info.js';
 import type { ExitInfo } from '../process/exit-info.js';
 import { PluginProcess } from '../process/plugin-process.js';
 import { RestartPolicy } from '../policy/restart-policy.js';
 import type { FrameListener } from '../trace/frame-event.js';
-import { checkObservation, failureObservation } from './failure-observation.js';
-import type { Job } from './job.js';
-import { LatencyWindow } from './latency-window.js';
+import { ActionQueue } from './action-queue.js';
 import type { PluginState } from './plugin-state.js';
 import type { PluginStatus } from './plugin-status.js';
 
@@ -37,9 +36,7 @@ export class ManagedPlugin {
   state: PluginState = 'stopped';
   current: PluginProcess | undefined;
   private readonly draining = new Set<PluginProcess>();
-  private readonly running = new Map<PluginProcess, Set<Job>>();
-  private readonly queue: Job[] = [];
-  private readonly idleWaiters = new Map<PluginProcess, () => void>();
+  private readonly actions: ActionQueue;
   private readonly policy: RestartPolicy;
   private generation = 0;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -53,9 +50,6 @@ export class ManagedPlugin {
 
   restarts = 0;
   reloads = 0;
-  actionsHandled = 0;
-  actionErrors = 0;
-  private readonly latency = new LatencyWindow();
   lastExit: ExitInfo | undefined;
   lastError: string | undefined;
   lastReloadError: string | undefined;
@@ -68,6 +62,20 @@ export class ManagedPlugin {
     private readonly hooks: ManagedPluginHooks,
   ) {
     this.policy = new RestartPolicy(options.restart);
+    this.actions = new ActionQueue({
+      name: options.name,
+      waitingFor: () =>
+        this.state === 'restarting' || this.state === 'starting' || !this.current
+          ? `state: ${this.state}${this.lastError ? `; last error: ${this.lastError}` : ''}`
+          : undefined,
+      concurrency: () => this.current?.concurrency ?? 1,
+      unavailable: (action, why) => this.unavailable(action, why),
+      onIdle: (proc) => {
+        if (this.draining.has(proc)) void proc.stop();
+      },
+      onSettled: (job, _observation, outcome, durationMs) =>
+        this.hooks.emit('action', { plugin: this.name, type: job.action.action, generation: job.proc?.generation, durationMs, outcome }),
+    });
   }
 
   get name(): string {
@@ -88,12 +96,9 @@ export class ManagedPlugin {
     if (this.stopped || this.state === 'stopped' || this.state === 'stopping') {
       return Promise.resolve(this.unavailable(action, `it is ${this.state}${this.lastError ? ` (${this.lastError})` : ''}`));
     }
-    return new Promise<Observation>((resolve) => {
-      const job: Job = { action, acceptedAt, deadline: acceptedAt + timeoutMs, phase: 'queued', rpcPending: false, resolve };
-      job.timer = setTimeout(() => this.onDeadline(job), Math.max(0, job.deadline - Date.now()));
-      this.queue.push(job);
-      this.pump();
-    });
+    const observation = this.actions.enqueue(action, acceptedAt, timeoutMs);
+    this.actions.pump(this.current);
+    return observation;
   }
 
   /** Stop, then start a fresh generation; a failed plugin is probed at once. */
@@ -128,13 +133,13 @@ export class ManagedPlugin {
     this.stopped = true;
     this.clearRetry();
     this.setState('stopping');
-    for (const job of this.queue.splice(0)) this.settle(job, this.unavailable(job.action, 'plugd is stopping'));
+    this.actions.failQueued('plugd is stopping');
     // A start in progress is killed, not waited for (a slow initialize could take initMs).
     void this.launchingProc?.stop();
     await this.starting?.catch(() => undefined);
     const procs = [...this.draining, ...(this.current ? [this.current] : [])];
     await Promise.all(procs.map(async (proc) => {
-      await this.idle(proc, proc.options.timeouts.shutdownMs);
+      await this.actions.idle(proc, proc.options.timeouts.shutdownMs);
       await proc.stop();
     }));
     this.setState('stopped');
@@ -152,12 +157,12 @@ export class ManagedPlugin {
       actions: this.actionTypes,
       restarts: this.restarts,
       reloads: this.reloads,
-      actionsHandled: this.actionsHandled,
-      actionErrors: this.actionErrors,
-      latencyP50Ms: this.latency.percentile(50),
-      latencyP99Ms: this.latency.percentile(99),
-      inFlight: proc ? (this.running.get(proc)?.size ?? 0) : 0,
-      queued: this.queue.length,
+      actionsHandled: this.actions.handled,
+      actionErrors: this.actions.errors,
+      latencyP50Ms: this.actions.percentile(50),
+      latencyP99Ms: this.actions.percentile(99),
+      inFlight: this.actions.inFlight(proc),
+      queued: this.actions.queued,
       uptimeMs: proc?.readyAt ? Date.now() - proc.startedAt : undefined,
       lastExit: this.lastExit
         ? { code: this.lastExit.code, signal: this.lastExit.signal, at: new Date(this.lastExit.at).toISOString(), reason: this.lastExit.reason }
@@ -225,7 +230,7 @@ export class ManagedPlugin {
       }
       this.nextRetryAt = undefined;
       this.setState('ready');
-      this.pump();
+      this.actions.pump(this.current);
       return true;
     } catch (error) {
       if (this.stopped) return false; // killed by stop(): not a failure to report
@@ -282,21 +287,21 @@ export class ManagedPlugin {
     );
     // The listener needs the process (pid, generation), so it is attached after construction.
     proc.setFrameListener(this.hooks.frameListener(this.name, proc));
-    this.running.set(proc, new Set());
+    this.actions.track(proc);
     return proc;
   }
 
   // --- crashes and restarts --------------------------------------------------
 
   private onProcessExit(exit: ExitInfo, proc: PluginProcess): void {
-    this.running.delete(proc);
+    this.actions.untrack(proc);
     this.draining.delete(proc);
     const lastFrames = this.hooks.lastFrames(this.name);
     this.hooks.emit('exit', { plugin: this.name, ...exit, ...(lastFrames ? { lastFrames } : {}) });
     if (exit.expected || exit.reason === 'start-failed') return;
     this.hooks.logger.error(
       { plugin: this.name, pid: exit.pid, generation: exit.generation, code: exit.code, signal: exit.signal, uptimeMs: exit.uptimeMs, reason: exit.reason, detail: exit.detail, stderr: exit.stderrTail.slice(-20), lastFrames },
-      `plugin ${this.name} exited unexpectedly (${exit.reason})`,
+      `plugin ${this.name} (pid ${exit.pid ?? '?'}) exited unexpectedly: ${describeExit(exit)}${exit.reason === 'exited' ? '' : `, ${exit.reason}`}${exit.detail ? ` (${exit.detail})` : ''}`,
     );
     if (proc !== this.current) return;
     this.current = undefined;
@@ -331,7 +336,7 @@ export class ManagedPlugin {
       case 'stay-stopped':
         this.lastError = `${this.lastError ?? 'exited'}; not restarted: ${decision.reason}`;
         this.setState('stopped');
-        this.failQueued(`it exited and is not restarted (${decision.reason})`);
+        this.actions.failQueued(`it exited and is not restarted (${decision.reason})`);
         return;
     }
   }
@@ -342,7 +347,7 @@ export class ManagedPlugin {
     this.lastError = `${reason}${this.lastError && !reason.includes(this.lastError) ? `; last error: ${this.lastError}` : ''}`;
     this.setState('failed');
     this.hooks.emit('failed', { plugin: this.name, reason: this.lastError, retryAt });
-    this.failQueued(`it has failed: ${this.lastError}. ${this.retryText()}`);
+    this.actions.failQueued(`it has failed: ${this.lastError}. ${this.retryText()}`);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       void this.launch('probe');
@@ -360,79 +365,6 @@ export class ManagedPlugin {
 
   // --- actions ---------------------------------------------------------------
 
-  private pump(): void {
-    const proc = this.current;
-    if (!proc || !proc.serving) return;
-    const active = this.running.get(proc)!;
-    while (this.queue.length > 0 && active.size < proc.concurrency) {
-      this.dispatch(this.queue.shift()!, proc, active);
-    }
-  }
-
-  private dispatch(job: Job, proc: PluginProcess, active: Set<Job>): void {
-    job.phase = 'running';
-    job.proc = proc;
-    job.rpcPending = true;
-    active.add(job);
-    const { id, result } = proc.run(job.action, job.deadline - Date.now());
-    job.rpcId = id;
-    result.then(
-      (raw) => this.settle(job, checkObservation(this.name, job.action.action, raw)),
-      (error: unknown) => this.settle(job, failureObservation(this.name, job.action.action, error)),
-    ).finally(() => {
-      job.rpcPending = false;
-      if (job.graceTimer) clearTimeout(job.graceTimer);
-      active.delete(job);
-      if (active.size === 0) {
-        this.idleWaiters.get(proc)?.();
-        if (this.draining.has(proc)) void proc.stop();
-      }
-      this.pump();
-    });
-  }
-
-  private onDeadline(job: Job): void {
-    if (job.phase === 'done') return;
-    const seconds = Math.round((job.deadline - job.acceptedAt) / 100) / 10;
-    if (job.phase === 'queued') {
-      const index = this.queue.indexOf(job);
-      if (index >= 0) this.queue.splice(index, 1);
-      const waitingForStart = this.state === 'restarting' || this.state === 'starting' || !this.current;
-      this.settle(
-        job,
-        waitingForStart
-          ? this.unavailable(job.action, `it did not become ready within the action's ${seconds} s timeout (state: ${this.state}${this.lastError ? `; last error: ${this.lastError}` : ''})`)
-          : errorObservation(ErrorIds.ACTION_TIMEOUT, `Action "${job.action.action}" timed out after ${seconds} s waiting in plugin ${this.name}'s queue (concurrency ${this.current?.concurrency ?? 1}). Raise the action's timeout or the plugin's concurrency.`),
-      );
-      return;
-    }
-    this.settle(job, errorObservation(ErrorIds.ACTION_TIMEOUT, `Action "${job.action.action}" got no observation from plugin ${this.name} within ${seconds} s; it was cancelled. Raise "timeout" on the action if it needs longer.`));
-    const proc = job.proc;
-    if (!proc || job.rpcId === undefined) return;
-    proc.cancel(job.rpcId);
-    const grace = proc.options.timeouts.cancelGraceMs;
-    job.graceTimer = setTimeout(() => {
-      if (job.rpcPending) proc.kill('cancel-ignored', `did not answer a cancelled "${job.action.action}" within ${grace} ms (timeouts.cancelGraceMs)`);
-    }, grace);
-  }
-
-  private settle(job: Job, observation: Observation): void {
-    if (job.phase === 'done') return;
-    job.phase = 'done';
-    if (job.timer) clearTimeout(job.timer);
-    this.actionsHandled += 1;
-    const outcome = observation.observation === 'error' ? String((observation.extras as { error_id?: unknown }).error_id ?? 'error') : 'ok';
-    if (outcome !== 'ok') this.actionErrors += 1;
-    const durationMs = Date.now() - job.acceptedAt;
-    this.latency.add(durationMs);
-    this.hooks.emit('action', { plugin: this.name, type: job.action.action, generation: job.proc?.generation, durationMs, outcome });
-    job.resolve(observation);
-  }
-
-  private failQueued(why: string): void {
-    for (const job of this.queue.splice(0)) this.settle(job, this.unavailable(job.action, why));
-  }
-
   private unavailable(action: Action, why: string): Observation {
     return errorObservation(ErrorIds.PLUGIN_UNAVAILABLE, `Plugin ${this.name} cannot run "${action.action}": ${why}`);
   }
@@ -442,20 +374,7 @@ export class ManagedPlugin {
   /** The old generation finishes what it has in flight (bounded by action deadlines), then stops. */
   private drain(old: PluginProcess): void {
     this.draining.add(old);
-    if ((this.running.get(old)?.size ?? 0) === 0) void old.stop();
-  }
-
-  /** Resolves when `proc` has no action in flight, or after `maxMs`. */
-  private idle(proc: PluginProcess, maxMs: number): Promise<void> {
-    if ((this.running.get(proc)?.size ?? 0) === 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, maxMs);
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.idleWaiters.set(proc, done);
-    });
+    if (this.actions.inFlight(old) === 0) void old.stop();
   }
 
   private setState(state: PluginState): void {

@@ -1,0 +1,151 @@
+import { ErrorIds, errorObservation } from '@plugd/protocol';
+import type { Action, Observation } from '@plugd/protocol';
+import type { PluginProcess } from '../process/plugin-process.js';
+import { checkObservation, failureObservation } from './failure-observation.js';
+import type { Job } from './job.js';
+import { LatencyWindow } from './latency-window.js';
+
+export interface ActionQueueHost {
+  readonly name: string;
+  /** Why nothing serves right now (starting, restarting), or undefined when a generation serves. */
+  waitingFor(): string | undefined;
+  /** Concurrency of the generation that serves, for messages. */
+  concurrency(): number;
+  unavailable(action: Action, why: string): Observation;
+  /** `proc` has no action in flight any more. */
+  onIdle(proc: PluginProcess): void;
+  onSettled(job: Job, observation: Observation, outcome: string, durationMs: number): void;
+}
+
+/**
+ * One plugin's accepted actions: a FIFO until a generation has a free slot (its
+ * concurrency), a deadline timer each, cancel then kill past cancelGraceMs, and
+ * exactly one Observation per action whatever happens to the process.
+ */
+export class ActionQueue {
+  private readonly queue: Job[] = [];
+  private readonly running = new Map<PluginProcess, Set<Job>>();
+  private readonly idleWaiters = new Map<PluginProcess, () => void>();
+  private readonly latency = new LatencyWindow();
+  handled = 0;
+  errors = 0;
+
+  constructor(private readonly host: ActionQueueHost) {}
+
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  inFlight(proc: PluginProcess | undefined): number {
+    return proc ? (this.running.get(proc)?.size ?? 0) : 0;
+  }
+
+  percentile(p: number): number | undefined {
+    return this.latency.percentile(p);
+  }
+
+  /** A new generation can take actions from now on. */
+  track(proc: PluginProcess): void {
+    this.running.set(proc, new Set());
+  }
+
+  /** The generation exited; its in-flight actions are answered through their rejected requests. */
+  untrack(proc: PluginProcess): void {
+    this.running.delete(proc);
+  }
+
+  enqueue(action: Action, acceptedAt: number, timeoutMs: number): Promise<Observation> {
+    return new Promise<Observation>((resolve) => {
+      const job: Job = { action, acceptedAt, deadline: acceptedAt + timeoutMs, phase: 'queued', rpcPending: false, resolve };
+      job.timer = setTimeout(() => this.onDeadline(job, this.host.waitingFor()), Math.max(0, job.deadline - Date.now()));
+      this.queue.push(job);
+    });
+  }
+
+  /** Sends queued actions to `proc` while it has free slots. */
+  pump(proc: PluginProcess | undefined): void {
+    if (!proc || !proc.serving) return;
+    const active = this.running.get(proc);
+    if (!active) return;
+    while (this.queue.length > 0 && active.size < proc.concurrency) this.dispatch(this.queue.shift()!, proc, active);
+  }
+
+  failQueued(why: string): void {
+    for (const job of this.queue.splice(0)) this.settle(job, this.host.unavailable(job.action, why));
+  }
+
+  /** Resolves when `proc` has no action in flight, or after `maxMs`. */
+  idle(proc: PluginProcess, maxMs: number): Promise<void> {
+    if (this.inFlight(proc) === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, maxMs);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.idleWaiters.set(proc, done);
+    });
+  }
+
+  private dispatch(job: Job, proc: PluginProcess, active: Set<Job>): void {
+    job.phase = 'running';
+    job.proc = proc;
+    job.rpcPending = true;
+    active.add(job);
+    const { id, result } = proc.run(job.action, job.deadline - Date.now());
+    job.rpcId = id;
+    result
+      .then(
+        (raw) => this.settle(job, checkObservation(this.host.name, job.action.action, raw)),
+        (error: unknown) => this.settle(job, failureObservation(this.host.name, job.action.action, error)),
+      )
+      .finally(() => {
+        job.rpcPending = false;
+        if (job.graceTimer) clearTimeout(job.graceTimer);
+        active.delete(job);
+        if (active.size === 0) {
+          this.idleWaiters.get(proc)?.();
+          this.host.onIdle(proc);
+        }
+        this.pump(proc);
+      });
+  }
+
+  private onDeadline(job: Job, waitingFor: string | undefined): void {
+    if (job.phase === 'done') return;
+    const seconds = Math.round((job.deadline - job.acceptedAt) / 100) / 10;
+    const { name } = this.host;
+    if (job.phase === 'queued') {
+      const index = this.queue.indexOf(job);
+      if (index >= 0) this.queue.splice(index, 1);
+      this.settle(
+        job,
+        waitingFor
+          ? this.host.unavailable(job.action, `it did not become ready within the action's ${seconds} s timeout (${waitingFor})`)
+          : errorObservation(ErrorIds.ACTION_TIMEOUT, `Action "${job.action.action}" timed out after ${seconds} s waiting in plugin ${name}'s queue (concurrency ${this.host.concurrency()}). Raise the action's timeout or the plugin's concurrency.`),
+      );
+      return;
+    }
+    this.settle(job, errorObservation(ErrorIds.ACTION_TIMEOUT, `Action "${job.action.action}" got no observation from plugin ${name} within ${seconds} s; it was cancelled. Raise "timeout" on the action if it needs longer.`));
+    const proc = job.proc;
+    if (!proc || job.rpcId === undefined) return;
+    proc.cancel(job.rpcId);
+    const grace = proc.options.timeouts.cancelGraceMs;
+    job.graceTimer = setTimeout(() => {
+      if (job.rpcPending) proc.kill('cancel-ignored', `did not answer a cancelled "${job.action.action}" within ${grace} ms (timeouts.cancelGraceMs)`);
+    }, grace);
+  }
+
+  private settle(job: Job, observation: Observation): void {
+    if (job.phase === 'done') return;
+    job.phase = 'done';
+    if (job.timer) clearTimeout(job.timer);
+    this.handled += 1;
+    const outcome = observation.observation === 'error' ? String((observation.extras as { error_id?: unknown }).error_id ?? 'error') : 'ok';
+    if (outcome !== 'ok') this.errors += 1;
+    const durationMs = Date.now() - job.acceptedAt;
+    this.latency.add(durationMs);
+    this.host.onSettled(job, observation, outcome, durationMs);
+    job.resolve(observation);
+  }
+}
