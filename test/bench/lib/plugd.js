@@ -6,7 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { PlugdHttpServer, Supervisor, parseConfig } from '@plugd/supervisor';
 import { pinned } from './pin.js';
 
-export const ECHO_ENTRY = fileURLToPath(new URL('../../../plugins/echo/dist/index.js', import.meta.url));
+// The echo plugin as plugd runs its built-ins: bundled into one file by `pnpm build`
+// (scripts/bundle-plugins.mjs). ECHO_ENTRY_UNBUNDLED is tsc's output, for reference rows.
+export const ECHO_ENTRY = fileURLToPath(new URL('../../../plugins/echo/dist/plugin.mjs', import.meta.url));
+export const ECHO_ENTRY_UNBUNDLED = fileURLToPath(new URL('../../../plugins/echo/dist/index.js', import.meta.url));
 const baseDir = mkdtempSync(join(tmpdir(), 'plugd-bench-'));
 
 /** One plugin entry running the SDK echo plugin, pinned to `cpu` (unpinned when undefined). */
