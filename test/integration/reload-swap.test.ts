@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import { Supervisor, parseConfig } from '@plugd/supervisor';
 import type { ExitEvent, ReadyEvent } from '@plugd/supervisor';
-import { makeTempDir, nextEvent, recordEvents, removeDir, writePlugin } from '../helpers/hot-plugin.js';
+import { atomicWritePlugin, makeTempDir, nextEvent, recordEvents, removeDir, writePlugin } from '../helpers/hot-plugin.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -58,7 +58,9 @@ describe('blue/green swap', () => {
     const spawned = nextEvent(supervisor, 'spawn', () => true, 10_000);
     const first = supervisor.reload('hot');
     await spawned; // generation 2 is starting: the reload is under way
-    await writePlugin(file, { version: 'v3' });
+    // Atomic, as an editor saves: generation 2 may be reading the file right now, and a
+    // truncate-then-write could hand it half a file.
+    await atomicWritePlugin(file, { version: 'v3' });
     const more = [supervisor.reload('hot'), supervisor.reload('hot'), supervisor.reload(), supervisor.reload('hot')];
     await Promise.all([first, ...more]);
     events.dispose();
