@@ -31,6 +31,7 @@ export type { PluginStatus } from './plugin/plugin-status.js';
 export type { ExitInfo, ExitReason } from './process/exit-info.js';
 export type * from './events.js';
 export { signalGroup, groupExists } from './process/process-group.js';
+export { Liveness } from './process/liveness.js';
 export { PlugdHttpServer } from './http/http-server.js';
 export type { HttpServerOptions } from './http/http-server.js';
 export type { Route, RouteContext } from './http/http-types.js';

@@ -14,6 +14,7 @@ import { pluginEnv } from './plugin-env.js';
 import { signalGroup } from './process-group.js';
 import { StderrTail } from './stderr-tail.js';
 import { withTimeout } from './with-timeout.js';
+import { Liveness } from './liveness.js';
 
 export type ProcessState = 'idle' | 'starting' | 'ready' | 'stopping' | 'exited';
 
@@ -61,10 +62,7 @@ export class PluginProcess {
   private endReason: { reason: ExitReason; expected: boolean; detail?: string } | undefined;
   private resolveExited!: (exit: ExitInfo) => void;
   private readonly stderr: StderrTail;
-  private pingTimer: NodeJS.Timeout | undefined;
-  private pingOutstanding = false;
-  private activity = false;
-  private misses = 0;
+  private liveness: Liveness | undefined;
   private stopping: Promise<ExitInfo> | undefined;
   /** The stream broke (bad frame, broken pipe): nothing more is sent; the exit follows. */
   private broken = false;
@@ -210,7 +208,7 @@ export class PluginProcess {
     child.catch(() => undefined);
     this.stderr.attach(child.stderr!);
     const channel = new RpcChannel(child.stdout!, child.stdin!, this.options.maxFrameBytes, {
-      onActivity: () => (this.activity = true),
+      onActivity: () => this.liveness?.sawActivity(),
       onNotification: (method, params) => this.onNotification(method, params),
       onBroken: (error) => {
         if (this.state === 'exited') return;
@@ -277,28 +275,14 @@ export class PluginProcess {
 
   private startPings(): void {
     const { pingIntervalMs, pingMisses } = this.options.timeouts;
-    this.pingTimer = setInterval(() => {
-      if (this.activity) this.misses = 0;
-      else if (this.pingOutstanding) this.misses += 1;
-      this.activity = false;
-      if (this.misses >= pingMisses) {
-        this.kill('unresponsive', `answered none of ${this.misses} pings in a row (every ${pingIntervalMs} ms)`);
-        return;
-      }
-      if (!this.pingOutstanding && this.channel) {
-        this.pingOutstanding = true;
-        this.channel.request(Methods.ping.method, {}).result.then(
-          () => (this.pingOutstanding = false),
-          () => (this.pingOutstanding = false),
-        );
-      }
-    }, pingIntervalMs);
-    this.pingTimer.unref();
+    const channel = this.channel;
+    if (!channel) return;
+    this.liveness = new Liveness(pingIntervalMs, pingMisses, () => channel.request(Methods.ping.method, {}).result, (detail) => this.kill('unresponsive', detail));
+    this.liveness.start();
   }
 
   private stopPings(): void {
-    if (this.pingTimer) clearInterval(this.pingTimer);
-    this.pingTimer = undefined;
+    this.liveness?.stop();
   }
 
   private startFailureMessage(error: unknown): string {
