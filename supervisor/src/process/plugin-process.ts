@@ -253,7 +253,10 @@ export class PluginProcess {
     if (this.pid !== undefined) signalGroup(this.pid, 'SIGKILL');
     await withTimeout(new Promise<void>((resolve) => (this.child ? this.child.once('close', () => resolve()) : resolve())), DRAIN_AFTER_EXIT_MS, () => undefined).catch(() => undefined);
     this.stderr.flush();
-    const reason = this.endReason ?? { reason: 'exited' as const, expected: false };
+    // A pipe breaks because the plugin is dying: unless our SIGKILL is what ended it, it
+    // exited on its own, and its code/signal is the story, not the pipe.
+    const pipeOnly = this.endReason?.reason === 'pipe-broken' && signal !== 'SIGKILL';
+    const reason = (!pipeOnly && this.endReason) || { reason: 'exited' as const, expected: false };
     const exit: ExitInfo = {
       generation: this.generation,
       pid: this.pid,
