@@ -43,6 +43,3 @@ export function builtinCommand(name: BuiltinName): string[] {
   return [process.execPath, builtinEntry(name)];
 }
 
-export function builtinIsBuilt(name: BuiltinName): boolean {
-  return existsSync(builtinEntry(name));
-}

@@ -281,7 +281,6 @@ export class ManagedPlugin {
         onSpawn: (p) => this.hooks.emit('spawn', { plugin: this.name, generation: p.generation, pid: p.pid }),
         onStderr: (line, p) => this.hooks.emit('stderr', { plugin: this.name, generation: p.generation, pid: p.pid, line }),
         onLog: (params, p) => this.hooks.emit('log', { plugin: this.name, generation: p.generation, pid: p.pid, ...params }),
-        onProgress: () => undefined,
         onExit: (exit, p) => this.onProcessExit(exit, p),
       },
     );

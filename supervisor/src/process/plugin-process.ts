@@ -1,7 +1,7 @@
 import { execa } from 'execa';
 import type { ResultPromise } from 'execa';
-import { InitializeResultSchema, LogParamsSchema, Methods, PROTOCOL_VERSION, ProgressParamsSchema, formatZodIssues } from '@plugd/protocol';
-import type { Action, InitializeResult, LogParams, ProgressParams, TraceLevel } from '@plugd/protocol';
+import { InitializeResultSchema, LogParamsSchema, Methods, PROTOCOL_VERSION, formatZodIssues } from '@plugd/protocol';
+import type { Action, InitializeResult, LogParams, TraceLevel } from '@plugd/protocol';
 import type { PluginOptions } from '../config/types.js';
 import { PlugdError, errorMessage } from '../errors.js';
 import { RpcChannel } from '../rpc/rpc-channel.js';
@@ -23,7 +23,6 @@ export interface PluginProcessHooks {
   onSpawn?(proc: PluginProcess): void;
   onStderr(line: string, proc: PluginProcess): void;
   onLog(params: LogParams, proc: PluginProcess): void;
-  onProgress(params: ProgressParams, proc: PluginProcess): void;
   onExit(exit: ExitInfo, proc: PluginProcess): void;
 }
 
@@ -235,10 +234,8 @@ export class PluginProcess {
   }
 
   private onNotification(method: string, params: unknown): void {
-    if (method === Methods.progress.method) {
-      const parsed = ProgressParamsSchema.safeParse(params);
-      if (parsed.success) this.hooks.onProgress(parsed.data, this);
-    } else if (method === Methods.log.method) {
+    // plugd/progress needs no handling here: like any message it is proof of life (Liveness).
+    if (method === Methods.log.method) {
       const parsed = LogParamsSchema.safeParse(params);
       if (parsed.success) this.hooks.onLog(parsed.data, this);
     }

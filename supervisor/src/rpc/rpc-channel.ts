@@ -47,10 +47,6 @@ export class RpcChannel {
     this.reader.listen((message) => this.onMessage(message));
   }
 
-  get inFlight(): number {
-    return this.pending.size;
-  }
-
   /** Sends a request; `id` is known at once (for $/cancelRequest and progress). */
   request<T>(method: string, params: unknown): { id: Id; result: Promise<T> } {
     const id = this.nextId++;
@@ -78,11 +74,6 @@ export class RpcChannel {
     const written = new Promise<void>((resolve) => (bytes = this.writer.send(message, resolve)));
     this.frameListener?.({ dir: 'out', kind: 'notification', method, bytes: bytes >= 0 ? bytes : jsonBytes(message), message });
     return written;
-  }
-
-  /** Forgets a request whose answer no one waits for any more (a late reply is dropped). */
-  forget(id: Id): void {
-    this.pending.delete(id);
   }
 
   /** Rejects every pending request with `error`; later requests fail at once. */
