@@ -1,5 +1,6 @@
 import { redirectConsoleToStderr } from './console-guard.js';
 import { refuseManualStart } from './env-guard.js';
+import { signalGroup } from './process-group.js';
 import { servePlugin } from './serve.js';
 import type { PluginServer } from './serve.js';
 import type { ActionHandler, PluginDefinition } from './types.js';
@@ -31,14 +32,5 @@ export function definePlugin<A extends Record<string, ActionHandler<any>>>(def: 
  * spawns it; otherwise the group is someone else's.
  */
 function killOwnProcessGroup(): void {
-  try {
-    process.kill(-process.pid, 0);
-  } catch {
-    return; // not a group leader
-  }
-  try {
-    process.kill(-process.pid, 'SIGKILL');
-  } catch {
-    // already gone
-  }
+  if (signalGroup(process.pid, 0)) signalGroup(process.pid, 'SIGKILL');
 }

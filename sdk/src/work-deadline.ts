@@ -34,3 +34,22 @@ export function formatSeconds(ms: number): string {
   const s = ms / 1000;
   return Number.isInteger(s) ? String(s) : s.toFixed(1);
 }
+
+/**
+ * Time to spend interrupting the work (signals, then harder ones) once it has run out:
+ * what is left before `deadline` less 100 ms to answer, between 300 ms and 4 s.
+ */
+export function interruptBudgetMs(deadline: number, now = Date.now()): number {
+  return Math.max(300, Math.min(4000, deadline - now - 100));
+}
+
+/** `promise`'s value if it settles within `ms`, else `undefined` (the promise runs on). */
+export async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { formatSeconds, replyMarginMs, workTimeoutMs } from '../src/index.js';
+import { formatSeconds, interruptBudgetMs, replyMarginMs, signalGroup, within, workTimeoutMs } from '../src/index.js';
 
 describe('replyMarginMs', () => {
   it('is 20% of the time left, clamped to 300 ms .. 5 s', () => {
@@ -44,5 +44,27 @@ describe('formatSeconds', () => {
     expect(formatSeconds(2500)).toBe('2.5');
     expect(formatSeconds(1234)).toBe('1.2');
     expect(formatSeconds(0)).toBe('0');
+  });
+});
+
+describe('interruptBudgetMs', () => {
+  it('is the time left less 100 ms to answer, between 300 ms and 4 s', () => {
+    expect(interruptBudgetMs(10_000, 8_000)).toBe(1_900);
+    expect(interruptBudgetMs(10_000, 9_950)).toBe(300);
+    expect(interruptBudgetMs(60_000, 0)).toBe(4_000);
+  });
+});
+
+describe('within', () => {
+  it("gives the promise's value when it settles in time, else undefined", async () => {
+    await expect(within(Promise.resolve('done'), 1_000)).resolves.toBe('done');
+    await expect(within(new Promise(() => undefined), 10)).resolves.toBeUndefined();
+  });
+});
+
+describe('signalGroup', () => {
+  it('reports a group that does not exist as gone, and an undefined pid as nothing to signal', () => {
+    expect(signalGroup(undefined, 'SIGKILL')).toBe(false);
+    expect(signalGroup(2 ** 22 - 7, 0)).toBe(false);
   });
 });

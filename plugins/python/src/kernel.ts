@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
+import { interruptBudgetMs, signalGroup, within } from '@plugd/sdk';
 import { driverPath, missingPythonMessage } from './interpreter.js';
 import { readLines } from './lines.js';
 
@@ -135,26 +136,12 @@ export class PythonKernel {
   }
 
   private async interrupt(child: ChildProcess, reply: Promise<CellReply>, deadline: number): Promise<Omit<CellResult, 'outcome'>> {
-    const budget = Math.max(300, Math.min(4000, deadline - Date.now() - 100));
-    const wait = async (ms: number) => {
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
-      const r = await Promise.race([reply, late]);
-      clearTimeout(timer);
-      return r;
-    };
-    const sigint = () => {
-      try {
-        process.kill(-child.pid!, 'SIGINT');
-      } catch {
-        // gone
-      }
-    };
-    sigint();
-    let r = await wait(budget * 0.4);
+    const budget = interruptBudgetMs(deadline);
+    signalGroup(child.pid, 'SIGINT');
+    let r = await within(reply, budget * 0.4);
     if (r) return { reply: r, interrupt: 'sigint' };
-    sigint();
-    r = await wait(budget * 0.4);
+    signalGroup(child.pid, 'SIGINT');
+    r = await within(reply, budget * 0.4);
     if (r) return { reply: r, interrupt: 'sigint' };
     this.kill();
     return { interrupt: 'restart' };
@@ -164,11 +151,6 @@ export class PythonKernel {
   kill(): void {
     const child = this.child;
     this.child = undefined;
-    if (!child?.pid) return;
-    try {
-      process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      // gone
-    }
+    signalGroup(child?.pid, 'SIGKILL');
   }
 }

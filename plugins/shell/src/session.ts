@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { interruptBudgetMs, signalGroup, within } from '@plugd/sdk';
 import type { ChildProcess } from 'node:child_process';
 import { Marker } from './marker.js';
 import type { CommandStatus } from './marker.js';
@@ -205,33 +206,18 @@ export class BashSession {
     finished: Promise<{ status?: CommandStatus; end: number; exited: boolean }>,
     deadline: number,
   ): Promise<{ step: RunResult['interrupt']; result?: { status?: CommandStatus; end: number; exited: boolean } }> {
-    const budget = Math.max(300, Math.min(4000, deadline - Date.now() - 100));
-    const wait = async (ms: number) => {
-      let timer: NodeJS.Timeout | undefined;
-      const timedOut = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
-      const r = await Promise.race([finished, timedOut]);
-      clearTimeout(timer);
-      return r;
-    };
+    const budget = interruptBudgetMs(deadline);
     const pid = child.pid;
-    const group = (signal: NodeJS.Signals) => {
-      if (pid === undefined) return;
-      try {
-        process.kill(-pid, signal);
-      } catch {
-        // gone
-      }
-    };
-    group('SIGINT');
-    let r = await wait(budget * 0.3);
+    signalGroup(pid, 'SIGINT');
+    let r = await within(finished, budget * 0.3);
     if (r) return { step: 'sigint', result: r };
-    group('SIGINT');
+    signalGroup(pid, 'SIGINT');
     this.write(this.marker.line(seq));
-    r = await wait(budget * 0.25);
+    r = await within(finished, budget * 0.25);
     if (r) return { step: 'sigint', result: r };
     if (pid !== undefined) signalAll(descendants(pid), 'SIGKILL');
     this.write(this.marker.line(seq));
-    r = await wait(budget * 0.25);
+    r = await within(finished, budget * 0.25);
     if (r) return { step: 'sigkill-children', result: r };
     this.kill();
     return { step: 'restart' };
@@ -243,11 +229,7 @@ export class BashSession {
     if (!child?.pid) return;
     const pid = child.pid;
     const under = descendants(pid);
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      // gone
-    }
+    signalGroup(pid, 'SIGKILL');
     signalAll(under, 'SIGKILL');
     this.child = undefined;
   }
