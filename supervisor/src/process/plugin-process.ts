@@ -1,5 +1,3 @@
-import { execa } from 'execa';
-import type { ResultPromise } from 'execa';
 import { InitializeResultSchema, LogParamsSchema, Methods, PROTOCOL_VERSION, formatZodIssues } from '@plugd/protocol';
 import type { Action, InitializeResult, LogParams, TraceLevel } from '@plugd/protocol';
 import type { PluginOptions } from '../config/types.js';
@@ -10,8 +8,9 @@ import { RpcResponseError } from '../rpc/rpc-error.js';
 import type { FrameListener } from '../trace/frame-event.js';
 import { describeExit } from './exit-info.js';
 import type { ExitInfo, ExitReason } from './exit-info.js';
+import { execaLauncher } from './execa-launcher.js';
+import type { LaunchedProcess, ProcessLauncher } from './launcher.js';
 import { pluginEnv } from './plugin-env.js';
-import { signalGroup } from './process-group.js';
 import { StderrTail } from './stderr-tail.js';
 import { withTimeout } from './with-timeout.js';
 import { Liveness } from './liveness.js';
@@ -29,6 +28,8 @@ export interface PluginProcessHooks {
 export interface InitOptions {
   readonly username: string;
   readonly trace: TraceLevel;
+  /** How the process is run; real processes (execa) unless a test injects a fake. */
+  readonly launcher?: ProcessLauncher;
 }
 
 const STDERR_TAIL_LINES = 50;
@@ -56,7 +57,7 @@ export class PluginProcess {
   readonly exited: Promise<ExitInfo>;
   lastExit: ExitInfo | undefined;
 
-  private child: ResultPromise | undefined;
+  private child: LaunchedProcess | undefined;
   private channel: RpcChannel | undefined;
   private endReason: { reason: ExitReason; expected: boolean; detail?: string } | undefined;
   private resolveExited!: (exit: ExitInfo) => void;
@@ -104,7 +105,18 @@ export class PluginProcess {
   async start(): Promise<InitializeResult> {
     if (this.state !== 'idle') throw new Error(`start() called in state ${this.state}`);
     this.state = 'starting';
-    this.spawn();
+    try {
+      this.spawn();
+    } catch (error) {
+      // Could not be run at all (no such program): no process, no exit to wait for.
+      const message = errorMessage(error);
+      this.endReason = { reason: 'start-failed', expected: false, detail: message };
+      this.state = 'exited';
+      this.lastExit = { ...this.syntheticExit(), reason: 'start-failed', detail: message };
+      this.resolveExited(this.lastExit);
+      this.hooks.onExit(this.lastExit, this);
+      throw new PlugdError('PLUGIN_START_FAILED', message, { cause: error });
+    }
     this.hooks.onSpawn?.(this);
     const channel = this.channel!;
     const { initMs } = this.options.timeouts;
@@ -149,7 +161,7 @@ export class PluginProcess {
   /** SIGKILLs the whole process group now. The first recorded reason wins. */
   kill(reason: ExitReason, detail?: string, expected = false): void {
     this.endReason ??= { reason, expected, ...(detail ? { detail } : {}) };
-    if (this.pid !== undefined && this.state !== 'exited') signalGroup(this.pid, 'SIGKILL');
+    if (this.pid !== undefined && this.state !== 'exited') this.child?.signalGroup('SIGKILL');
   }
 
   /** shutdown -> exit -> stdin closed -> SIGTERM -> SIGKILL, each step after its own timeout. */
@@ -178,35 +190,22 @@ export class PluginProcess {
       // stdin closes (closing stdin first races its clean exit with its EOF handling).
       if (answered && (await gone(shutdownMs))) return this.exited;
     }
-    this.child?.stdin?.end();
+    this.child?.stdin.end();
     if (await gone(shutdownMs)) return this.exited;
-    if (this.pid !== undefined) signalGroup(this.pid, 'SIGTERM');
+    this.child?.signalGroup('SIGTERM');
     if (await gone(shutdownMs)) return this.exited;
-    if (this.pid !== undefined) signalGroup(this.pid, 'SIGKILL');
+    this.child?.signalGroup('SIGKILL');
     return this.exited;
   }
 
   private spawn(): void {
-    const [file, ...args] = this.options.command;
     this.startedAt = Date.now();
-    const child = execa(file!, args, {
-      cwd: this.options.cwd,
-      env: pluginEnv(this.options.env),
-      extendEnv: false,
-      detached: true,
-      stdin: 'pipe',
-      stdout: 'pipe',
-      stderr: 'pipe',
-      buffer: false,
-      reject: false,
-      cleanup: false,
-      stripFinalNewline: false,
-    });
+    const launcher = this.init.launcher ?? execaLauncher;
+    const child = launcher.launch({ command: this.options.command, cwd: this.options.cwd, env: pluginEnv(this.options.env) });
     this.child = child;
     this.pid = child.pid;
-    child.catch(() => undefined);
-    this.stderr.attach(child.stderr!);
-    const channel = new RpcChannel(child.stdout!, child.stdin!, this.options.maxFrameBytes, {
+    this.stderr.attach(child.stderr);
+    const channel = new RpcChannel(child.stdout, child.stdin, this.options.maxFrameBytes, {
       onActivity: () => this.liveness?.sawActivity(),
       onNotification: (method, params) => this.onNotification(method, params),
       onBroken: (error) => {
@@ -224,8 +223,8 @@ export class PluginProcess {
     if (this.frameListener) channel.frameListener = this.frameListener;
     this.channel = channel;
     // Death is known from the process exit, not from pipes closing (a grandchild may hold them).
-    child.once('exit', (code, signal) => void this.onExit(code, signal));
-    child.once('error', (error) => {
+    child.onExit((code, signal) => void this.onExit(code, signal));
+    child.onError((error) => {
       if (this.pid === undefined) {
         this.endReason ??= { reason: 'start-failed', expected: false, detail: `cannot run ${JSON.stringify(this.options.command)}: ${error.message}` };
         void this.onExit(null, null);
@@ -247,8 +246,8 @@ export class PluginProcess {
     this.stopPings();
     const at = Date.now();
     // Whatever the plugin left behind in its group goes with it.
-    if (this.pid !== undefined) signalGroup(this.pid, 'SIGKILL');
-    await withTimeout(new Promise<void>((resolve) => (this.child ? this.child.once('close', () => resolve()) : resolve())), DRAIN_AFTER_EXIT_MS, () => undefined).catch(() => undefined);
+    this.child?.signalGroup('SIGKILL');
+    await withTimeout(new Promise<void>((resolve) => (this.child ? this.child.onClose(resolve) : resolve())), DRAIN_AFTER_EXIT_MS, () => undefined).catch(() => undefined);
     this.stderr.flush();
     // A pipe breaks because the plugin is dying: unless our SIGKILL is what ended it, it
     // exited on its own, and its code/signal is the story, not the pipe.
