@@ -7,6 +7,7 @@ import type { SupervisorEvents } from './events.js';
 import { PlugdError } from './errors.js';
 import { silentLogger } from './log/logger.js';
 import { SupervisorMetrics } from './metrics/supervisor-metrics.js';
+import type { ProcessLauncher } from './process/launcher.js';
 import { ManagedPlugin } from './plugin/managed-plugin.js';
 import type { PluginStatus } from './plugin/plugin-status.js';
 import { RouteTable } from './routing/route-table.js';
@@ -17,6 +18,8 @@ import { WatchSet } from './watch/watch-set.js';
 export interface SupervisorOptions {
   /** pino logger; silent when omitted. */
   readonly logger?: Logger;
+  /** How plugin processes are run; real processes unless a test injects a fake. */
+  readonly launcher?: ProcessLauncher;
 }
 
 /**
@@ -60,6 +63,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
           traceLevel: (name) => this.trace.level(name),
           frameListener: (name, proc) => this.trace.listenerFor(name, proc),
           lastFrames: (name) => this.trace.lastFrames(name),
+          ...(options.launcher ? { launcher: options.launcher } : {}),
         }),
       );
     }
@@ -113,8 +117,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       if (!ready) return errorObservation(ErrorIds.PLUGIN_UNAVAILABLE, `plugd was still starting its plugins when the action's ${waitMs / 1000} s timeout passed.`);
     }
     if (this.stopping) return errorObservation(ErrorIds.PLUGIN_UNAVAILABLE, 'plugd is stopping; the action was not run.');
-    const name = this.routesTable.lookup(action.action);
-    const plugin = name === undefined ? undefined : this.managed.get(name);
+    const plugin = this.pluginFor(action.action);
     if (!plugin) return this.noPlugin(action.action);
     const timeoutMs = explicitMs ?? plugin.options.timeouts.actionMs;
     return plugin.submit(action, acceptedAt, timeoutMs - (Date.now() - acceptedAt));
@@ -193,6 +196,19 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       this.logger.error({ plugin: name }, conflict);
     }
     return conflict;
+  }
+
+  /**
+   * The plugin that handles `type`: the one that claimed it, else the one `routes` names
+   * while it is not serving (it has not said what it handles yet; the action waits for it
+   * or is answered PLUGIN_UNAVAILABLE with the reason, never NO_PLUGIN_FOR_ACTION).
+   */
+  private pluginFor(type: string): ManagedPlugin | undefined {
+    const claimed = this.routesTable.lookup(type);
+    if (claimed !== undefined) return this.managed.get(claimed);
+    const routed = Object.hasOwn(this.config.routes, type) ? this.managed.get(this.config.routes[type]!) : undefined;
+    if (!routed || routed.state === 'ready' || routed.state === 'reloading') return undefined;
+    return routed;
   }
 
   private noPlugin(type: string): Observation {

@@ -15,7 +15,7 @@ async function flush(): Promise<void> {
   for (let i = 0; i < 10; i++) await new Promise((resolve) => setImmediate(resolve));
 }
 
-function makeProcess(script: FakeScript = {}, timeouts: Parameters<typeof pluginOptions>[0]['timeouts'] = {}) {
+function makeProcess(script: FakeScript = {}, timeouts: NonNullable<Parameters<typeof pluginOptions>[0]>['timeouts'] = {}) {
   const launcher = new FakeLauncher(script);
   const exits: ExitInfo[] = [];
   const stderr: string[] = [];

@@ -28,3 +28,5 @@ export const DEFAULT_PORT = 8765;
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 export const DEFAULT_WATCH_DEBOUNCE_MS = 300;
 export const DEFAULT_REDACT = ['api_key', 'apiKey', 'password', 'token', 'secret', 'authorization'];
+/** Waiting actions per plugin: enough for bursts, bounded so a stalled plugin cannot eat memory. */
+export const DEFAULT_MAX_QUEUED = 1000;

@@ -10,6 +10,7 @@ import type { ConfigProblem } from './config-error.js';
 import {
   DEFAULT_HOST,
   DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_MAX_QUEUED,
   DEFAULT_PORT,
   DEFAULT_REDACT,
   DEFAULT_RESTART,
@@ -110,6 +111,7 @@ function normalizePlugin(file: PlugdConfigFile, plugin: PluginConfigFile, baseDi
     timeouts: { ...DEFAULT_TIMEOUTS, ...file.defaults?.timeouts, ...plugin.timeouts },
     trace,
     maxFrameBytes: plugin.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
+    maxQueued: plugin.maxQueued ?? DEFAULT_MAX_QUEUED,
     builtin,
     declaredActions: plugin.actions ?? (builtin ? BUILTIN_ACTIONS[plugin.name as keyof typeof BUILTIN_ACTIONS] : []),
   };

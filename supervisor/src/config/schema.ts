@@ -48,6 +48,7 @@ export const PluginConfigSchema = z.strictObject({
   timeouts: TimeoutsConfigSchema.optional(),
   trace: TraceConfigSchema.optional(),
   maxFrameBytes: z.number().int().min(1024).optional(),
+  maxQueued: z.number().int().min(0, 'maxQueued is how many actions may wait for this plugin; 0 or more, e.g. 1000').max(1_000_000, 'maxQueued is at most 1000000, e.g. 1000').optional(),
   enabled: z.boolean().optional(),
 });
 

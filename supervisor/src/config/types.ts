@@ -45,6 +45,8 @@ export interface PluginOptions {
   readonly timeouts: TimeoutOptions;
   readonly trace: TraceOptions;
   readonly maxFrameBytes: number;
+  /** Actions that may wait in this plugin's queue; beyond it an action is answered PLUGIN_UNAVAILABLE at once. */
+  readonly maxQueued: number;
   readonly builtin: boolean;
   /** Action types routed to this plugin before it has answered `initialize` (config `actions`, or a built-in's). */
   readonly declaredActions: readonly string[];

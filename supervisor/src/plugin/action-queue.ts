@@ -7,6 +7,10 @@ import { LatencyWindow } from './latency-window.js';
 
 export interface ActionQueueHost {
   readonly name: string;
+  /** Actions that may wait; beyond it an action is refused at once. */
+  readonly maxQueued: number;
+  /** The generation new actions go to (never a draining one), if one serves. */
+  current(): PluginProcess | undefined;
   /** Why nothing serves right now (starting, restarting), or undefined when a generation serves. */
   waitingFor(): string | undefined;
   /** Concurrency of the generation that serves, for messages. */
@@ -40,6 +44,13 @@ export class ActionQueue {
     return proc ? (this.running.get(proc)?.size ?? 0) : 0;
   }
 
+  /** Actions in flight on every generation (the serving one and those draining). */
+  inFlightTotal(): number {
+    let total = 0;
+    for (const active of this.running.values()) total += active.size;
+    return total;
+  }
+
   percentile(p: number): number | undefined {
     return this.latency.percentile(p);
   }
@@ -54,7 +65,17 @@ export class ActionQueue {
     this.running.delete(proc);
   }
 
+  /** Queues one action; past `maxQueued` waiting it is answered PLUGIN_UNAVAILABLE at once. */
   enqueue(action: Action, acceptedAt: number, timeoutMs: number): Promise<Observation> {
+    const { maxQueued, name } = this.host;
+    if (this.queue.length >= maxQueued) {
+      return Promise.resolve(
+        this.host.unavailable(
+          action,
+          `its queue is full (${this.queue.length} actions waiting, maxQueued ${maxQueued}); retry later, or raise "maxQueued" (or the concurrency) of plugin ${name} if such bursts are expected`,
+        ),
+      );
+    }
     return new Promise<Observation>((resolve) => {
       const job: Job = { action, acceptedAt, deadline: acceptedAt + timeoutMs, phase: 'queued', rpcPending: false, resolve };
       job.timer = setTimeout(() => this.onDeadline(job, this.host.waitingFor()), Math.max(0, job.deadline - Date.now()));
@@ -62,8 +83,9 @@ export class ActionQueue {
     });
   }
 
-  /** Sends queued actions to `proc` while it has free slots. */
-  pump(proc: PluginProcess | undefined): void {
+  /** Sends queued actions to the serving generation while it has free slots. */
+  pump(): void {
+    const proc = this.host.current();
     if (!proc || !proc.serving) return;
     const active = this.running.get(proc);
     if (!active) return;
@@ -107,7 +129,8 @@ export class ActionQueue {
           this.idleWaiters.get(proc)?.();
           this.host.onIdle(proc);
         }
-        this.pump(proc);
+        // A freed slot on a draining generation is not reused: queued actions go to the current one.
+        this.pump();
       });
   }
 

@@ -3,15 +3,20 @@ import type { Action, Observation, TraceLevel } from '@plugd/protocol';
 import type { Logger } from 'pino';
 import type { PluginOptions } from '../config/types.js';
 import type { SupervisorEvents } from '../events.js';
-import { errorMessage } from '../errors.js';
+import { errorMessage, isPlugdError } from '../errors.js';
 import { describeExit } from '../process/exit-info.js';
 import type { ExitInfo } from '../process/exit-info.js';
+import type { ProcessLauncher } from '../process/launcher.js';
 import { PluginProcess } from '../process/plugin-process.js';
-import { RestartPolicy } from '../policy/restart-policy.js';
 import type { FrameListener } from '../trace/frame-event.js';
 import { ActionQueue } from './action-queue.js';
+import { Generations } from './generations.js';
+import { Lifecycle } from './lifecycle.js';
+import type { IllegalTransition, LifecycleEvent } from './lifecycle.js';
 import type { PluginState } from './plugin-state.js';
+import { buildStatus } from './plugin-status.js';
 import type { PluginStatus } from './plugin-status.js';
+import { RestartScheduler } from './restart-scheduler.js';
 
 export interface ManagedPluginHooks {
   readonly logger: Logger;
@@ -23,23 +28,25 @@ export interface ManagedPluginHooks {
   frameListener(plugin: string, proc: PluginProcess): FrameListener | undefined;
   /** Recent frames for a crash report. */
   lastFrames(plugin: string): readonly unknown[] | undefined;
+  /** How generations are run; real processes unless a test injects a fake. */
+  readonly launcher?: ProcessLauncher;
+  /** An illegal lifecycle transition throws (tests); otherwise it is logged as a bug. */
+  readonly strictLifecycle?: boolean;
 }
 
 type StartKind = 'start' | 'restart' | 'probe' | 'reload';
 
 /**
- * One configured plugin across its generations: queues actions until a generation
- * is ready, keeps per-plugin concurrency, answers every accepted action exactly
- * once, restarts on crash (as the RestartPolicy says), and swaps generations on reload.
+ * One configured plugin across its generations. It composes the parts that each do
+ * one job: Lifecycle (the state table), Generations (current and draining),
+ * ActionQueue (exactly one answer per action), RestartScheduler (backoff, failed,
+ * probes). What is left here is the wiring: which event each outcome fires.
  */
 export class ManagedPlugin {
-  state: PluginState = 'stopped';
-  current: PluginProcess | undefined;
-  private readonly draining = new Set<PluginProcess>();
+  private readonly lifecycle: Lifecycle;
+  private readonly generations = new Generations();
   private readonly actions: ActionQueue;
-  private readonly policy: RestartPolicy;
-  private generation = 0;
-  private retryTimer: NodeJS.Timeout | undefined;
+  private readonly retry: RestartScheduler;
   private reloading: Promise<void> | undefined;
   private reloadAgain = false;
   private stopped = false;
@@ -47,13 +54,13 @@ export class ManagedPlugin {
   private starting: Promise<boolean> | undefined;
   /** The generation being started right now, so stop() can cut its start short. */
   private launchingProc: PluginProcess | undefined;
+  /** A blue/green generation is starting: a crash of the current one waits for its outcome. */
+  private reloadInFlight = false;
 
-  restarts = 0;
   reloads = 0;
   lastExit: ExitInfo | undefined;
   lastError: string | undefined;
   lastReloadError: string | undefined;
-  nextRetryAt: number | undefined;
   version: string | undefined;
   actionTypes: readonly string[] = [];
 
@@ -61,9 +68,15 @@ export class ManagedPlugin {
     readonly options: PluginOptions,
     private readonly hooks: ManagedPluginHooks,
   ) {
-    this.policy = new RestartPolicy(options.restart);
+    this.lifecycle = new Lifecycle(
+      (state, previous) => this.hooks.emit('state', { plugin: this.name, state, previous, generation: this.generations.latest }),
+      (error) => this.onIllegal(error),
+    );
+    this.retry = new RestartScheduler(options.restart);
     this.actions = new ActionQueue({
       name: options.name,
+      maxQueued: options.maxQueued,
+      current: () => this.generations.current,
       waitingFor: () =>
         this.state === 'restarting' || this.state === 'starting' || !this.current
           ? `state: ${this.state}${this.lastError ? `; last error: ${this.lastError}` : ''}`
@@ -71,7 +84,7 @@ export class ManagedPlugin {
       concurrency: () => this.current?.concurrency ?? 1,
       unavailable: (action, why) => this.unavailable(action, why),
       onIdle: (proc) => {
-        if (this.draining.has(proc)) void proc.stop();
+        if (this.generations.isDraining(proc)) void proc.stop();
       },
       onSettled: (job, _observation, outcome, durationMs) =>
         this.hooks.emit('action', { plugin: this.name, type: job.action.action, generation: job.proc?.generation, durationMs, outcome }),
@@ -82,34 +95,51 @@ export class ManagedPlugin {
     return this.options.name;
   }
 
+  get state(): PluginState {
+    return this.lifecycle.state;
+  }
+
+  /** The generation that serves, if any. */
+  get current(): PluginProcess | undefined {
+    return this.generations.current;
+  }
+
+  get restarts(): number {
+    return this.retry.restarts;
+  }
+
   /** First start. Resolves true when ready; false when it failed (and restarts are scheduled). */
   start(): Promise<boolean> {
     this.stopped = false;
+    this.fire('start');
     return this.launch('start');
   }
 
   /** Accepts one action; resolves with exactly one Observation. */
   submit(action: Action, acceptedAt: number, timeoutMs: number): Promise<Observation> {
-    if (this.state === 'failed') {
-      return Promise.resolve(this.unavailable(action, `it has failed: ${this.lastError ?? 'crash loop'}. ${this.retryText()}`));
-    }
-    if (this.stopped || this.state === 'stopped' || this.state === 'stopping') {
-      return Promise.resolve(this.unavailable(action, `it is ${this.state}${this.lastError ? ` (${this.lastError})` : ''}`));
-    }
+    const refused = this.refusal();
+    if (refused) return Promise.resolve(this.unavailable(action, refused));
     const observation = this.actions.enqueue(action, acceptedAt, timeoutMs);
-    this.actions.pump(this.current);
+    this.actions.pump();
     return observation;
+  }
+
+  /** Why an action would be refused at once (failed, stopped), or undefined when it may wait. */
+  refusal(): string | undefined {
+    if (this.state === 'failed') return `it has failed: ${this.lastError ?? 'crash loop'}. ${this.retryText()}`;
+    if (this.stopped || this.state === 'stopped' || this.state === 'stopping') return `it is ${this.state}${this.lastError ? ` (${this.lastError})` : ''}`;
+    return undefined;
   }
 
   /** Stop, then start a fresh generation; a failed plugin is probed at once. */
   async restart(): Promise<void> {
     if (this.stopped) return;
-    this.clearRetry();
-    this.policy.reset();
-    const old = this.current;
-    this.current = undefined;
-    this.setState('restarting');
+    this.retry.clear();
+    this.retry.reset();
+    const old = this.generations.dropCurrent();
+    this.fire('restart');
     if (old) await old.stop();
+    if (this.stopped) return;
     await this.launch('restart');
   }
 
@@ -131,54 +161,43 @@ export class ManagedPlugin {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.clearRetry();
-    this.setState('stopping');
+    this.retry.clear();
+    this.fire('stop');
     this.actions.failQueued('plugd is stopping');
     // A start in progress is killed, not waited for (a slow initialize could take initMs).
     void this.launchingProc?.stop();
     await this.starting?.catch(() => undefined);
-    const procs = [...this.draining, ...(this.current ? [this.current] : [])];
-    await Promise.all(procs.map(async (proc) => {
-      await this.actions.idle(proc, proc.options.timeouts.shutdownMs);
-      await proc.stop();
-    }));
-    this.setState('stopped');
+    await Promise.all(
+      this.generations.all().map(async (proc) => {
+        await this.actions.idle(proc, proc.options.timeouts.shutdownMs);
+        await proc.stop();
+      }),
+    );
+    if (this.state === 'stopping') this.fire('stopped');
   }
 
   status(): PluginStatus {
-    const proc = this.current;
-    return {
+    return buildStatus({
       name: this.name,
       state: this.state,
-      pid: proc?.state === 'exited' ? undefined : proc?.pid,
-      // The generation that serves; a reload that failed does not count.
-      generation: proc?.generation ?? this.generation,
+      current: this.current,
+      latestGeneration: this.generations.latest,
       version: this.version,
-      actions: this.actionTypes,
+      actionTypes: this.actionTypes,
       restarts: this.restarts,
       reloads: this.reloads,
-      actionsHandled: this.actions.handled,
-      actionErrors: this.actions.errors,
-      latencyP50Ms: this.actions.percentile(50),
-      latencyP99Ms: this.actions.percentile(99),
-      inFlight: this.actions.inFlight(proc),
-      queued: this.actions.queued,
-      uptimeMs: proc?.readyAt ? Date.now() - proc.startedAt : undefined,
-      lastExit: this.lastExit
-        ? { code: this.lastExit.code, signal: this.lastExit.signal, at: new Date(this.lastExit.at).toISOString(), reason: this.lastExit.reason }
-        : undefined,
+      actions: this.actions,
+      lastExit: this.lastExit,
       lastError: this.lastError,
       lastReloadError: this.lastReloadError,
-      nextRetryAt: this.nextRetryAt ? new Date(this.nextRetryAt).toISOString() : undefined,
+      nextRetryAt: this.retry.nextRetryAt,
       watch: this.options.watch,
-    };
+    });
   }
 
   /** Re-applies the trace level to the running generations. */
   refreshTrace(): void {
-    for (const proc of [...this.draining, ...(this.current ? [this.current] : [])]) {
-      proc.setFrameListener(this.hooks.frameListener(this.name, proc));
-    }
+    for (const proc of this.generations.all()) proc.setFrameListener(this.hooks.frameListener(this.name, proc));
   }
 
   // --- starting generations -------------------------------------------------
@@ -197,7 +216,7 @@ export class ManagedPlugin {
   private async startGeneration(kind: StartKind): Promise<boolean> {
     const proc = this.newProcess();
     this.launchingProc = proc;
-    if (kind !== 'reload') this.setState(kind === 'start' ? 'starting' : 'restarting');
+    if (kind === 'reload') this.reloadInFlight = true;
     const began = Date.now();
     try {
       const init = await proc.start();
@@ -205,78 +224,94 @@ export class ManagedPlugin {
         await proc.stop();
         return false;
       }
-      const conflict = this.hooks.claimRoutes(this.name, init.actions);
-      // lastError is the last one seen, kept after a recovery (state says whether it serves).
-      if (conflict) this.lastError = conflict;
-      this.version = init.version;
-      this.actionTypes = init.actions;
-      this.hooks.emit('ready', { plugin: this.name, generation: proc.generation, pid: proc.pid, version: init.version, actions: init.actions, startMs: Date.now() - began });
-      this.hooks.logger.info({ plugin: this.name, pid: proc.pid, generation: proc.generation, version: init.version, actions: init.actions, ms: Date.now() - began }, 'plugin ready');
-      if (kind === 'reload') {
-        const old = this.current;
-        this.current = proc;
-        this.reloads += 1;
-        this.lastReloadError = undefined;
-        // The old generation may have crashed meanwhile: the new one serves, no restart is due.
-        this.clearRetry();
-        if (old) this.drain(old);
-        this.hooks.emit('reload', { plugin: this.name, fromGeneration: old?.generation, toGeneration: proc.generation, durationMs: Date.now() - began });
-      } else {
-        const old = this.current;
-        this.current = proc;
-        // A reload may have swapped in a generation while this one started: never orphan it.
-        if (old && old !== proc) this.drain(old);
-        if (kind === 'probe') this.policy.reset();
-      }
-      this.nextRetryAt = undefined;
-      this.setState('ready');
-      this.actions.pump(this.current);
+      this.onReady(proc, kind, init, began);
       return true;
     } catch (error) {
       if (this.stopped) return false; // killed by stop(): not a failure to report
-      const message = errorMessage(error);
-      this.hooks.emit('start_failed', { plugin: this.name, generation: proc.generation, error: message });
-      this.hooks.logger.error({ plugin: this.name, generation: proc.generation, stderr: proc.stderrTail(10) }, `plugin failed to start: ${message}`);
-      if (kind === 'reload') {
-        this.lastReloadError = message;
-        this.hooks.emit('reload_failed', { plugin: this.name, generation: proc.generation, error: message });
-        if (this.current) this.setState('ready');
-        return false;
-      }
-      this.lastError = message;
-      if (!this.stopped) this.afterCrash(proc.lastExit, kind);
+      this.onStartFailed(proc, kind, error);
       return false;
+    } finally {
+      if (kind === 'reload') this.reloadInFlight = false;
     }
+  }
+
+  private onReady(proc: PluginProcess, kind: StartKind, init: { version: string; actions: string[] }, began: number): void {
+    const conflict = this.hooks.claimRoutes(this.name, init.actions);
+    // lastError is the last one seen, kept after a recovery (state says whether it serves).
+    if (conflict) this.lastError = conflict;
+    this.version = init.version;
+    this.actionTypes = init.actions;
+    this.hooks.emit('ready', { plugin: this.name, generation: proc.generation, pid: proc.pid, version: init.version, actions: init.actions, startMs: Date.now() - began });
+    this.hooks.logger.info({ plugin: this.name, pid: proc.pid, generation: proc.generation, version: init.version, actions: init.actions, ms: Date.now() - began }, 'plugin ready');
+    // A reload may have swapped in a generation while this one started: never orphan it.
+    const old = this.generations.promote(proc);
+    if (old) this.drain(old);
+    // The old generation may have crashed meanwhile: the new one serves, no restart is due.
+    this.retry.clear();
+    if (kind === 'probe') this.retry.reset();
+    if (kind === 'reload') {
+      this.reloads += 1;
+      this.lastReloadError = undefined;
+      this.hooks.emit('reload', { plugin: this.name, fromGeneration: old?.generation, toGeneration: proc.generation, durationMs: Date.now() - began });
+    }
+    this.fire('ready');
+    this.actions.pump();
+  }
+
+  private onStartFailed(proc: PluginProcess, kind: StartKind, error: unknown): void {
+    const message = errorMessage(error);
+    this.hooks.emit('start_failed', { plugin: this.name, generation: proc.generation, error: message });
+    this.hooks.logger.error({ plugin: this.name, generation: proc.generation, stderr: proc.stderrTail(10) }, `plugin failed to start: ${message}`);
+    if (kind === 'reload') {
+      this.lastReloadError = message;
+      this.hooks.emit('reload_failed', { plugin: this.name, generation: proc.generation, error: message });
+      if (this.state !== 'reloading') return; // a restart took over meanwhile
+      if (this.current) {
+        this.fire('reload-failed');
+        return;
+      }
+      // The old generation crashed while this one started: that crash is handled now.
+      this.afterExit(this.lastExit, undefined);
+      return;
+    }
+    this.lastError = message;
+    const missing = isPlugdError((error as { cause?: unknown }).cause, 'PROGRAM_NOT_FOUND');
+    this.afterExit(proc.lastExit, kind === 'probe' ? `the probe start failed: ${message}` : missing ? message : undefined);
   }
 
   private async reloadOnce(): Promise<void> {
-    if (!this.current || this.current.state !== 'ready') {
-      // Nothing healthy to keep serving: a reload is a fresh start (the fix for a crash loop).
-      this.clearRetry();
-      if (this.starting) await this.starting.catch(() => undefined);
-      if (this.current?.state === 'ready' || this.stopped) return this.reloadOnce();
-      this.policy.reset();
-      const began = Date.now();
-      if (await this.launch('probe')) {
-        this.reloads += 1;
-        this.lastReloadError = undefined;
-        this.hooks.emit('reload', { plugin: this.name, fromGeneration: undefined, toGeneration: this.current?.generation ?? this.generation, durationMs: Date.now() - began });
-      } else if (!this.stopped) {
-        this.lastReloadError = this.lastError;
-        this.hooks.emit('reload_failed', { plugin: this.name, generation: this.generation, error: this.lastError ?? 'failed to start' });
-      }
+    if (this.stopped) return;
+    if (this.current?.state === 'ready') {
+      this.fire('reload');
+      await this.launch('reload');
       return;
     }
-    this.setState('reloading');
-    await this.launch('reload');
+    // A start is under way: its outcome decides (a ready generation is reloaded blue/green).
+    if (this.starting) {
+      await this.starting.catch(() => undefined);
+      return this.reloadOnce();
+    }
+    // Nothing healthy to keep serving: a reload is a fresh start (the fix for a crash loop).
+    this.retry.clear();
+    this.retry.reset();
+    this.fire('reload');
+    const began = Date.now();
+    if (await this.launch('probe')) {
+      this.reloads += 1;
+      this.lastReloadError = undefined;
+      this.hooks.emit('reload', { plugin: this.name, fromGeneration: undefined, toGeneration: this.current?.generation ?? this.generations.latest, durationMs: Date.now() - began });
+    } else if (!this.stopped) {
+      this.lastReloadError = this.lastError;
+      this.hooks.emit('reload_failed', { plugin: this.name, generation: this.generations.latest, error: this.lastError ?? 'failed to start' });
+    }
   }
 
   private newProcess(): PluginProcess {
-    const generation = ++this.generation;
+    const generation = this.generations.next();
     const proc = new PluginProcess(
       this.options,
       generation,
-      { username: this.hooks.username, trace: this.hooks.traceLevel(this.name) },
+      { username: this.hooks.username, trace: this.hooks.traceLevel(this.name), ...(this.hooks.launcher ? { launcher: this.hooks.launcher } : {}) },
       {
         onSpawn: (p) => this.hooks.emit('spawn', { plugin: this.name, generation: p.generation, pid: p.pid }),
         onStderr: (line, p) => this.hooks.emit('stderr', { plugin: this.name, generation: p.generation, pid: p.pid, line }),
@@ -294,7 +329,7 @@ export class ManagedPlugin {
 
   private onProcessExit(exit: ExitInfo, proc: PluginProcess): void {
     this.actions.untrack(proc);
-    this.draining.delete(proc);
+    const wasCurrent = this.generations.forget(proc);
     const lastFrames = this.hooks.lastFrames(this.name);
     this.hooks.emit('exit', { plugin: this.name, ...exit, ...(lastFrames ? { lastFrames } : {}) });
     if (exit.expected || exit.reason === 'start-failed') return;
@@ -302,84 +337,64 @@ export class ManagedPlugin {
       { plugin: this.name, pid: exit.pid, generation: exit.generation, code: exit.code, signal: exit.signal, uptimeMs: exit.uptimeMs, reason: exit.reason, detail: exit.detail, stderr: exit.stderrTail.slice(-20), lastFrames },
       `plugin ${this.name} (pid ${exit.pid ?? '?'}) exited unexpectedly: ${describeExit(exit)}${exit.reason === 'exited' ? '' : `, ${exit.reason}`}${exit.detail ? ` (${exit.detail})` : ''}`,
     );
-    if (proc !== this.current) return;
-    this.current = undefined;
+    if (!wasCurrent) return;
     this.lastExit = exit;
     this.lastError = exit.detail ?? `exited unexpectedly (${exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`})`;
-    if (!this.stopped) this.afterCrash(exit, 'restart');
+    // A new generation is starting beside it: its outcome decides (ready: no restart due).
+    if (this.reloadInFlight || this.stopped) return;
+    this.afterExit(exit, undefined);
   }
 
-  private afterCrash(exit: ExitInfo | undefined, kind: StartKind): void {
+  /** A generation ended or did not start: restart later, fail (probe later), or stay stopped. */
+  private afterExit(exit: ExitInfo | undefined, failNow: string | undefined): void {
     if (exit) this.lastExit = exit;
-    if (kind === 'probe') {
-      this.fail(`the probe start failed: ${this.lastError ?? ''}`, this.options.restart.failedRetryMs);
-      return;
-    }
-    const decision = this.policy.onExit({ at: exit?.at ?? Date.now(), uptimeMs: exit?.uptimeMs ?? 0, clean: exit?.code === 0 && !exit.signal });
-    switch (decision.kind) {
-      case 'restart': {
-        this.restarts += 1;
-        const at = Date.now() + decision.delayMs;
-        this.nextRetryAt = at;
-        this.setState('restarting');
-        this.hooks.emit('restart', { plugin: this.name, attempt: decision.attempt, delayMs: decision.delayMs, at });
-        this.retryTimer = setTimeout(() => {
-          this.retryTimer = undefined;
-          void this.launch('restart');
-        }, decision.delayMs);
+    const next = this.retry.decide(exit, failNow);
+    switch (next.kind) {
+      case 'restart':
+        this.fire('crashed');
+        this.hooks.emit('restart', { plugin: this.name, attempt: next.attempt, delayMs: next.delayMs, at: next.at });
+        this.retry.schedule(next.delayMs, () => void this.launch('restart'));
         return;
-      }
       case 'fail':
-        this.fail(decision.reason, decision.retryInMs);
+        this.lastError = `${next.reason}${this.lastError && !next.reason.includes(this.lastError) ? `; last error: ${this.lastError}` : ''}`;
+        this.retry.schedule(next.retryInMs, () => {
+          this.fire('probe');
+          void this.launch('probe');
+        });
+        this.fire('gave-up');
+        this.hooks.emit('failed', { plugin: this.name, reason: this.lastError, retryAt: next.at });
+        this.actions.failQueued(`it has failed: ${this.lastError}. ${this.retryText()}`);
         return;
       case 'stay-stopped':
-        this.lastError = `${this.lastError ?? 'exited'}; not restarted: ${decision.reason}`;
-        this.setState('stopped');
-        this.actions.failQueued(`it exited and is not restarted (${decision.reason})`);
+        this.lastError = `${this.lastError ?? 'exited'}; not restarted: ${next.reason}`;
+        this.fire('exited');
+        this.actions.failQueued(`it exited and is not restarted (${next.reason})`);
         return;
     }
-  }
-
-  private fail(reason: string, retryInMs: number): void {
-    const retryAt = Date.now() + retryInMs;
-    this.nextRetryAt = retryAt;
-    this.lastError = `${reason}${this.lastError && !reason.includes(this.lastError) ? `; last error: ${this.lastError}` : ''}`;
-    this.setState('failed');
-    this.hooks.emit('failed', { plugin: this.name, reason: this.lastError, retryAt });
-    this.actions.failQueued(`it has failed: ${this.lastError}. ${this.retryText()}`);
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = undefined;
-      void this.launch('probe');
-    }, retryInMs);
-  }
-
-  private clearRetry(): void {
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = undefined;
   }
 
   private retryText(): string {
-    return this.nextRetryAt ? `It will be tried again at ${new Date(this.nextRetryAt).toISOString()}.` : '';
+    const at = this.retry.nextRetryAt;
+    return at ? `It will be tried again at ${new Date(at).toISOString()}.` : '';
   }
 
-  // --- actions ---------------------------------------------------------------
+  // --- actions and generations ---------------------------------------------
 
   private unavailable(action: Action, why: string): Observation {
     return errorObservation(ErrorIds.PLUGIN_UNAVAILABLE, `Plugin ${this.name} cannot run "${action.action}": ${why}`);
   }
 
-  // --- generations -----------------------------------------------------------
-
   /** The old generation finishes what it has in flight (bounded by action deadlines), then stops. */
   private drain(old: PluginProcess): void {
-    this.draining.add(old);
     if (this.actions.inFlight(old) === 0) void old.stop();
   }
 
-  private setState(state: PluginState): void {
-    if (state === this.state) return;
-    const previous = this.state;
-    this.state = state;
-    this.hooks.emit('state', { plugin: this.name, state, previous, generation: this.generation });
+  private fire(event: LifecycleEvent): void {
+    this.lifecycle.fire(event);
+  }
+
+  private onIllegal(error: IllegalTransition): void {
+    this.hooks.logger.error({ plugin: this.name, from: error.from, event: error.event }, `bug: ${error.message}`);
+    if (this.hooks.strictLifecycle ?? process.env['NODE_ENV'] === 'test') throw error;
   }
 }

@@ -1,2 +1,3 @@
 /** States of a configured plugin, as shown by the API. */
-export type PluginState = 'starting' | 'ready' | 'reloading' | 'restarting' | 'stopping' | 'stopped' | 'failed';
+export const PLUGIN_STATES = ['stopped', 'starting', 'ready', 'reloading', 'restarting', 'failed', 'stopping'] as const;
+export type PluginState = (typeof PLUGIN_STATES)[number];

@@ -1,4 +1,6 @@
-import type { ExitReason } from '../process/exit-info.js';
+import type { ExitInfo, ExitReason } from '../process/exit-info.js';
+import type { PluginProcess } from '../process/plugin-process.js';
+import type { ActionQueue } from './action-queue.js';
 import type { PluginState } from './plugin-state.js';
 
 /** One plugin as `GET /plugins` and `Supervisor.plugins()` show it. */
@@ -15,6 +17,7 @@ export interface PluginStatus {
   readonly actionErrors: number;
   readonly latencyP50Ms: number | undefined;
   readonly latencyP99Ms: number | undefined;
+  /** Actions in flight on every generation (the serving one and any draining). */
   readonly inFlight: number;
   readonly queued: number;
   readonly uptimeMs: number | undefined;
@@ -23,4 +26,49 @@ export interface PluginStatus {
   readonly lastReloadError: string | undefined;
   readonly nextRetryAt: string | undefined;
   readonly watch: readonly string[];
+}
+
+/** What a status is built from. */
+export interface StatusFacts {
+  readonly name: string;
+  readonly state: PluginState;
+  readonly current: PluginProcess | undefined;
+  readonly latestGeneration: number;
+  readonly version: string | undefined;
+  readonly actionTypes: readonly string[];
+  readonly restarts: number;
+  readonly reloads: number;
+  readonly actions: ActionQueue;
+  readonly lastExit: ExitInfo | undefined;
+  readonly lastError: string | undefined;
+  readonly lastReloadError: string | undefined;
+  readonly nextRetryAt: number | undefined;
+  readonly watch: readonly string[];
+}
+
+export function buildStatus(f: StatusFacts): PluginStatus {
+  const proc = f.current;
+  return {
+    name: f.name,
+    state: f.state,
+    pid: proc?.state === 'exited' ? undefined : proc?.pid,
+    // The generation that serves; a reload that failed does not count.
+    generation: proc?.generation ?? f.latestGeneration,
+    version: f.version,
+    actions: f.actionTypes,
+    restarts: f.restarts,
+    reloads: f.reloads,
+    actionsHandled: f.actions.handled,
+    actionErrors: f.actions.errors,
+    latencyP50Ms: f.actions.percentile(50),
+    latencyP99Ms: f.actions.percentile(99),
+    inFlight: f.actions.inFlightTotal(),
+    queued: f.actions.queued,
+    uptimeMs: proc?.readyAt ? Date.now() - proc.startedAt : undefined,
+    lastExit: f.lastExit ? { code: f.lastExit.code, signal: f.lastExit.signal, at: new Date(f.lastExit.at).toISOString(), reason: f.lastExit.reason } : undefined,
+    lastError: f.lastError,
+    lastReloadError: f.lastReloadError,
+    nextRetryAt: f.nextRetryAt ? new Date(f.nextRetryAt).toISOString() : undefined,
+    watch: f.watch,
+  };
 }
