@@ -9,6 +9,9 @@ export type { ConfigProblem } from './config/config-error.js';
 export { PlugdConfigFileSchema } from './config/schema.js';
 export type { PlugdConfigFile } from './config/schema.js';
 export { BUILTIN_PLUGINS, EMBEDDED_DEFAULT_PLUGINS } from './config/builtins.js';
+export { BUILTIN_ACTIONS } from './config/builtins.js';
+export { discoverPlugin, listInstalledPlugins, PLUGIN_PACKAGE_PREFIX, PluginManifestSchema } from './config/discover-plugin.js';
+export type { DiscoveredPlugin, Discovery, InstalledPlugin, PluginManifest } from './config/discover-plugin.js';
 export type {
   SupervisorConfig,
   PluginOptions,
