@@ -40,6 +40,7 @@ INVALID_ACTION = "INVALID_ACTION"
 PLUGIN_ERROR = "PLUGIN_ERROR"
 DEFAULT_TIMEOUT_MS = 120000
 MAX_HEADER_BYTES = 1024
+MAX_FRAME_BYTES = 32 * 1024 * 1024  # as plugd's default maxFrameBytes
 LOG_LEVELS = ("debug", "info", "warn", "error")
 
 # JSON-RPC error codes (as vscode-jsonrpc names them).
@@ -463,7 +464,10 @@ def _read_frame(stream):
         if not sep:
             raise ValueError("not a header line: %r" % line[:80])
         if name.strip().lower() == "content-length":
-            length = int(value.strip())
+            text = value.strip()
+            if not text.isdigit() or int(text) > MAX_FRAME_BYTES:
+                raise ValueError("bad Content-Length %r (0 to %d bytes)" % (text[:20], MAX_FRAME_BYTES))
+            length = int(text)
     body = b""
     while len(body) < length:
         chunk = stream.read(length - len(body))

@@ -265,6 +265,15 @@ class ProtocolTest(unittest.TestCase):
             time.sleep(0.05)
         self.assertFalse(_alive(child), "the plugin's child outlived it")
 
+    def test_a_bad_frame_ends_the_plugin_instead_of_reading_forever(self):
+        for header in (b"Content-Length: -5\r\n\r\n", b"Content-Length: 99999999999\r\n\r\n", b"garbage\r\n\r\n"):
+            plugin = self.start()
+            plugin.proc.stdin.write(header)
+            plugin.proc.stdin.flush()
+            plugin.wait_exit()
+            time.sleep(0.1)
+            self.assertIn(b"unreadable input from plugd", bytes(plugin.stderr))
+
     def test_the_example_runs(self):
         plugin = self.start(EXAMPLE)
         self.assertEqual(sorted(plugin.initialize()["result"]["actions"]), ["countdown", "word_count"])
