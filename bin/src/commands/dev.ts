@@ -23,6 +23,7 @@ PATH is one of:
   --port P      HTTP port (default 8765; 0 picks a free one)
   --host H      address to bind (default 127.0.0.1)
   --trace L     trace level (default verbose)
+The API key comes from SESSION_API_KEY (or server.apiKey in the folder's plugd.json).
 
 Example: plugd dev ./my-tool, then
   curl -s localhost:8765/execute_action -d '{"action":{"action":"count","args":{"to":3}}}'`;
@@ -39,7 +40,12 @@ export async function devCommand(args: string[]): Promise<number> {
   const target = devTarget(positionals[0]!);
   const config: SupervisorConfig = {
     ...target.config,
-    server: { ...target.config.server, ...(values.host ? { host: values.host } : {}), ...(port !== undefined ? { port } : {}) },
+    server: {
+      ...target.config.server,
+      ...(values.host ? { host: values.host } : {}),
+      ...(port !== undefined ? { port } : {}),
+      ...(process.env['SESSION_API_KEY'] ? { apiKey: process.env['SESSION_API_KEY'] } : {}),
+    },
   };
   const print = (line: string): void => void process.stdout.write(`${line}\n`);
   const logger = devLogger(print);
