@@ -33,7 +33,8 @@ export async function pluginsCommand(args: string[]): Promise<number> {
   const baseDir = values.config ? dirname(resolve(values.config)) : process.cwd();
   const rows: Row[] = BUILTIN_PLUGINS.map((name) => ({ name, from: 'built-in', actions: BUILTIN_ACTIONS[name], entry: { name } }));
   for (const installed of listInstalledPlugins(baseDir)) {
-    const plain = installed.packageName === `${PLUGIN_PACKAGE_PREFIX}${installed.name}`;
+    // A built-in's name alone runs the built-in: such a package needs "package" to be chosen.
+    const plain = installed.packageName === `${PLUGIN_PACKAGE_PREFIX}${installed.name}` && !(BUILTIN_PLUGINS as readonly string[]).includes(installed.name);
     const entry: Record<string, string> = plain ? { name: installed.name } : { name: installed.name, package: installed.packageName };
     if ('found' in installed.discovery) {
       const { found } = installed.discovery;
