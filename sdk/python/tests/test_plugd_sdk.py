@@ -154,6 +154,11 @@ class ArgsTest(unittest.TestCase):
 
         self.assertEqual(plugin.call({"action": "later", "args": {}})["content"], "done")
 
+    def test_the_sdk_is_python_3_8_syntax(self):
+        import ast
+        with open(os.path.join(HERE, "..", "plugd_sdk.py"), encoding="utf-8") as f:
+            ast.parse(f.read(), feature_version=(3, 8))  # raises SyntaxError on newer syntax
+
     def test_work_timeout_keeps_a_margin_before_the_deadline(self):
         self.assertAlmostEqual(plugd.work_timeout(None, 10.0, now=0.0), 8.0)
         self.assertAlmostEqual(plugd.work_timeout(2, 10.0, now=0.0), 2.0)
