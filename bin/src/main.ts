@@ -1,4 +1,7 @@
+import { devCommand, DEV_HELP } from './commands/dev.js';
 import { execCommand, EXEC_HELP } from './commands/exec.js';
+import { newCommand, NEW_HELP } from './commands/new.js';
+import { pluginsCommand, PLUGINS_HELP } from './commands/plugins.js';
 import { reloadCommand, RELOAD_HELP } from './commands/reload.js';
 import { startCommand, START_HELP } from './commands/start.js';
 import { statusCommand, STATUS_HELP } from './commands/status.js';
@@ -16,6 +19,9 @@ export const COMMANDS: Record<string, { run: Command; help: string; summary: str
   reload: { run: reloadCommand, help: RELOAD_HELP, summary: 'reload a plugin of a running plugd' },
   trace: { run: traceCommand, help: TRACE_HELP, summary: 'pretty-print a trace file (--follow to tail it)' },
   'trace-level': { run: traceLevelCommand, help: TRACE_LEVEL_HELP, summary: 'change the trace level of a running plugd' },
+  plugins: { run: pluginsCommand, help: PLUGINS_HELP, summary: 'list the built-in plugins and the plugin packages installed here' },
+  dev: { run: devCommand, help: DEV_HELP, summary: 'run one plugin with hot reload, traces on the terminal and the HTTP API' },
+  new: { run: newCommand, help: NEW_HELP, summary: 'write a new plugin project (TypeScript or Python) with its test' },
 };
 
 export function mainHelp(): string {

@@ -9,6 +9,9 @@ export type { ConfigProblem } from './config/config-error.js';
 export { PlugdConfigFileSchema } from './config/schema.js';
 export type { PlugdConfigFile } from './config/schema.js';
 export { BUILTIN_PLUGINS, EMBEDDED_DEFAULT_PLUGINS } from './config/builtins.js';
+export { BUILTIN_ACTIONS } from './config/builtins.js';
+export { discoverPlugin, listInstalledPlugins, readPluginPackage, PLUGIN_PACKAGE_PREFIX, PluginManifestSchema } from './config/discover-plugin.js';
+export type { DiscoveredPlugin, Discovery, InstalledPlugin, PluginManifest } from './config/discover-plugin.js';
 export type {
   SupervisorConfig,
   PluginOptions,
@@ -48,3 +51,5 @@ export { RotatingFile } from './trace/rotating-file.js';
 export type { RotatingFileOptions } from './trace/rotating-file.js';
 export { SupervisorMetrics, LATENCY_BUCKETS } from './metrics/supervisor-metrics.js';
 export { STREAMED_EVENTS } from './http/routes/events.js';
+export { PluginWatcher } from './watch/plugin-watcher.js';
+export type { PluginWatcherOptions } from './watch/plugin-watcher.js';

@@ -14,6 +14,7 @@ const EXAMPLES: Readonly<Record<string, string>> = {
   timeouts: '"timeouts": {"initMs": 10000, "actionMs": 120000, "shutdownMs": 3000}',
   trace: '"trace": "off" (or "messages", "verbose")',
   name: '"name": "my-tool"',
+  package: '"package": "@my-scope/plugd-plugin-my-tool"',
   port: '"port": 8765',
   host: '"host": "127.0.0.1"',
 };

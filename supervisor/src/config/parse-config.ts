@@ -3,8 +3,10 @@ import { userInfo } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { DEFAULT_MAX_FRAME_BYTES } from '@plugd/protocol';
 import type { TraceLevel } from '@plugd/protocol';
-import { BUILTIN_ACTIONS, BUILTIN_PLUGINS, builtinCommand, builtinEntry, isBuiltin } from './builtins.js';
+import { BUILTIN_ACTIONS, builtinCommand, builtinEntry, isBuiltin } from './builtins.js';
 import { ConfigError, problemsFromZod } from './config-error.js';
+import { discoverPlugin } from './discover-plugin.js';
+import type { DiscoveredPlugin } from './discover-plugin.js';
 import { findExecutable } from './find-executable.js';
 import type { ConfigProblem } from './config-error.js';
 import {
@@ -49,19 +51,26 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions): Supervis
   const traceDir = file.traceDir ? resolve(options.baseDir, file.traceDir) : undefined;
   const plugins: PluginOptions[] = [];
 
-  file.plugins.forEach((plugin, index) => {
+  file.plugins.forEach((entry, index) => {
+    let plugin = entry;
     const at = `plugins[${index}]`;
     if (seen.has(plugin.name)) {
       problems.push({ path: `${at}.name`, message: `duplicate plugin name "${plugin.name}"; every plugin needs its own name` });
     }
     seen.add(plugin.name);
     if (plugin.enabled === false) return;
-    if (!plugin.command && !isBuiltin(plugin.name)) {
-      problems.push({
-        path: `${at}.name`,
-        message: `unknown built-in plugin "${plugin.name}"; built-ins are ${BUILTIN_PLUGINS.join(', ')}. To run your own plugin give "command", e.g. ["node", "./my-tool/dist/index.js"]`,
-      });
+    if (plugin.command && plugin.package) {
+      problems.push({ path: `${at}.package`, message: `give either "command" or "package", not both` });
       return;
+    }
+    if (plugin.package || (!plugin.command && !isBuiltin(plugin.name))) {
+      // Not a built-in: an installed plugd-plugin-<name> package (or the one "package" names).
+      const discovery = discoverPlugin(plugin.name, plugin.package, options.baseDir);
+      if ('problem' in discovery) {
+        problems.push({ path: plugin.package ? `${at}.package` : `${at}.name`, message: discovery.problem });
+        return;
+      }
+      plugin = withDiscovered(plugin, discovery.found);
     }
     const normalized = normalizePlugin(file, plugin, options.baseDir, traceDir);
     const program = normalized.command[0]!;
@@ -120,6 +129,16 @@ function normalizePlugin(file: PlugdConfigFile, plugin: PluginConfigFile, baseDi
     maxQueued: plugin.maxQueued ?? DEFAULT_MAX_QUEUED,
     builtin,
     declaredActions: plugin.actions ?? (builtin ? BUILTIN_ACTIONS[plugin.name as keyof typeof BUILTIN_ACTIONS] : []),
+  };
+}
+
+/** A discovered package as if the entry had said it: its command, declared actions and default config (the entry's keys win). */
+function withDiscovered(plugin: PluginConfigFile, found: DiscoveredPlugin): PluginConfigFile {
+  return {
+    ...plugin,
+    command: found.command,
+    actions: plugin.actions ?? [...found.actions],
+    config: { ...found.config, ...plugin.config },
   };
 }
 

@@ -39,6 +39,8 @@ export const PluginConfigSchema = z.strictObject({
     .string()
     .regex(/^[a-z0-9][a-z0-9_-]*$/i, 'a plugin name is letters, digits, "-" and "_", e.g. "my-tool"'),
   command: z.array(z.string().min(1)).min(1, 'command is [executable, ...args], e.g. ["node", "./dist/index.js"]').optional(),
+  /** An installed plugin package to run (default for a name that is not a built-in: plugd-plugin-<name>). */
+  package: z.string().min(1).optional(),
   cwd: z.string().optional(),
   actions: z.array(z.string().min(1)).optional(),
   env: z.record(z.string(), z.string()).optional(),

@@ -1,0 +1,60 @@
+#!/usr/bin/env python3
+"""A plugin for the SDK's own tests: each action exercises one part of the contract."""
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+
+import plugd_sdk as plugd
+from plugd_sdk import Field
+
+plugin = plugd.Plugin("fixture", "1.2.3", concurrency=4)
+
+
+@plugin.on_initialize
+def initialize(ctx):
+    if ctx.config.get("fail"):
+        raise RuntimeError("config says fail")
+
+
+@plugin.action("shout", args={"text": str, "times": Field(int, min=1, max=5, default=1)})
+def shout(args, ctx):
+    return plugd.observation("shout", args["text"].upper() * args["times"], user=ctx.username)
+
+
+@plugin.action("sleep", args={"seconds": Field(float, min=0)})
+def sleep(args, ctx):
+    ctx.progress("sleeping\n")
+    ctx.log.info("sleep started", {"seconds": args["seconds"]})
+    if ctx.wait(args["seconds"]):
+        return plugd.observation("sleep", "cancelled")
+    return plugd.observation("sleep", "slept")
+
+
+@plugin.action("stray")
+def stray(args, ctx):
+    print("a stray print")
+    os.write(1, b"raw bytes on fd 1\n")
+    subprocess.run(["echo", "a child's stdout"], check=True)
+    return plugd.observation("stray", "still framed")
+
+
+@plugin.action("boom")
+def boom(args, ctx):
+    raise ValueError("kaboom")
+
+
+@plugin.action("bad_return")
+def bad_return(args, ctx):
+    return {"content": 42}
+
+
+@plugin.action("spawn_child")
+def spawn_child(args, ctx):
+    child = subprocess.Popen(["sleep", "300"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+    return plugd.observation("spawn_child", str(child.pid))
+
+
+if __name__ == "__main__":
+    plugin.run()
