@@ -2,7 +2,7 @@ import { PlugdHttpServer, Supervisor, isPlugdError } from '@plugd/supervisor';
 import type { SupervisorConfig } from '@plugd/supervisor';
 import { TraceLevelSchema } from '@plugd/protocol';
 import { loadConfig } from '../config-from-flags.js';
-import { createLogger } from '../create-logger.js';
+import { createLogger, reopenLogFile } from '../create-logger.js';
 import { oneOf, parseFlags, parsePort } from '../parse-flags.js';
 import { UsageError } from '../usage-error.js';
 
@@ -18,7 +18,8 @@ present, else starts the built-in plugins (shell, files, python, echo).
   --port P            port (default 8765; 0 picks a free one)
   --trace LEVEL       stdio trace level for every plugin: off, messages, verbose
   --log-level L       trace, debug, info, warn, error, silent (default info)
-  --log-file F        write JSON log lines to F instead of stderr
+  --log-file F        write JSON log lines to F instead of stderr; SIGUSR2 reopens F
+                      (for logrotate without copytruncate)
 The API key comes from SESSION_API_KEY (or server.apiKey in the config).`;
 
 export async function startCommand(args: string[]): Promise<number> {
@@ -72,6 +73,9 @@ export async function startCommand(args: string[]): Promise<number> {
   process.on('SIGHUP', () => {
     logger.info('SIGHUP: reloading every plugin');
     void supervisor.reload();
+  });
+  process.on('SIGUSR2', () => {
+    if (reopenLogFile(logger)) logger.info('SIGUSR2: log file reopened');
   });
   try {
     await supervisor.start();
