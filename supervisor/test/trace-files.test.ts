@@ -101,7 +101,7 @@ describe('RotatingFile on a slow disk', () => {
     const chunks: Buffer[] = [];
     const stream = handle.createReadStream();
     stream.on('data', (c) => chunks.push(c as Buffer));
-    const ended = new Promise((r) => stream.once('end', r));
+    const ended = new Promise<void>((r) => stream.once("end", () => r()));
     await file.close();
     await ended;
     const lines = Buffer.concat(chunks).toString('utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { n?: number; dropped?: number; message?: string });
