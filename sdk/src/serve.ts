@@ -90,7 +90,10 @@ export function servePlugin(def: PluginDefinition, options: ServeOptions): Plugi
     return 0;
   };
   const respondError = (id: Id, code: number, message: string): void => {
-    send({ jsonrpc: '2.0', id, error: { code, message: message.slice(0, 4096) } } as Message);
+    // Every request gets an answer, also under a tiny limit: the short form always fits (limit >= 1024).
+    if (send({ jsonrpc: '2.0', id, error: { code, message: message.slice(0, 4096) } } as Message)) {
+      send({ jsonrpc: '2.0', id, error: { code, message: `${message.slice(0, 100)}... (cut: over the frame limit)` } } as Message);
+    }
   };
   const respond = (id: Id, result: unknown): void => {
     const over = send({ jsonrpc: '2.0', id, result } as Message);
