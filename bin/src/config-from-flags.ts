@@ -1,5 +1,7 @@
 import { ConfigError, isPlugdError, parseConfig, resolveConfig } from '@plugd/supervisor';
 import type { SupervisorConfig } from '@plugd/supervisor';
+import { pluginNameFor } from './plugin-name.js';
+import { splitCommand } from './split-command.js';
 import { UsageError } from './usage-error.js';
 
 /**
@@ -15,18 +17,24 @@ export function loadConfig(file: string | undefined, options: { requirePrograms?
   }
 }
 
-/** `--plugin "node ./x.js"` (repeatable): plugins given on the command line, named after their file. */
-export function configFromPluginFlags(commands: readonly string[]): SupervisorConfig {
-  const plugins = commands.map((command, i) => {
-    const parts = command.trim().split(/\s+/).filter(Boolean);
+/**
+ * `--plugin "node ./x.js"` (repeatable): plugins given on the command line, any command.
+ * Each is named after its entry file, package or folder (pluginNameFor); a second plugin
+ * with the same name gets "-2" and so on.
+ */
+export function configFromPluginFlags(commands: readonly string[], cwd = process.cwd()): SupervisorConfig {
+  const taken = new Set<string>();
+  const plugins = commands.map((command) => {
+    const parts = splitCommand(command);
     if (parts.length === 0) throw new UsageError('--plugin needs a command, e.g. --plugin "node ./my-tool/dist/index.js"');
-    const last = parts[parts.length - 1]!;
-    const base = last.split('/').pop()!.replace(/\.[a-z]+$/i, '').replace(/[^a-z0-9_-]/gi, '-') || 'plugin';
-    const name = base === 'index' ? (last.split('/').slice(-3, -2)[0] ?? `plugin${i + 1}`).replace(/[^a-z0-9_-]/gi, '-') : base;
-    return { name: commands.length > 1 ? `${name}-${i + 1}` : name, command: parts };
+    const base = pluginNameFor(parts, cwd);
+    let name = base;
+    for (let n = 2; taken.has(name); n++) name = `${base}-${n}`;
+    taken.add(name);
+    return { name, command: parts };
   });
   try {
-    return parseConfig({ plugins }, { source: '--plugin', baseDir: process.cwd() });
+    return parseConfig({ plugins }, { source: '--plugin', baseDir: cwd });
   } catch (error) {
     if (isPlugdError(error)) throw new UsageError(oneLine(error.message), { cause: error });
     throw error;

@@ -10,6 +10,9 @@ export interface LoggerFlags {
   readonly defaultLevel: (typeof LOG_LEVELS)[number];
 }
 
+/** The --log-file destination of each logger made here, so it can be reopened. */
+const logFiles = new WeakMap<Logger, { reopen(): void }>();
+
 /**
  * JSON lines by default (to --log-file, or stderr); a readable form when stderr is
  * a terminal. stdout stays free for command output.
@@ -17,9 +20,26 @@ export interface LoggerFlags {
 export function createLogger(flags: LoggerFlags): Logger {
   const level = oneOf(flags.level, LOG_LEVELS, '--log-level') ?? flags.defaultLevel;
   const base = { supervisorPid: process.pid };
-  if (flags.file) return pino({ level, base }, pino.destination({ dest: flags.file, mkdir: true, sync: false }));
+  if (flags.file) {
+    const destination = pino.destination({ dest: flags.file, mkdir: true, sync: false });
+    const logger = pino({ level, base }, destination);
+    logFiles.set(logger, destination);
+    return logger;
+  }
   if (process.stderr.isTTY) {
     return pino({ level, base, transport: { target: 'pino-pretty', options: { destination: 2, colorize: true, translateTime: 'HH:MM:ss.l', ignore: 'hostname' } } });
   }
   return pino({ level, base }, pino.destination({ dest: 2, sync: false }));
+}
+
+/**
+ * Reopens the logger's --log-file at its path (SIGUSR2): after logrotate renamed the
+ * file, the next lines go to a new file of the old name, so no copytruncate is needed.
+ * False when the logger writes no file.
+ */
+export function reopenLogFile(logger: Logger): boolean {
+  const file = logFiles.get(logger);
+  if (!file) return false;
+  file.reopen();
+  return true;
 }

@@ -1,5 +1,7 @@
 /** The `plugd` command as a user runs it: exit codes, one-line errors, --help. */
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ECHO_ENTRY, FIXTURES, http, killAllPlugd, runPlugd, startPlugd, tempDir } from '../../test/helpers/plugd-process.js';
 
 const tmp = tempDir();
@@ -104,6 +106,20 @@ describe('plugd exec', () => {
     const run = await runPlugd(['exec', '--plugin', `node ${ECHO_ENTRY}`, '{"action":"echo","args":{"text":"via --plugin"}}']);
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual({ observation: 'echo', content: 'via --plugin', extras: {} });
+  });
+
+  it("runs the help text's own --plugin example, and `node ./dist/index.js` from the plugin's folder", async () => {
+    const dist = tmp.path('my-tool/dist');
+    mkdirSync(dist, { recursive: true });
+    copyFileSync(join(ECHO_ENTRY, '..', 'plugin.mjs'), join(dist, 'index.js'));
+    writeFileSync(tmp.path('my-tool/package.json'), '{"type": "module"}');
+    const action = '{"action":"echo","args":{"text":"example"}}';
+    const fromHelp = await runPlugd(['exec', '--plugin', 'node ./my-tool/dist/index.js', action], { cwd: tmp.dir });
+    expect(fromHelp.stderr).toBe('');
+    expect(JSON.parse(fromHelp.stdout)).toEqual({ observation: 'echo', content: 'example', extras: {} });
+    const inFolder = await runPlugd(['exec', '--plugin', 'node ./dist/index.js', action], { cwd: tmp.path('my-tool') });
+    expect(inFolder.stderr).toBe('');
+    expect(inFolder.code).toBe(0);
   });
 
   it('runs a Python plugin written without the SDK via --plugin', async () => {

@@ -29,5 +29,8 @@ export type {
 } from './messages.js';
 export { Methods } from './methods.js';
 export type { Direction, MethodName, RequestDescriptor, NotificationDescriptor } from './methods.js';
-export { PROTOCOL_VERSION, PROTOCOL_ENV, DEFAULT_MAX_FRAME_BYTES, MAX_HEADER_BYTES } from './limits.js';
+export { PROTOCOL_VERSION, PROTOCOL_ENV, DEFAULT_MAX_FRAME_BYTES, MAX_HEADER_BYTES, MAX_TIMER_MS, MAX_ACTION_TIMEOUT_S } from './limits.js';
 export { formatZodIssues } from './format-issues.js';
+export { encodeFrame, FrameDecoder } from './framing.js';
+export type { FrameSink } from './framing.js';
+export { signalGroup, groupExists } from './process-group.js';

@@ -9,6 +9,12 @@ export const InitializeParamsSchema = z.object({
   username: z.string(),
   config: z.record(z.string(), z.unknown()),
   trace: TraceLevelSchema,
+  /**
+   * Largest frame body the supervisor accepts from this plugin (its `maxFrameBytes`). A
+   * plugin must not send a bigger frame: the supervisor would kill it as a protocol
+   * error. Absent from an older supervisor: assume DEFAULT_MAX_FRAME_BYTES.
+   */
+  maxFrameBytes: z.number().int().min(1024).optional(),
 });
 export type InitializeParams = z.infer<typeof InitializeParamsSchema>;
 

@@ -1,7 +1,11 @@
-import { StreamMessageReader, ResponseError, ErrorCodes } from 'vscode-jsonrpc/node';
 import type { Message, NotificationMessage, RequestMessage } from 'vscode-jsonrpc/node';
 import {
   CancelParamsSchema,
+  DEFAULT_MAX_FRAME_BYTES,
+  encodeFrame,
+  ErrorIds,
+  errorObservation,
+  FrameDecoder,
   InitializeParamsSchema,
   LogParamsSchema,
   Methods,
@@ -26,6 +30,9 @@ export interface PluginServer {
 }
 
 const DEFAULT_TIMEOUT_MS = 120_000;
+
+/** JSON-RPC 2.0 error codes (the SDK needs no JSON-RPC library at run time: a smaller, faster-starting bundle). */
+const ErrorCodes = { MethodNotFound: -32601, InvalidParams: -32602, InternalError: -32603 } as const;
 
 type Id = number | string;
 
@@ -55,15 +62,14 @@ class RunningRequest {
 }
 
 /**
- * The plugin end of protocol v1: a small dispatcher over vscode-jsonrpc's stream
- * reader and a one-write frame writer. It keeps request ids itself (progress and cancel are keyed by them)
- * and answers `$/ping` straight from the reader callback, even while actions run.
+ * The plugin end of protocol v1: a small dispatcher over the shared frame decoder and a
+ * one-write frame writer (protocol/src/framing.ts). It keeps request ids itself (progress
+ * and cancel are keyed by them) and answers `$/ping` straight from the decoder callback,
+ * even while actions run.
  */
 export function servePlugin(def: PluginDefinition, options: ServeOptions): PluginServer {
-  const reader = new StreamMessageReader(options.input);
-  // vscode-jsonrpc re-arms its partial-frame timer forever and dispose() does not clear
-  // it: input that ends mid-frame would keep an in-process server's event loop alive.
-  reader.partialMessageTimeout = 0;
+  /** What the supervisor accepts from us; it says so in `initialize`. A bigger frame would get the plugin killed. */
+  let maxFrameBytes = DEFAULT_MAX_FRAME_BYTES;
   const running = new Map<Id, RunningRequest>();
   let init: InitializeParams | undefined;
   let ended = false;
@@ -72,15 +78,31 @@ export function servePlugin(def: PluginDefinition, options: ServeOptions): Plugi
 
   // The supervisor may be gone (EPIPE); there is no one left to tell.
   options.output.on('error', () => undefined);
-  // The same bytes as vscode-jsonrpc's StreamMessageWriter, in one write instead of two.
-  const send = (message: Message): void => {
+  /**
+   * Writes one frame (the same bytes as vscode-jsonrpc's StreamMessageWriter, in one write
+   * instead of two). A frame over the supervisor's limit is not written: returns its size.
+   */
+  const send = (message: Message): number => {
     const json = JSON.stringify(message);
-    options.output.write(`Content-Length: ${Buffer.byteLength(json, 'utf8')}\r\n\r\n${json}`, 'utf8', () => undefined);
+    const bytes = Buffer.byteLength(json, 'utf8');
+    if (bytes > maxFrameBytes) return bytes;
+    options.output.write(encodeFrame(json, bytes), 'utf8', () => undefined);
+    return 0;
   };
-  const respond = (id: Id, result: unknown): void => send({ jsonrpc: '2.0', id, result } as Message);
-  const respondError = (id: Id, code: number, message: string): void =>
-    send({ jsonrpc: '2.0', id, error: new ResponseError(code, message).toJson() } as Message);
-  const notify = (method: string, params: unknown): void => send({ jsonrpc: '2.0', method, params } as Message);
+  const respondError = (id: Id, code: number, message: string): void => {
+    // Every request gets an answer, also under a tiny limit: the short form always fits (limit >= 1024).
+    if (send({ jsonrpc: '2.0', id, error: { code, message: message.slice(0, 4096) } } as Message)) {
+      send({ jsonrpc: '2.0', id, error: { code, message: `${message.slice(0, 100)}... (cut: over the frame limit)` } } as Message);
+    }
+  };
+  const respond = (id: Id, result: unknown): void => {
+    const over = send({ jsonrpc: '2.0', id, result } as Message);
+    if (over) respondError(id, ErrorCodes.InternalError, `the answer is ${over} bytes, over the supervisor's frame limit of ${maxFrameBytes} bytes`);
+  };
+  const notify = (method: string, params: unknown): void => {
+    const over = send({ jsonrpc: '2.0', method, params } as Message);
+    if (over) send({ jsonrpc: '2.0', method: Methods.log.method, params: { level: 'warn', message: `a ${method} notification of ${over} bytes was dropped: over the supervisor's frame limit of ${maxFrameBytes} bytes` } } as Message);
+  };
 
   const log: PluginLogger = Object.fromEntries(
     (['debug', 'info', 'warn', 'error'] as LogLevel[]).map((level) => [
@@ -114,7 +136,7 @@ export function servePlugin(def: PluginDefinition, options: ServeOptions): Plugi
     ended = true;
     for (const request of running.values()) request.abort(new Error('plugin is stopping'));
     await disposeOnce();
-    reader.dispose();
+    options.input.off('data', onData);
     options.onEnd?.(reason);
     resolveEnded(reason);
   };
@@ -133,6 +155,7 @@ export function servePlugin(def: PluginDefinition, options: ServeOptions): Plugi
       return;
     }
     init = parsed.data;
+    maxFrameBytes = init.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
     try {
       await def.initialize?.(initContext());
     } catch (error) {
@@ -174,7 +197,9 @@ export function servePlugin(def: PluginDefinition, options: ServeOptions): Plugi
           if (!run.aborted && !answered) notify(Methods.progress.method, { id, content });
         },
       });
-      respond(id, observation);
+      const over = send({ jsonrpc: '2.0', id, result: observation } as Message);
+      // Only this action fails: an oversized frame would make the supervisor kill the plugin and every action in flight.
+      if (over) respond(id, oversized(def.name, parsed.data.action.action, over, maxFrameBytes));
     } finally {
       answered = true;
       running.delete(id);
@@ -215,15 +240,28 @@ export function servePlugin(def: PluginDefinition, options: ServeOptions): Plugi
     }
   };
 
-  reader.listen((message) => {
-    const m = message as Partial<RequestMessage>;
-    if (typeof m.method !== 'string') return; // a response: the plugin sends no requests
-    if (m.id !== undefined && m.id !== null) onRequest(m as RequestMessage);
-    else onNotification(m as NotificationMessage);
+  const decoder = new FrameDecoder(Number.MAX_SAFE_INTEGER, {
+    message: (message) => {
+      const m = message as Partial<RequestMessage>;
+      if (typeof m.method !== 'string') return; // a response: the plugin sends no requests
+      if (m.id !== undefined && m.id !== null) onRequest(m as RequestMessage);
+      else onNotification(m as NotificationMessage);
+    },
+    // The supervisor's stream is broken and cannot be resynced: nothing more can be understood.
+    violation: () => void end('input-closed'),
   });
-  reader.onClose(() => void end('input-closed'));
-  reader.onError(() => void end('input-closed'));
+  const onData = (chunk: Buffer): void => decoder.push(chunk);
+  options.input.on('data', onData);
   options.input.on('end', () => void end('input-closed'));
+  options.input.on('error', () => void end('input-closed'));
 
   return { ended: endedPromise };
+}
+
+function oversized(plugin: string, action: string, bytes: number, limit: number) {
+  return errorObservation(
+    ErrorIds.PLUGIN_ERROR,
+    `Plugin ${plugin}: the observation of "${action}" is ${bytes} bytes, over the frame limit of ${limit} bytes, so it was not sent. ` +
+      `Ask for less (e.g. a range of a file, or output piped through head), or raise "maxFrameBytes" for this plugin in plugd.json.`,
+  );
 }

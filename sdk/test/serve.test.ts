@@ -414,3 +414,40 @@ describe('servePlugin', () => {
     expect(abortedBy).toBeInstanceOf(Error);
   });
 });
+
+describe('servePlugin frame limit', () => {
+  async function limited(def: PluginDefinition, maxFrameBytes: number): Promise<Harness> {
+    const h = start(def);
+    await h.client.sendRequest('initialize', { ...initParams, maxFrameBytes });
+    return h;
+  }
+
+  it('answers an action whose observation is over the limit with PLUGIN_ERROR naming size and limit, and keeps serving', async () => {
+    const big = defineAction({ args: z.object({ n: z.number() }), run: (args) => ({ observation: 'read', content: 'x'.repeat(args.n), extras: {} }) });
+    const h = await limited(basic({ actions: { echo, big } }), 4096);
+    const [tooBig, small, fits] = await Promise.all([run(h, 'big', { n: 10_000 }), run(h, 'echo', { text: 'alongside' }), run(h, 'big', { n: 3000 })]);
+    expect(tooBig).toEqual({
+      observation: 'error',
+      content: expect.stringMatching(/^Plugin tester: the observation of "big" is 100\d\d bytes, over the frame limit of 4096 bytes, so it was not sent\. Ask for less .*raise "maxFrameBytes"/),
+      extras: { error_id: 'PLUGIN_ERROR' },
+    });
+    expect(small).toMatchObject({ content: 'alongside' });
+    expect((fits as { content: string }).content).toHaveLength(3000);
+  });
+
+  it('drops a log notification over the limit and says so in a small one', async () => {
+    const logs: unknown[] = [];
+    const chatty = defineAction({
+      args: z.object({}),
+      run: (_args, ctx) => {
+        ctx.log.info('y'.repeat(8000));
+        return { observation: 'ok', content: '', extras: {} };
+      },
+    });
+    const h = await limited(basic({ actions: { chatty } }), 4096);
+    h.client.onNotification('plugd/log', (params) => void logs.push(params));
+    await run(h, 'chatty');
+    await new Promise((r) => setImmediate(r));
+    expect(logs).toEqual([{ level: 'warn', message: expect.stringMatching(/a plugd\/log notification of 80\d\d bytes was dropped: over the supervisor's frame limit of 4096 bytes/) }]);
+  });
+});

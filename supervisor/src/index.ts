@@ -6,7 +6,7 @@ export type { ParseConfigOptions } from './config/parse-config.js';
 export { loadConfigFile, embeddedDefaultConfig, resolveConfig, DEFAULT_CONFIG_FILE } from './config/load-config.js';
 export { ConfigError } from './config/config-error.js';
 export type { ConfigProblem } from './config/config-error.js';
-export { PlugdConfigFileSchema } from './config/schema.js';
+export { PlugdConfigFileSchema, RestartOptionsSchema, TimeoutOptionsSchema, ServerOptionsSchema, TraceOptionsSchema } from './config/schema.js';
 export type { PlugdConfigFile } from './config/schema.js';
 export { BUILTIN_PLUGINS, EMBEDDED_DEFAULT_PLUGINS } from './config/builtins.js';
 export { BUILTIN_ACTIONS } from './config/builtins.js';
@@ -21,7 +21,7 @@ export type {
   ServerOptions,
   RestartMode,
 } from './config/types.js';
-export { DEFAULT_RESTART, DEFAULT_TIMEOUTS, DEFAULT_MAX_QUEUED } from './config/defaults.js';
+export { DEFAULT_RESTART, DEFAULT_TIMEOUTS, DEFAULT_MAX_QUEUED, DEFAULT_SERVER, DEFAULT_TRACE } from './config/defaults.js';
 export { RestartPolicy } from './policy/restart-policy.js';
 export type { ExitFacts, RestartDecision } from './policy/restart-policy.js';
 export { RouteTable } from './routing/route-table.js';

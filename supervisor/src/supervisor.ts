@@ -6,6 +6,7 @@ import type { SupervisorConfig } from './config/types.js';
 import type { SupervisorEvents } from './events.js';
 import { PlugdError } from './errors.js';
 import { silentLogger } from './log/logger.js';
+import { StderrLogger } from './log/stderr-logger.js';
 import { SupervisorMetrics } from './metrics/supervisor-metrics.js';
 import type { ProcessLauncher } from './process/launcher.js';
 import { ManagedPlugin } from './plugin/managed-plugin.js';
@@ -42,6 +43,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private startupConflicts: string[] | undefined = [];
   private stopping: Promise<void> | undefined;
   private readonly watchers: WatchSet;
+  /** Plugins' stderr lines in the log, rate-limited per plugin. */
+  private readonly stderrLog: StderrLogger;
 
   constructor(
     readonly config: SupervisorConfig,
@@ -71,7 +74,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       if (plugin.declaredActions.length > 0) this.claimRoutes(plugin.name, plugin.declaredActions);
     }
     this.metrics = new SupervisorMetrics(this, () => this.plugins());
-    this.on('stderr', (e) => this.logger.info({ plugin: e.plugin, pid: e.pid, generation: e.generation, stream: 'stderr' }, e.line));
+    this.stderrLog = new StderrLogger(this.logger);
+    this.on('stderr', (e) => this.stderrLog.log(e));
     this.on('log', (e) =>
       this.logger[e.level](
         { plugin: e.plugin, pid: e.pid, generation: e.generation, stream: 'plugd/log', ...(e.data !== undefined ? { data: this.redactor.redact(e.data) } : {}) },
@@ -162,6 +166,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       // Not waiting for the first start round: each plugin's stop() cuts its start short
       // (waiting would take up to initMs), and the round settles as they stop.
       await Promise.all([...this.managed.values()].map((p) => p.stop()));
+      this.stderrLog.close();
       await this.trace.close();
     })();
     return this.stopping;

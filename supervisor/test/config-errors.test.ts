@@ -46,6 +46,10 @@ const broken: [string, unknown, string, RegExp][] = [
   ['a command given as a string', { plugins: [{ name: 'tool', command: 'node x.js' }] }, 'plugins[0].command', /expected array, got string; e\.g\. "command": \["node"/],
   ['a command whose program does not exist', { plugins: [{ name: 'tool', command: ['/no/such/program', 'x'] }] }, 'plugins[0].command[0]', /cannot find the program "\/no\/such\/program" \(no executable file there\)/],
   ['a command whose program is not on PATH', { plugins: [{ name: 'tool', command: ['no-such-program-xyz'] }] }, 'plugins[0].command[0]', /"no-such-program-xyz" \(not on PATH\); give a program on PATH or a path to an executable/],
+  ['a timeout past what a Node timer can wait', { plugins: [{ name: 'echo', timeouts: { actionMs: 2 ** 31 } }] }, 'plugins[0].timeouts.actionMs', /actionMs is 2147483648 ms, over the maximum of 2147483647 ms \(about 24\.8 days/],
+  ['a default restart delay past the timer limit', { defaults: { restart: { maxDelayMs: 1e12 } }, plugins: [] }, 'defaults.restart.maxDelayMs', /maxDelayMs is 1000000000000 ms, over the maximum of 2147483647 ms/],
+  ['a debounce past the timer limit', { watchDebounceMs: 3e9, plugins: [] }, 'watchDebounceMs', /watchDebounceMs is 3000000000 ms, over the maximum/],
+  ['a negative delay', { plugins: [{ name: 'echo', restart: { initialDelayMs: -5 } }] }, 'plugins[0].restart.initialDelayMs', /initialDelayMs is -5 ms; it must be at least 0 ms/],
   ['a bad plugin name', { plugins: [{ name: 'my tool', command: node('x.js') }] }, 'plugins[0].name', /letters, digits, "-" and "_"/],
 ];
 

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Redactor } from '../src/trace/redact.js';
 import { RotatingFile } from '../src/trace/rotating-file.js';
@@ -74,5 +76,50 @@ describe('RotatingFile', () => {
     bad.write('{}');
     await bad.close();
     expect(errors.length).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('RotatingFile on a slow disk', () => {
+  it('keeps at most maxQueuedBytes waiting, drops the rest and marks how many lines were dropped where', async () => {
+    // A FIFO whose reader does not read yet: once the pipe's buffer is full, writes wait, like a stalled disk.
+    const path = join(tmp(), 'slow.jsonl');
+    execFileSync('mkfifo', [path]);
+    const reader = open(path, 'r');
+    const bound = 64 * 1024;
+    const file = new RotatingFile(path, { maxBytes: 1 << 30, maxFiles: 2, maxQueuedBytes: bound });
+    const N = 20_000;
+    let most = 0;
+    for (let i = 0; i < N; i++) {
+      file.write(JSON.stringify({ n: i, pad: 'z'.repeat(80) }));
+      most = Math.max(most, file.queuedBytes);
+      if (i % 200 === 0) await new Promise((r) => setTimeout(r, 1));
+    }
+    expect(most).toBeLessThanOrEqual(bound);
+    expect(file.dropped).toBeGreaterThan(0);
+    // Now the disk catches up: read everything, then close the writer (EOF).
+    const handle = await reader;
+    const chunks: Buffer[] = [];
+    const stream = handle.createReadStream();
+    stream.on('data', (c) => chunks.push(c as Buffer));
+    const ended = new Promise<void>((r) => stream.once("end", () => r()));
+    await file.close();
+    await ended;
+    const lines = Buffer.concat(chunks).toString('utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { n?: number; dropped?: number; message?: string });
+    const kept = lines.filter((l) => l.n !== undefined).map((l) => l.n!);
+    const markers = lines.filter((l) => l.dropped !== undefined);
+    expect(markers.length).toBeGreaterThan(0);
+    expect(markers[0]!.message).toMatch(/^\d+ lines dropped: writing .*slow\.jsonl fell behind$/);
+    expect(kept.length + markers.reduce((n, m) => n + m.dropped!, 0)).toBe(N);
+    expect(markers.reduce((n, m) => n + m.dropped!, 0)).toBe(file.dropped);
+    expect(kept).toEqual([...kept].sort((a, b) => a - b));
+    // Each marker sits where lines are missing: the next kept line skips exactly that many.
+    let expected = 0;
+    for (const l of lines) {
+      if (l.dropped !== undefined) expected += l.dropped;
+      else {
+        expect(l.n).toBe(expected);
+        expected += 1;
+      }
+    }
   });
 });

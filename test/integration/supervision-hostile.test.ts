@@ -70,10 +70,18 @@ describe('oversize frames', () => {
     expect(content).toContain('Content-Length: 2000000000');
   });
 
-  it('a real frame over maxFrameBytes is refused (behave giant)', async () => {
+  it('an SDK plugin never sends a result over maxFrameBytes: that action alone gets PLUGIN_ERROR, the others in flight finish, no restart (behave giant)', async () => {
     h = harness([{ name: 'b', command: nodeFixture('behave.mjs'), maxFrameBytes: 64 * 1024 }]);
-    const content = await expectProtocolError(h, 'b', 'giant', { bytes: 200 * 1024 });
-    expect(content).toMatch(/over the limit of 65536 bytes/);
+    await h.supervisor.start();
+    const pid = h.status('b').pid;
+    const sleeper = h.run('sleep', { ms: 300 });
+    const o = await h.run('giant', { bytes: 200 * 1024 });
+    expect(errorId(o)).toBe('PLUGIN_ERROR');
+    expect(o.content).toMatch(/the observation of "giant" is 2048\d\d bytes, over the frame limit of 65536 bytes, so it was not sent/);
+    expect((await sleeper).content).toBe('slept');
+    expect((await h.run('giant', { bytes: 1000 })).content).toHaveLength(1000);
+    expect(h.status('b')).toMatchObject({ state: 'ready', pid, generation: 1, restarts: 0 });
+    expect(h.events('exit')).toEqual([]);
   });
 });
 

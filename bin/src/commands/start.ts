@@ -2,7 +2,7 @@ import { PlugdHttpServer, Supervisor, isPlugdError } from '@plugd/supervisor';
 import type { SupervisorConfig } from '@plugd/supervisor';
 import { TraceLevelSchema } from '@plugd/protocol';
 import { loadConfig } from '../config-from-flags.js';
-import { createLogger } from '../create-logger.js';
+import { createLogger, reopenLogFile } from '../create-logger.js';
 import { oneOf, parseFlags, parsePort } from '../parse-flags.js';
 import { UsageError } from '../usage-error.js';
 
@@ -18,7 +18,8 @@ present, else starts the built-in plugins (shell, files, python, echo).
   --port P            port (default 8765; 0 picks a free one)
   --trace LEVEL       stdio trace level for every plugin: off, messages, verbose
   --log-level L       trace, debug, info, warn, error, silent (default info)
-  --log-file F        write JSON log lines to F instead of stderr
+  --log-file F        write JSON log lines to F instead of stderr; SIGUSR2 reopens F
+                      (for logrotate without copytruncate)
   --strict            a plugin whose program cannot be found is a config error (exit 2);
                       by default that plugin is failed (retried later) and the others serve
 The API key comes from SESSION_API_KEY (or server.apiKey in the config).`;
@@ -75,6 +76,9 @@ export async function startCommand(args: string[]): Promise<number> {
     logger.info('SIGHUP: reloading every plugin');
     // A reload cut short by a stop (SIGTERM during SIGHUP) is not an error to crash on.
     supervisor.reload().catch((error: unknown) => logger.error({ err: error }, 'SIGHUP reload failed'));
+  });
+  process.on('SIGUSR2', () => {
+    if (reopenLogFile(logger)) logger.info('SIGUSR2: log file reopened');
   });
   // Logged once the signal handlers are in place: a SIGHUP right after this line must reload, not kill.
   logger.info({ url: server.url, config: config.source, plugins: config.plugins.map((p) => p.name) }, `plugd listening on ${server.url}`);

@@ -1,6 +1,7 @@
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
 import { FileError, invalid } from './errors.js';
+import { binaryTooBig, MAX_READ_BINARY_BYTES, readLinesCapped } from './read-capped.js';
 import { readTextFile } from './text-file.js';
 
 const IMAGE_TYPES: Record<string, string> = {
@@ -30,7 +31,7 @@ function readlines(text: string): string[] {
   return text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
 }
 
-/** FileReadAction without the editor: the text of lines [start, end), or an image as a data URL. */
+/** FileReadAction without the editor: the text of lines [start, end) (clipped past MAX_READ_CHARS), or an image as a data URL. */
 export async function readLines(path: string, start: number, end: number, cwd: string): Promise<string> {
   let info;
   try {
@@ -43,9 +44,11 @@ export async function readLines(path: string, start: number, end: number, cwd: s
   }
   if (info.isDirectory()) throw invalid(`Path is a directory: ${path}. You can only read files; list a directory with \`ls\` or the editor's \`view\`.`);
   const mime = IMAGE_TYPES[extname(path).toLowerCase()];
-  if (mime) return `data:${mime};base64,${(await readFile(path)).toString('base64')}`;
-  const text = await readTextFile(path);
-  return selectLines(readlines(text), start, end).join('');
+  if (mime) {
+    if (info.size > MAX_READ_BINARY_BYTES) throw binaryTooBig(path, info.size);
+    return `data:${mime};base64,${(await readFile(path)).toString('base64')}`;
+  }
+  return readLinesCapped(path, info.size, start, end);
 }
 
 /**

@@ -1,4 +1,6 @@
-import type { RestartOptions, TimeoutOptions } from './types.js';
+import type { RestartOptions, ServerOptions, TimeoutOptions, TraceOptions } from './types.js';
+
+/** One default per option, typed by the schema: a new option without a default does not compile. */
 
 export const DEFAULT_RESTART: RestartOptions = {
   mode: 'always',
@@ -21,11 +23,18 @@ export const DEFAULT_TIMEOUTS: TimeoutOptions = {
   pingMisses: 3,
 };
 
-export const DEFAULT_TRACE_MAX_BYTES = 10 * 1024 * 1024;
-export const DEFAULT_TRACE_MAX_FILES = 3;
-export const DEFAULT_HOST = '127.0.0.1';
-export const DEFAULT_PORT = 8765;
-export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
+export const DEFAULT_TRACE: Required<Omit<TraceOptions, 'file'>> = {
+  level: 'off',
+  maxBytes: 10 * 1024 * 1024,
+  maxFiles: 3,
+};
+
+export const DEFAULT_SERVER: Required<Omit<ServerOptions, 'apiKey'>> = {
+  host: '127.0.0.1',
+  port: 8765,
+  maxBodyBytes: 10 * 1024 * 1024,
+};
+
 export const DEFAULT_WATCH_DEBOUNCE_MS = 300;
 export const DEFAULT_REDACT = ['api_key', 'apiKey', 'password', 'token', 'secret', 'authorization'];
 /** Waiting actions per plugin: enough for bursts, bounded so a stalled plugin cannot eat memory. */

@@ -9,18 +9,7 @@ import { discoverPlugin } from './discover-plugin.js';
 import type { DiscoveredPlugin } from './discover-plugin.js';
 import { findExecutable } from './find-executable.js';
 import type { ConfigProblem } from './config-error.js';
-import {
-  DEFAULT_HOST,
-  DEFAULT_MAX_BODY_BYTES,
-  DEFAULT_MAX_QUEUED,
-  DEFAULT_PORT,
-  DEFAULT_REDACT,
-  DEFAULT_RESTART,
-  DEFAULT_TIMEOUTS,
-  DEFAULT_TRACE_MAX_BYTES,
-  DEFAULT_TRACE_MAX_FILES,
-  DEFAULT_WATCH_DEBOUNCE_MS,
-} from './defaults.js';
+import { DEFAULT_MAX_QUEUED, DEFAULT_REDACT, DEFAULT_RESTART, DEFAULT_SERVER, DEFAULT_TIMEOUTS, DEFAULT_TRACE, DEFAULT_WATCH_DEBOUNCE_MS } from './defaults.js';
 import { PlugdConfigFileSchema } from './schema.js';
 import type { PluginConfigFile, PlugdConfigFile, TraceConfigFile } from './schema.js';
 import type { PluginOptions, SupervisorConfig, TraceOptions } from './types.js';
@@ -97,12 +86,7 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions): Supervis
     source: options.source,
     baseDir: options.baseDir,
     username: file.username ?? safeUsername(),
-    server: {
-      host: file.server?.host ?? DEFAULT_HOST,
-      port: file.server?.port ?? DEFAULT_PORT,
-      ...(file.server?.apiKey ? { apiKey: file.server.apiKey } : {}),
-      maxBodyBytes: file.server?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-    },
+    server: { ...DEFAULT_SERVER, ...file.server },
     routes: file.routes ?? {},
     redact: file.redact ?? DEFAULT_REDACT,
     watchDebounceMs: file.watchDebounceMs ?? DEFAULT_WATCH_DEBOUNCE_MS,
@@ -173,13 +157,13 @@ function normalizeWatch(watch: boolean | string[] | undefined, raw: readonly str
 
 function normalizeTrace(trace: TraceConfigFile | undefined, name: string, baseDir: string, traceDir: string | undefined): TraceOptions {
   const spec = typeof trace === 'string' ? { level: trace } : (trace ?? {});
-  const level: TraceLevel = spec.level ?? 'off';
+  const level: TraceLevel = spec.level ?? DEFAULT_TRACE.level;
   const file = 'file' in spec && spec.file ? resolve(baseDir, spec.file) : traceDir ? join(traceDir, `${name}.trace.jsonl`) : undefined;
   return {
     level,
     ...(file ? { file } : {}),
-    maxBytes: ('maxBytes' in spec && spec.maxBytes) || DEFAULT_TRACE_MAX_BYTES,
-    maxFiles: ('maxFiles' in spec && spec.maxFiles) || DEFAULT_TRACE_MAX_FILES,
+    maxBytes: ('maxBytes' in spec && spec.maxBytes) || DEFAULT_TRACE.maxBytes,
+    maxFiles: ('maxFiles' in spec && spec.maxFiles) || DEFAULT_TRACE.maxFiles,
   };
 }
 

@@ -1,37 +1,66 @@
 import { z } from 'zod';
-import { TraceLevelSchema } from '@plugd/protocol';
+import { MAX_TIMER_MS, TraceLevelSchema } from '@plugd/protocol';
 
-const ms = (what: string) => z.number({ error: `${what} must be a number of milliseconds` }).int().nonnegative();
+/**
+ * Each option group is defined once here. The `...OptionsSchema` objects list every
+ * field as required: their output types are the normalised option types (types.ts).
+ * The config file takes any subset of them (`.partial()`); defaults.ts fills the rest.
+ */
 
-export const RestartConfigSchema = z.strictObject({
-  mode: z.enum(['always', 'on-failure', 'never']).optional(),
-  initialDelayMs: ms('initialDelayMs').optional(),
-  factor: z.number().min(1).optional(),
-  maxDelayMs: ms('maxDelayMs').optional(),
-  jitter: z.number().min(0).max(1).optional(),
-  minUptimeMs: ms('minUptimeMs').optional(),
-  maxRestarts: z.number().int().nonnegative().optional(),
-  windowMs: ms('windowMs').optional(),
-  failedRetryMs: ms('failedRetryMs').optional(),
+/** Milliseconds, bounded: Node's timers fire at once past 2^31-1 ms (~24.8 days). */
+const ms = (what: string, min = 0) =>
+  z
+    .number({ error: `${what} must be a number of milliseconds` })
+    .int({ error: `${what} must be a whole number of milliseconds` })
+    .min(min, { error: (iss) => `${what} is ${String(iss.input)} ms; it must be at least ${min} ms` })
+    .max(MAX_TIMER_MS, {
+      error: (iss) => `${what} is ${String(iss.input)} ms, over the maximum of ${MAX_TIMER_MS} ms (about 24.8 days, the longest a Node timer can wait)`,
+    });
+
+export const RestartOptionsSchema = z.strictObject({
+  mode: z.enum(['always', 'on-failure', 'never']),
+  initialDelayMs: ms('initialDelayMs'),
+  factor: z.number().min(1),
+  maxDelayMs: ms('maxDelayMs'),
+  /** 0..1: each delay is randomly shortened by up to this fraction. */
+  jitter: z.number().min(0).max(1),
+  /** Staying up this long counts as healthy: the backoff starts over. */
+  minUptimeMs: ms('minUptimeMs'),
+  maxRestarts: z.number().int().nonnegative(),
+  windowMs: ms('windowMs'),
+  failedRetryMs: ms('failedRetryMs'),
 });
+export const RestartConfigSchema = RestartOptionsSchema.partial();
 
-export const TimeoutsConfigSchema = z.strictObject({
-  initMs: ms('initMs').min(1).optional(),
-  actionMs: ms('actionMs').min(1).optional(),
-  shutdownMs: ms('shutdownMs').optional(),
-  cancelGraceMs: ms('cancelGraceMs').optional(),
-  pingIntervalMs: ms('pingIntervalMs').min(1).optional(),
-  pingMisses: z.number().int().min(1).optional(),
+export const TimeoutOptionsSchema = z.strictObject({
+  initMs: ms('initMs', 1),
+  actionMs: ms('actionMs', 1),
+  shutdownMs: ms('shutdownMs'),
+  cancelGraceMs: ms('cancelGraceMs'),
+  pingIntervalMs: ms('pingIntervalMs', 1),
+  pingMisses: z.number().int().min(1),
+});
+export const TimeoutsConfigSchema = TimeoutOptionsSchema.partial();
+
+export const ServerOptionsSchema = z.strictObject({
+  host: z.string().min(1),
+  port: z.number().int().min(0).max(65535),
+  apiKey: z.string().min(1).optional(),
+  maxBodyBytes: z.number().int().min(1024),
+});
+export const ServerConfigSchema = ServerOptionsSchema.partial();
+
+/** The object form of a trace setting; `file` is resolved to an absolute path when normalised. */
+export const TraceOptionsSchema = z.strictObject({
+  level: TraceLevelSchema,
+  file: z.string().min(1).optional(),
+  maxBytes: z.number().int().min(1024),
+  maxFiles: z.number().int().min(1),
 });
 
 export const TraceConfigSchema = z.union([
   TraceLevelSchema,
-  z.strictObject({
-    level: TraceLevelSchema.optional(),
-    file: z.string().min(1).optional(),
-    maxBytes: z.number().int().min(1024).optional(),
-    maxFiles: z.number().int().min(1).optional(),
-  }),
+  TraceOptionsSchema.partial(),
 ]);
 
 export const PluginConfigSchema = z.strictObject({
@@ -60,14 +89,7 @@ export const PlugdConfigFileSchema = z.strictObject({
   trace: TraceConfigSchema.optional(),
   traceDir: z.string().optional(),
   redact: z.array(z.string().min(1)).optional(),
-  server: z
-    .strictObject({
-      host: z.string().min(1).optional(),
-      port: z.number().int().min(0).max(65535).optional(),
-      apiKey: z.string().min(1).optional(),
-      maxBodyBytes: z.number().int().min(1024).optional(),
-    })
-    .optional(),
+  server: ServerConfigSchema.optional(),
   routes: z.record(z.string(), z.string()).optional(),
   defaults: z
     .strictObject({ restart: RestartConfigSchema.optional(), timeouts: TimeoutsConfigSchema.optional() })

@@ -1,37 +1,14 @@
-import type { TraceLevel } from '@plugd/protocol';
+import type { z } from 'zod';
+import type { RestartOptionsSchema, ServerOptionsSchema, TimeoutOptionsSchema, TraceOptionsSchema } from './schema.js';
 
-export type RestartMode = 'always' | 'on-failure' | 'never';
+/** Normalised options: the group types come from the zod schema (schema.ts), never listed twice. */
 
-export interface RestartOptions {
-  readonly mode: RestartMode;
-  readonly initialDelayMs: number;
-  readonly factor: number;
-  readonly maxDelayMs: number;
-  /** 0..1: each delay is randomly shortened by up to this fraction. */
-  readonly jitter: number;
-  /** Staying up this long counts as healthy: the backoff starts over. */
-  readonly minUptimeMs: number;
-  readonly maxRestarts: number;
-  readonly windowMs: number;
-  readonly failedRetryMs: number;
-}
-
-export interface TimeoutOptions {
-  readonly initMs: number;
-  readonly actionMs: number;
-  readonly shutdownMs: number;
-  readonly cancelGraceMs: number;
-  readonly pingIntervalMs: number;
-  readonly pingMisses: number;
-}
-
-export interface TraceOptions {
-  readonly level: TraceLevel;
-  /** Absolute path of the plugin's trace file (JSON lines), if one is written. */
-  readonly file?: string;
-  readonly maxBytes: number;
-  readonly maxFiles: number;
-}
+export type RestartOptions = Readonly<z.output<typeof RestartOptionsSchema>>;
+export type RestartMode = RestartOptions['mode'];
+export type TimeoutOptions = Readonly<z.output<typeof TimeoutOptionsSchema>>;
+/** `file`, when set, is the absolute path of the plugin's trace file (JSON lines). */
+export type TraceOptions = Readonly<z.output<typeof TraceOptionsSchema>>;
+export type ServerOptions = Readonly<z.output<typeof ServerOptionsSchema>>;
 
 export interface PluginOptions {
   readonly name: string;
@@ -50,13 +27,6 @@ export interface PluginOptions {
   readonly builtin: boolean;
   /** Action types routed to this plugin before it has answered `initialize` (config `actions`, or a built-in's). */
   readonly declaredActions: readonly string[];
-}
-
-export interface ServerOptions {
-  readonly host: string;
-  readonly port: number;
-  readonly apiKey?: string;
-  readonly maxBodyBytes: number;
 }
 
 export interface SupervisorConfig {

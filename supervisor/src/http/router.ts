@@ -1,3 +1,4 @@
+import { HttpError } from './http-types.js';
 import type { Route } from './http-types.js';
 
 interface Compiled {
@@ -31,7 +32,7 @@ export class Router {
         continue;
       }
       const params: Record<string, string> = {};
-      names.forEach((name, i) => (params[name] = decodeURIComponent(m[i + 1]!)));
+      names.forEach((name, i) => (params[name] = decodeSegment(m[i + 1]!)));
       return { route, params };
     }
     return allowed.length > 0 ? { allowed } : undefined;
@@ -39,5 +40,14 @@ export class Router {
 
   describe(): string[] {
     return this.compiled.map(({ route }) => `${route.method} ${route.path}`);
+  }
+}
+
+/** A malformed `%` escape is the caller's mistake: 400, never a 500. */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(400, { detail: `the path segment "${segment}" has a malformed % escape; encode "%" as %25` });
   }
 }

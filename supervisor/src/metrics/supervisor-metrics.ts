@@ -2,6 +2,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { EventEmitter } from 'node:events';
 import type { SupervisorEvents } from '../events.js';
 import type { PluginStatus } from '../plugin/plugin-status.js';
+import { outcomeLabel } from './outcome-label.js';
 
 /** Latency buckets in seconds: 1 ms .. 2 min. */
 export const LATENCY_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
@@ -20,7 +21,7 @@ export class SupervisorMetrics {
 
   constructor(source: EventEmitter<SupervisorEvents>, plugins: () => readonly PluginStatus[]) {
     const registers = [this.registry];
-    this.actions = new Counter({ name: 'plugd_actions_total', help: 'Actions answered, by plugin, action type and outcome ("ok" or the error_id)', labelNames: ['plugin', 'type', 'outcome'], registers });
+    this.actions = new Counter({ name: 'plugd_actions_total', help: 'Actions answered, by plugin, action type and outcome ("ok", a plugd error_id, or "other")', labelNames: ['plugin', 'type', 'outcome'], registers });
     this.latency = new Histogram({ name: 'plugd_action_duration_seconds', help: 'Time from accepting an action to its Observation', labelNames: ['plugin', 'type'], buckets: LATENCY_BUCKETS, registers });
     this.restarts = new Counter({ name: 'plugd_plugin_restarts_total', help: 'Restarts after a crash, by plugin', labelNames: ['plugin'], registers });
     this.reloads = new Counter({ name: 'plugd_plugin_reloads_total', help: 'Hot reloads, by plugin and outcome (ok, failed)', labelNames: ['plugin', 'outcome'], registers });
@@ -59,7 +60,7 @@ export class SupervisorMetrics {
       this.reloads.inc({ plugin: p.name, outcome: 'failed' }, 0);
     }
     source.on('action', (e) => {
-      this.actions.inc({ plugin: e.plugin, type: e.type, outcome: e.outcome });
+      this.actions.inc({ plugin: e.plugin, type: e.type, outcome: outcomeLabel(e.outcome) });
       this.latency.observe({ plugin: e.plugin, type: e.type }, e.durationMs / 1000);
     });
     source.on('restart', (e) => this.restarts.inc({ plugin: e.plugin }));

@@ -127,6 +127,7 @@ export class PluginProcess {
         username: this.init.username,
         config: this.options.config,
         trace: this.init.trace,
+        maxFrameBytes: this.options.maxFrameBytes,
       });
       const raw = await withTimeout(request.result, initMs, () => new PlugdError('REQUEST_TIMEOUT', `did not answer initialize within ${initMs} ms (timeouts.initMs)`));
       const parsed = InitializeResultSchema.safeParse(raw);

@@ -1,3 +1,5 @@
+import { encodeFrame } from '@plugd/protocol';
+
 /**
  * Writes LSP-framed JSON-RPC (`Content-Length: N\r\n\r\n` + body), the same bytes as
  * vscode-jsonrpc's StreamMessageWriter but in one write: that writer writes the header,
@@ -38,7 +40,7 @@ export class FrameWriter {
     }
     const json = JSON.stringify(message);
     const bytes = Buffer.byteLength(json, 'utf8');
-    this.output.write(`Content-Length: ${bytes}\r\n\r\n${json}`, 'utf8', (error?: Error | null) => {
+    this.output.write(encodeFrame(json, bytes), 'utf8', (error?: Error | null) => {
       if (error) this.fail(error);
       done?.();
     });

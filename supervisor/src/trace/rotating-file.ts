@@ -9,7 +9,15 @@ export interface RotatingFileOptions {
   readonly maxFiles: number;
   /** Called once per write failure (the writer keeps going, dropping that batch). */
   readonly onError?: (error: Error) => void;
+  /**
+   * Most bytes queued while the disk is slow (default MAX_QUEUED_BYTES). Lines past it are
+   * dropped and counted; a `{"dropped": N, ...}` line marks where, so memory stays bounded.
+   */
+  readonly maxQueuedBytes?: number;
 }
+
+/** Default bound of the lines waiting for a slow disk. */
+export const MAX_QUEUED_BYTES = 16 * 1024 * 1024;
 
 /**
  * Queued lines wait at most this long (ms) before they are written. A write costs a trip
@@ -41,6 +49,10 @@ export class RotatingFile {
   private writing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** Lines dropped since the last batch was taken, because the queue was full. */
+  private droppedNow = 0;
+  /** Lines dropped in all (for tests and status). */
+  dropped = 0;
 
   constructor(
     readonly path: string,
@@ -51,6 +63,11 @@ export class RotatingFile {
   write(line: string): void {
     if (this.closed) return;
     const most = line.length * 3 + 1; // UTF-8 takes at most 3 bytes per UTF-16 unit
+    if (this.used + most > (this.options.maxQueuedBytes ?? MAX_QUEUED_BYTES) && this.used > 0) {
+      this.droppedNow += 1;
+      this.dropped += 1;
+      return;
+    }
     let buffer = this.buffer;
     if (!buffer || this.used + most > buffer.length) buffer = this.grow(this.used + most);
     this.used += buffer.write(line, this.used, 'utf8');
@@ -114,9 +131,16 @@ export class RotatingFile {
     return this.writing;
   }
 
+  /** Bytes queued and not yet handed to the disk. */
+  get queuedBytes(): number {
+    return this.used;
+  }
+
   private async writeBatch(): Promise<void> {
+    if (!this.buffer || this.used === 0) return;
+    // Lines were dropped after the ones queued here: the marker goes right after them.
+    if (this.droppedNow > 0) this.appendDroppedMarker();
     const buffer = this.buffer;
-    if (!buffer || this.used === 0) return;
     const data = buffer.subarray(0, this.used);
     this.buffer = undefined;
     this.used = 0;
@@ -129,6 +153,16 @@ export class RotatingFile {
       await handle?.close().catch(() => undefined);
     }
     if (!this.closed && buffer.length <= KEEP_BUFFER) this.spare = buffer;
+  }
+
+  private appendDroppedMarker(): void {
+    const n = this.droppedNow;
+    this.droppedNow = 0;
+    const line = JSON.stringify({ time: new Date().toISOString(), dropped: n, message: `${n} lines dropped: writing ${this.path} fell behind` });
+    const need = this.used + Buffer.byteLength(line) + 1;
+    const target = need > this.buffer!.length ? this.grow(need) : this.buffer!;
+    this.used += target.write(line, this.used, 'utf8');
+    target[this.used++] = NEWLINE;
   }
 
   /** Writes whole lines, as many as fit in the current file at a time, rotating in between. */

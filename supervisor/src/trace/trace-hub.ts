@@ -4,7 +4,8 @@ import type { PluginOptions, TraceOptions } from '../config/types.js';
 import type { PluginProcess } from '../process/plugin-process.js';
 import type { FrameEvent, FrameListener, TraceRecord } from './frame-event.js';
 import type { Redactor } from './redact.js';
-import { RotatingFile } from './rotating-file.js';
+import type { RotatingFile } from './rotating-file.js';
+import { SharedFiles } from './shared-files.js';
 
 /** Frames kept per plugin for its crash report (only while tracing is on). */
 export const LAST_FRAMES = 8;
@@ -17,7 +18,9 @@ export const LAST_FRAMES = 8;
 export class TraceHub {
   private readonly levels = new Map<string, TraceLevel>();
   private readonly options = new Map<string, TraceOptions>();
+  /** Each plugin's trace file; plugins tracing to one path share one writer. */
   private readonly files = new Map<string, RotatingFile>();
+  private readonly shared = new SharedFiles();
   /** Per plugin (all its generations; each record names its generation). */
   private readonly recent = new Map<string, TraceRecord[]>();
 
@@ -73,13 +76,13 @@ export class TraceHub {
 
   /** Resolves when every traced frame so far is written. */
   async flush(): Promise<void> {
-    await Promise.all([...this.files.values()].map((f) => f.flush()));
+    await this.shared.flush();
   }
 
   async close(): Promise<void> {
     const files = [...this.files.values()];
     this.files.clear();
-    await Promise.all(files.map((f) => f.close()));
+    await Promise.all(files.map((f) => this.shared.release(f.path)));
   }
 
   private sinkFor(plugin: string): (record: TraceRecord) => void {
@@ -89,7 +92,7 @@ export class TraceHub {
     if (!file) {
       const path = options.file;
       let reported = false;
-      file = new RotatingFile(path, {
+      file = this.shared.acquire(path, {
         maxBytes: options.maxBytes,
         maxFiles: options.maxFiles,
         onError: (error) => {

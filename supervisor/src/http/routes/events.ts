@@ -7,6 +7,13 @@ export const STREAMED_EVENTS = ['state', 'spawn', 'ready', 'start_failed', 'exit
 export const HEARTBEAT_MS = 15_000;
 
 /**
+ * Most bytes queued for one SSE client that does not read. Past it the client is
+ * disconnected (it may reconnect: `retry`); events are never buffered without limit
+ * for a reader that is too slow or gone.
+ */
+export const MAX_SSE_BUFFERED_BYTES = 1024 * 1024;
+
+/**
  * GET /events: Server-Sent Events. Each supervisor event is `event: <name>` with its
  * payload as JSON in `data:`; a `: heartbeat` comment every 15 s keeps proxies from
  * closing an idle stream. `?plugin=NAME` keeps one plugin's events; `?events=a,b`
@@ -19,7 +26,8 @@ export const eventsRoute: Route = {
     const plugin = url.searchParams.get('plugin') ?? undefined;
     const only = url.searchParams.get('events')?.split(',').filter(Boolean);
     const names = STREAMED_EVENTS.filter((name) => !only || only.includes(name));
-    const heartbeatMs = Number(url.searchParams.get('heartbeatMs')) || HEARTBEAT_MS;
+    // Bounded: a timer past 2^31-1 ms fires at once, and a tiny one would be a busy loop.
+    const heartbeatMs = Math.min(Math.max(Number(url.searchParams.get('heartbeatMs')) || HEARTBEAT_MS, 10), 3_600_000);
 
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
@@ -29,20 +37,30 @@ export const eventsRoute: Route = {
     });
     res.write(`retry: 2000\n: plugd events: ${names.join(', ')}\n\n`);
 
+    let cleaned = false;
+    const send = (text: string): void => {
+      if (cleaned) return;
+      if (res.writableLength > MAX_SSE_BUFFERED_BYTES) {
+        supervisor.logger.info({ path: '/events', queuedBytes: res.writableLength }, 'SSE client does not keep up with the events; disconnected');
+        cleanup();
+        res.destroy();
+        return;
+      }
+      res.write(text);
+    };
     let seq = 0;
     const listeners = names.map((name) => {
       const listener = (payload: SupervisorEvents[typeof name][0]): void => {
         if (plugin && payload.plugin !== plugin) return;
         seq += 1;
-        res.write(`id: ${seq}\nevent: ${name}\ndata: ${JSON.stringify({ ...payload, time: new Date().toISOString() })}\n\n`);
+        send(`id: ${seq}\nevent: ${name}\ndata: ${JSON.stringify({ ...payload, time: new Date().toISOString() })}\n\n`);
       };
       supervisor.on(name, listener as never);
       return [name, listener] as const;
     });
-    const heartbeat = setInterval(() => res.write(`: heartbeat ${new Date().toISOString()}\n\n`), heartbeatMs);
+    const heartbeat = setInterval(() => send(`: heartbeat ${new Date().toISOString()}\n\n`), heartbeatMs);
     heartbeat.unref();
 
-    let cleaned = false;
     const cleanup = (): void => {
       if (cleaned) return;
       cleaned = true;
