@@ -1,4 +1,4 @@
-import { PlugdHttpServer, Supervisor, isPlugdError } from '@plugd/supervisor';
+import { PlugdHttpServer, Supervisor, isPlugdError, remoteAccessRefusal, servesRemoteWithoutKey } from '@plugd/supervisor';
 import type { SupervisorConfig } from '@plugd/supervisor';
 import { TraceLevelSchema } from '@plugd/protocol';
 import { loadConfig } from '../config-from-flags.js';
@@ -19,7 +19,9 @@ present, else starts the built-in plugins (shell, files, python, echo).
   --trace LEVEL       stdio trace level for every plugin: off, messages, verbose
   --log-level L       trace, debug, info, warn, error, silent (default info)
   --log-file F        write JSON log lines to F instead of stderr
-The API key comes from SESSION_API_KEY (or server.apiKey in the config).`;
+The API key comes from SESSION_API_KEY (or server.apiKey in the config). A --host
+that is not a loopback address needs one (exit 2 without), unless the config opts
+out with "server": {"allowRemoteWithoutKey": true}. See docs/security.md.`;
 
 export async function startCommand(args: string[]): Promise<number> {
   const { values } = parseFlags('start', args, {
@@ -42,7 +44,15 @@ export async function startCommand(args: string[]): Promise<number> {
     ...loaded,
     server: { ...loaded.server, ...(values.host ? { host: values.host } : {}), ...(port !== undefined ? { port } : {}), ...(apiKey ? { apiKey } : {}) },
   };
+  const refusal = remoteAccessRefusal(config.server);
+  if (refusal) throw new UsageError(refusal);
   const logger = createLogger({ level: values['log-level'], file: values['log-file'], defaultLevel: 'info' });
+  if (servesRemoteWithoutKey(config.server)) {
+    logger.warn(
+      { host: config.server.host, allowRemoteWithoutKey: true },
+      `INSECURE: serving ${config.server.host} with no API key (server.allowRemoteWithoutKey): anyone who can reach this port can run commands as this user`,
+    );
+  }
   const supervisor = new Supervisor(config, { logger });
   if (trace) supervisor.setTraceLevel(trace);
   const server = new PlugdHttpServer(supervisor, config.server);

@@ -63,6 +63,11 @@ export const PlugdConfigFileSchema = z.strictObject({
       port: z.number().int().min(0).max(65535).optional(),
       apiKey: z.string().min(1).optional(),
       maxBodyBytes: z.number().int().min(1024).optional(),
+      allowedOrigins: z
+        .array(z.string().regex(/^[a-z][a-z0-9+.-]*:\/\/[^/\s]+\/?$/i, 'an origin is scheme://host[:port] with no path, e.g. "http://localhost:3000"'))
+        .optional(),
+      allowedHosts: z.array(z.string().regex(/^[^/\s]+$/, 'a host is a name or address as in the Host header, e.g. "plugd.internal" or "10.0.0.5"; "*" accepts any')).optional(),
+      allowRemoteWithoutKey: z.boolean().optional(),
     })
     .optional(),
   routes: z.record(z.string(), z.string()).optional(),

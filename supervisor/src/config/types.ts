@@ -55,6 +55,12 @@ export interface ServerOptions {
   readonly port: number;
   readonly apiKey?: string;
   readonly maxBodyBytes: number;
+  /** Browser origins allowed to call plugd; any other Origin header is refused (403). */
+  readonly allowedOrigins: readonly string[];
+  /** Host header names accepted besides loopback ones (DNS rebinding guard). */
+  readonly allowedHosts: readonly string[];
+  /** The explicit opt-out: serve a non-loopback address without an API key. */
+  readonly allowRemoteWithoutKey: boolean;
 }
 
 export interface SupervisorConfig {
