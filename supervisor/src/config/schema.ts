@@ -34,6 +34,17 @@ export const TraceConfigSchema = z.union([
   }),
 ]);
 
+const userOrId = (what: 'user' | 'group') =>
+  z.union([z.string().min(1), z.number().int().nonnegative()], { error: `${what} is a name or a numeric id, e.g. "nobody" or 65534` });
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/i, 'a sha256 is 64 hex digits (sha256sum FILE prints it)');
+
+export const PermissionsConfigSchema = z.strictObject({
+  fsRead: z.array(z.string().min(1)).optional(),
+  fsWrite: z.array(z.string().min(1)).optional(),
+  childProcess: z.boolean().optional(),
+  worker: z.boolean().optional(),
+});
+
 export const PluginConfigSchema = z.strictObject({
   name: z
     .string()
@@ -49,6 +60,10 @@ export const PluginConfigSchema = z.strictObject({
   trace: TraceConfigSchema.optional(),
   maxFrameBytes: z.number().int().min(1024).optional(),
   enabled: z.boolean().optional(),
+  user: userOrId('user').optional(),
+  group: userOrId('group').optional(),
+  permissions: PermissionsConfigSchema.optional(),
+  sha256: z.union([sha256Hex, z.record(z.string().min(1), sha256Hex)]).optional(),
 });
 
 export const PlugdConfigFileSchema = z.strictObject({

@@ -297,7 +297,7 @@ export class ManagedPlugin {
     this.draining.delete(proc);
     const lastFrames = this.hooks.lastFrames(this.name);
     this.hooks.emit('exit', { plugin: this.name, ...exit, ...(lastFrames ? { lastFrames } : {}) });
-    if (exit.expected || exit.reason === 'start-failed') return;
+    if (exit.expected || exit.reason === 'start-failed' || exit.reason === 'refused') return;
     this.hooks.logger.error(
       { plugin: this.name, pid: exit.pid, generation: exit.generation, code: exit.code, signal: exit.signal, uptimeMs: exit.uptimeMs, reason: exit.reason, detail: exit.detail, stderr: exit.stderrTail.slice(-20), lastFrames },
       `plugin ${this.name} (pid ${exit.pid ?? '?'}) exited unexpectedly: ${describeExit(exit)}${exit.reason === 'exited' ? '' : `, ${exit.reason}`}${exit.detail ? ` (${exit.detail})` : ''}`,
@@ -311,8 +311,9 @@ export class ManagedPlugin {
 
   private afterCrash(exit: ExitInfo | undefined, kind: StartKind): void {
     if (exit) this.lastExit = exit;
-    if (kind === 'probe') {
-      this.fail(`the probe start failed: ${this.lastError ?? ''}`, this.options.restart.failedRetryMs);
+    // Retrying cannot fix a changed digest or a folder the user cannot reach: failed at once.
+    if (kind === 'probe' || exit?.reason === 'refused') {
+      this.fail(exit?.reason === 'refused' ? (this.lastError ?? 'refused to start') : `the probe start failed: ${this.lastError ?? ''}`, this.options.restart.failedRetryMs);
       return;
     }
     const decision = this.policy.onExit({ at: exit?.at ?? Date.now(), uptimeMs: exit?.uptimeMs ?? 0, clean: exit?.code === 0 && !exit.signal });

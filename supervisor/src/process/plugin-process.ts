@@ -11,6 +11,8 @@ import type { FrameListener } from '../trace/frame-event.js';
 import { describeExit } from './exit-info.js';
 import type { ExitInfo, ExitReason } from './exit-info.js';
 import { pluginEnv } from './plugin-env.js';
+import { spawnCommand } from './spawn-command.js';
+import { launchRefusal } from '../security/launch-check.js';
 import { signalGroup } from './process-group.js';
 import { StderrTail } from './stderr-tail.js';
 import { withTimeout } from './with-timeout.js';
@@ -104,6 +106,8 @@ export class PluginProcess {
   async start(): Promise<InitializeResult> {
     if (this.state !== 'idle') throw new Error(`start() called in state ${this.state}`);
     this.state = 'starting';
+    const refusal = launchRefusal(this.options);
+    if (refusal) return this.refuse(refusal);
     this.spawn();
     this.hooks.onSpawn?.(this);
     const channel = this.channel!;
@@ -187,11 +191,11 @@ export class PluginProcess {
   }
 
   private spawn(): void {
-    const [file, ...args] = this.options.command;
+    const { file, args } = spawnCommand(this.options);
     this.startedAt = Date.now();
-    const child = execa(file!, args, {
+    const child = execa(file, args, {
       cwd: this.options.cwd,
-      env: pluginEnv(this.options.env),
+      env: pluginEnv(this.options.env, process.env, this.options.runAs),
       extendEnv: false,
       detached: true,
       stdin: 'pipe',
@@ -231,6 +235,17 @@ export class PluginProcess {
         void this.onExit(null, null);
       }
     });
+  }
+
+  /** Not spawned at all (integrity pin, unreachable files): an exit with reason `refused`. */
+  private refuse(detail: string): never {
+    this.endReason = { reason: 'refused', expected: false, detail };
+    const exit: ExitInfo = { ...this.syntheticExit(), reason: 'refused', detail };
+    this.state = 'exited';
+    this.lastExit = exit;
+    this.resolveExited(exit);
+    this.hooks.onExit(exit, this);
+    throw new PlugdError('PLUGIN_START_FAILED', detail);
   }
 
   private onNotification(method: string, params: unknown): void {
