@@ -16,6 +16,8 @@ import type { PluginStatus } from './plugin-status.js';
 export interface ManagedPluginHooks {
   readonly logger: Logger;
   readonly username: string;
+  /** Replaces secret values in free text (stderr lines, exit details). */
+  scrub?(text: string): string;
   emit<K extends keyof SupervisorEvents>(event: K, ...args: SupervisorEvents[K]): void;
   /** Takes the routes for `actions`; returns a conflict message, if any. */
   claimRoutes(plugin: string, actions: readonly string[]): string | undefined;
@@ -276,7 +278,7 @@ export class ManagedPlugin {
     const proc = new PluginProcess(
       this.options,
       generation,
-      { username: this.hooks.username, trace: this.hooks.traceLevel(this.name) },
+      { username: this.hooks.username, trace: this.hooks.traceLevel(this.name), ...(this.hooks.scrub ? { scrub: this.hooks.scrub } : {}) },
       {
         onSpawn: (p) => this.hooks.emit('spawn', { plugin: this.name, generation: p.generation, pid: p.pid }),
         onStderr: (line, p) => this.hooks.emit('stderr', { plugin: this.name, generation: p.generation, pid: p.pid, line }),

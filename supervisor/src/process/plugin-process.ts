@@ -31,6 +31,8 @@ export interface PluginProcessHooks {
 export interface InitOptions {
   readonly username: string;
   readonly trace: TraceLevel;
+  /** Replaces secret values in the free text this process reports (stderr lines, exit details). */
+  readonly scrub?: (text: string) => string;
 }
 
 const STDERR_TAIL_LINES = 50;
@@ -76,7 +78,7 @@ export class PluginProcess {
     private readonly hooks: PluginProcessHooks,
   ) {
     this.exited = new Promise((resolve) => (this.resolveExited = resolve));
-    this.stderr = new StderrTail(STDERR_TAIL_LINES, (line) => this.hooks.onStderr(line, this));
+    this.stderr = new StderrTail(STDERR_TAIL_LINES, (line) => this.hooks.onStderr(line, this), init.scrub);
   }
 
   get name(): string {
@@ -131,7 +133,7 @@ export class PluginProcess {
       this.startPings();
       return parsed.data;
     } catch (error) {
-      const message = this.startFailureMessage(error);
+      const message = (this.init.scrub ?? String)(this.startFailureMessage(error));
       this.kill('start-failed', message);
       await this.exited;
       throw new PlugdError('PLUGIN_START_FAILED', message, { cause: error });
@@ -278,7 +280,7 @@ export class PluginProcess {
       uptimeMs: at - this.startedAt,
       reason: reason.reason,
       expected: reason.expected,
-      ...(reason.detail ? { detail: reason.detail } : {}),
+      ...(reason.detail ? { detail: this.init.scrub?.(reason.detail) ?? reason.detail } : {}),
       stderrTail: this.stderr.tail(),
     };
     this.lastExit = exit;
