@@ -55,8 +55,11 @@ describe('secret values in free text', () => {
   });
 
   it('scrubs them from stderr lines and plugd/log entries in the log', async () => {
+    // stderr and the wire are separate pipes: wait for both, not for the answer.
     const logged = nextEvent(supervisor, 'log');
+    const stderr = nextEvent(supervisor, 'stderr', (e) => e.line.includes('leaking:'));
     expect(await run('leak')).toMatchObject({ content: 'ok' });
+    expect((await stderr).line).toBe('leaking: k=[REDACTED] t=[REDACTED] p=[REDACTED]');
     await logged;
     const stderrLine = logs.find((l) => l.includes('leaking:'));
     expect(stderrLine).toContain('leaking: k=[REDACTED] t=[REDACTED] p=[REDACTED]');
