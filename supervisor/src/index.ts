@@ -58,3 +58,4 @@ export { integrityMismatch } from './security/integrity.js';
 export { launchRefusal } from './security/launch-check.js';
 export { loadGrants, permissionFlag, isNodeProgram } from './security/node-permissions.js';
 export type { NodePermissionOptions, PermissionFlag } from './security/node-permissions.js';
+export { apiKeyExposure } from './security/config-exposure.js';

@@ -1,4 +1,5 @@
-import { PlugdHttpServer, Supervisor, isPlugdError, remoteAccessRefusal, servesRemoteWithoutKey } from '@plugd/supervisor';
+import { existsSync } from 'node:fs';
+import { PlugdHttpServer, Supervisor, apiKeyExposure, isPlugdError, remoteAccessRefusal, servesRemoteWithoutKey } from '@plugd/supervisor';
 import type { SupervisorConfig } from '@plugd/supervisor';
 import { TraceLevelSchema } from '@plugd/protocol';
 import { loadConfig } from '../config-from-flags.js';
@@ -53,6 +54,7 @@ export async function startCommand(args: string[]): Promise<number> {
       `INSECURE: serving ${config.server.host} with no API key (server.allowRemoteWithoutKey): anyone who can reach this port can run commands as this user`,
     );
   }
+  for (const warning of apiKeyExposure(loaded, existsSync(loaded.source) ? loaded.source : undefined)) logger.warn({ config: loaded.source }, warning);
   const supervisor = new Supervisor(config, { logger });
   if (trace) supervisor.setTraceLevel(trace);
   const server = new PlugdHttpServer(supervisor, config.server);

@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { dirname, parse } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { RunAs } from './run-as.js';
 
 type Need = 'read' | 'execute' | 'search';
@@ -10,11 +10,12 @@ type Need = 'read' | 'execute' | 'search';
  * from the mode bits: access(2) would answer for root. ACLs are not read: when a folder
  * is open to the user only by an ACL, this errs on the side of a false refusal.
  */
-export function accessProblem(path: string, who: RunAs, need: Need): string | undefined {
+export function accessProblem(target: string, who: RunAs, need: Need): string | undefined {
+  const path = resolve(target);
   const chain: string[] = [];
   for (let dir = dirname(path); ; dir = dirname(dir)) {
     chain.unshift(dir);
-    if (dir === parse(dir).root) break;
+    if (dirname(dir) === dir) break;
   }
   for (const dir of chain) {
     if (!allowed(dir, who, 'search')) return `folder ${dir} is not searchable by user ${who.user} (uid ${who.uid}), so it cannot reach ${path}; give it o+x (chmod o+x ${dir}) or move the plugin somewhere that user can reach`;
