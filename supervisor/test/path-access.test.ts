@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { accessProblem, apiKeyExposure, parseConfig } from '@plugd/supervisor';
+import { accessProblem, apiKeyExposure, launchRefusal, parseConfig } from '@plugd/supervisor';
 import type { RunAs } from '@plugd/supervisor';
 
 // A user that owns nothing here: only the "other" bits count for it.
@@ -49,5 +49,14 @@ describe('apiKeyExposure', () => {
     chmodSync(file, 0o600);
     expect(apiKeyExposure({ ...config, plugins }, file)).toEqual([]);
     expect(apiKeyExposure({ ...config, plugins: config.plugins }, file)).toEqual([]);
+  });
+});
+
+describe('launchRefusal (checked before every spawn)', () => {
+  it("names a working folder the plugin's user cannot enter, and says to set cwd", () => {
+    const entry = join(root, 'open', 'plugin.js');
+    const why = launchRefusal({ command: [process.execPath, entry], cwd: join(root, 'closed'), entry, runAs: stranger, sha256: {} });
+    expect(why).toMatch(/^cannot start as user stranger in working folder .*closed: .*set "cwd"/);
+    expect(launchRefusal({ command: [process.execPath, entry], cwd: join(root, 'open'), entry, runAs: stranger, sha256: {} })).toBeUndefined();
   });
 });

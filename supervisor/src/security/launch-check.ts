@@ -16,7 +16,8 @@ export function launchRefusal(options: Pick<PluginOptions, 'command' | 'cwd' | '
   const program = options.command[0];
   const problem =
     (program && isAbsolute(program) ? accessProblem(program, who, 'execute') : undefined) ??
-    (options.entry ? accessProblem(options.entry, who, 'read') : undefined) ??
-    accessProblem(options.cwd, who, 'search');
-  return problem ? `cannot start as user ${who.user}: ${problem}` : undefined;
+    (options.entry ? accessProblem(options.entry, who, 'read') : undefined);
+  if (problem) return `cannot start as user ${who.user}: ${problem}`;
+  const cwd = accessProblem(options.cwd, who, 'search');
+  return cwd ? `cannot start as user ${who.user} in working folder ${options.cwd}: ${cwd}; or set "cwd" in the plugin's entry to a folder that user can enter` : undefined;
 }
