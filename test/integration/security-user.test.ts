@@ -8,15 +8,20 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { parseConfig, Supervisor } from '@plugd/supervisor';
+import { accessProblem, lookupRunAs, parseConfig, Supervisor } from '@plugd/supervisor';
 import { copyBuiltins } from '../helpers/builtins-copy.js';
 import { ECHO_ENTRY, http, killAllPlugd, REPO, startPlugd, tempDir } from '../helpers/plugd-process.js';
 import type { PlugdProcess } from '../helpers/plugd-process.js';
 
-const asRoot = process.getuid?.() === 0 ? describe : describe.skip;
+const root = process.getuid?.() === 0;
 const NOBODY = 65534;
+// Where Node itself lives under a folder nobody cannot enter (a toolchain under /root),
+// no plugin can run as nobody: then the clear refusal is what is tested.
+const nobody = root ? lookupRunAs('nobody') : undefined;
+const nodeBlocked = typeof nobody === 'object' ? accessProblem(process.execPath, nobody, 'execute') : undefined;
+const asRootWithNode = root && !nodeBlocked ? describe : describe.skip;
 
-asRoot('plugins run as "nobody" (username) under a root plugd', () => {
+asRootWithNode('plugins run as "nobody" (username) under a root plugd', () => {
   const tmp = tempDir();
   const builtins = copyBuiltins(['shell', 'files', 'python']);
   const key = `key-${randomBytes(16).toString('hex')}`;
@@ -69,7 +74,7 @@ asRoot('plugins run as "nobody" (username) under a root plugd', () => {
   });
 });
 
-asRoot('a plugin whose files its user cannot reach', () => {
+asRootWithNode('a plugin whose files its user cannot reach', () => {
   const tmp = tempDir(); // mkdtemp: mode 0700, closed to nobody
   let supervisor: Supervisor | undefined;
   afterAll(async () => {
@@ -92,5 +97,19 @@ asRoot('a plugin whose files its user cannot reach', () => {
     expect(spawned).toEqual([]);
     const obs = await supervisor.execute({ action: 'echo', args: { text: 'x' } });
     expect(obs.content).toMatch(/PLUGIN_UNAVAILABLE|not searchable/);
+  });
+});
+
+(root && nodeBlocked ? describe : describe.skip)('node itself out of nobody\'s reach', () => {
+  it('fails the plugin with a message naming the folder, instead of a crash', async () => {
+    const config = parseConfig({ plugins: [{ name: 'echo', user: 'nobody' }] }, { source: 'test', baseDir: '/tmp' });
+    const supervisor = new Supervisor(config);
+    try {
+      await supervisor.start();
+      expect(supervisor.plugin('echo')!.state).toBe('failed');
+      expect(supervisor.plugin('echo')!.lastError).toContain(nodeBlocked!);
+    } finally {
+      await supervisor.stop();
+    }
   });
 });
