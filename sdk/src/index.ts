@@ -10,3 +10,5 @@ export { SerialQueue } from './serial-queue.js';
 export type { ActionHandler, InitContext, PluginDefinition, PluginLogger, RunContext } from './types.js';
 export { errorObservation, ErrorIds } from '@plugd/protocol';
 export type { Action, Observation, ErrorObservation, ErrorId } from '@plugd/protocol';
+export { describeAccessDenied, isAccessDenied } from './access-denied.js';
+export type { AccessDenied } from './access-denied.js';

@@ -1,10 +1,12 @@
 import { ErrorIds, errorObservation, formatZodIssues, ObservationSchema } from '@plugd/protocol';
 import type { Action, Observation } from '@plugd/protocol';
 import type { PluginDefinition, RunContext } from './types.js';
+import { describeAccessDenied, isAccessDenied } from './access-denied.js';
 
 /**
  * Runs one action through its handler and always yields an Observation: bad args
- * become INVALID_ACTION, a throw or a malformed return value becomes PLUGIN_ERROR.
+ * become INVALID_ACTION, a throw or a malformed return value becomes PLUGIN_ERROR (an access
+ * Node's permission model denied is named as such, with the grant that would allow it).
  */
 export async function runAction(def: PluginDefinition, action: Action, ctx: RunContext): Promise<Observation> {
   const handler = Object.hasOwn(def.actions, action.action) ? def.actions[action.action] : undefined;
@@ -30,6 +32,9 @@ export async function runAction(def: PluginDefinition, action: Action, ctx: RunC
     }
     return checked.data;
   } catch (error) {
+    if (isAccessDenied(error)) {
+      return errorObservation(ErrorIds.PLUGIN_ERROR, `Plugin ${def.name} could not complete "${action.action}": ${describeAccessDenied(error)}.`);
+    }
     const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
     return errorObservation(ErrorIds.PLUGIN_ERROR, `Plugin ${def.name} failed on "${action.action}": ${message}`);
   }

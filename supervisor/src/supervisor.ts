@@ -12,7 +12,8 @@ import type { ProcessLauncher } from './process/launcher.js';
 import { ManagedPlugin } from './plugin/managed-plugin.js';
 import type { PluginStatus } from './plugin/plugin-status.js';
 import { RouteTable } from './routing/route-table.js';
-import { Redactor } from './trace/redact.js';
+import type { Redactor } from './trace/redact.js';
+import { redactorFor } from './security/secret-values.js';
 import { TraceHub } from './trace/trace-hub.js';
 import { WatchSet } from './watch/watch-set.js';
 
@@ -34,7 +35,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private readonly managed = new Map<string, ManagedPlugin>();
   private readonly routesTable: RouteTable;
   readonly trace: TraceHub;
-  /** Deep redaction of the configured secret keys (`redact`), for traces and logs. */
+  /** Deep redaction of the configured secret keys (`redact`) and secret values, for traces, logs and free text. */
   readonly redactor: Redactor;
   /** Prometheus metrics in this supervisor's own registry (`GET /metrics`). */
   readonly metrics: SupervisorMetrics;
@@ -53,7 +54,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     super();
     this.logger = options.logger ?? silentLogger();
     this.routesTable = new RouteTable(config.routes);
-    this.redactor = new Redactor(config.redact);
+    this.redactor = redactorFor(config);
     this.trace = new TraceHub(config.plugins, this.logger, this.redactor);
     for (const plugin of config.plugins) {
       this.managed.set(
@@ -61,6 +62,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
         new ManagedPlugin(plugin, {
           logger: this.logger,
           username: config.username,
+          scrub: (text) => this.redactor.scrub(text),
           emit: (event, ...args) => this.emitSafely(event, ...args),
           claimRoutes: (name, actions) => this.claimRoutes(name, actions),
           traceLevel: (name) => this.trace.level(name),
@@ -79,7 +81,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.on('log', (e) =>
       this.logger[e.level](
         { plugin: e.plugin, pid: e.pid, generation: e.generation, stream: 'plugd/log', ...(e.data !== undefined ? { data: this.redactor.redact(e.data) } : {}) },
-        e.message,
+        this.redactor.scrub(e.message),
       ),
     );
     this.on('reload', (e) => this.logger.info({ plugin: e.plugin, from: e.fromGeneration, to: e.toGeneration, ms: e.durationMs }, `plugin ${e.plugin} reloaded: generation ${e.toGeneration} serves`));
@@ -124,7 +126,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const plugin = this.pluginFor(action.action);
     if (!plugin) return this.noPlugin(action.action);
     const timeoutMs = explicitMs ?? plugin.options.timeouts.actionMs;
-    return plugin.submit(action, acceptedAt, timeoutMs - (Date.now() - acceptedAt));
+    return this.scrubError(await plugin.submit(action, acceptedAt, timeoutMs - (Date.now() - acceptedAt)));
   }
 
   plugins(): PluginStatus[] {
@@ -214,6 +216,13 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const routed = Object.hasOwn(this.config.routes, type) ? this.managed.get(this.config.routes[type]!) : undefined;
     if (!routed || routed.state === 'ready' || routed.state === 'reloading') return undefined;
     return routed;
+  }
+
+  /** An error Observation is text plugd wrote (crash reports quote stderr): no secret value in it. */
+  private scrubError(observation: Observation): Observation {
+    if (observation.observation !== 'error') return observation;
+    const content = this.redactor.scrub(observation.content);
+    return content === observation.content ? observation : { ...observation, content };
   }
 
   private noPlugin(type: string): Observation {

@@ -1,4 +1,5 @@
-import { PlugdHttpServer, Supervisor, isPlugdError } from '@plugd/supervisor';
+import { existsSync } from 'node:fs';
+import { PlugdHttpServer, Supervisor, apiKeyExposure, isPlugdError, remoteAccessRefusal, servesRemoteWithoutKey } from '@plugd/supervisor';
 import type { SupervisorConfig } from '@plugd/supervisor';
 import { TraceLevelSchema } from '@plugd/protocol';
 import { loadConfig } from '../config-from-flags.js';
@@ -22,7 +23,9 @@ present, else starts the built-in plugins (shell, files, python, echo).
                       (for logrotate without copytruncate)
   --strict            a plugin whose program cannot be found is a config error (exit 2);
                       by default that plugin is failed (retried later) and the others serve
-The API key comes from SESSION_API_KEY (or server.apiKey in the config).`;
+The API key comes from SESSION_API_KEY (or server.apiKey in the config). A --host
+that is not a loopback address needs one (exit 2 without), unless the config opts
+out with "server": {"allowRemoteWithoutKey": true}. See docs/security.md.`;
 
 export async function startCommand(args: string[]): Promise<number> {
   const { values } = parseFlags('start', args, {
@@ -46,7 +49,16 @@ export async function startCommand(args: string[]): Promise<number> {
     ...loaded,
     server: { ...loaded.server, ...(values.host ? { host: values.host } : {}), ...(port !== undefined ? { port } : {}), ...(apiKey ? { apiKey } : {}) },
   };
+  const refusal = remoteAccessRefusal(config.server);
+  if (refusal) throw new UsageError(refusal);
   const logger = createLogger({ level: values['log-level'], file: values['log-file'], defaultLevel: 'info' });
+  if (servesRemoteWithoutKey(config.server)) {
+    logger.warn(
+      { host: config.server.host, allowRemoteWithoutKey: true },
+      `INSECURE: serving ${config.server.host} with no API key (server.allowRemoteWithoutKey): anyone who can reach this port can run commands as this user`,
+    );
+  }
+  for (const warning of apiKeyExposure(loaded, existsSync(loaded.source) ? loaded.source : undefined)) logger.warn({ config: loaded.source }, warning);
   const supervisor = new Supervisor(config, { logger });
   if (trace) supervisor.setTraceLevel(trace);
   const server = new PlugdHttpServer(supervisor, config.server);

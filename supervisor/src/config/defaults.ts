@@ -33,6 +33,9 @@ export const DEFAULT_SERVER: Required<Omit<ServerOptions, 'apiKey'>> = {
   host: '127.0.0.1',
   port: 8765,
   maxBodyBytes: 10 * 1024 * 1024,
+  allowedOrigins: [],
+  allowedHosts: [],
+  allowRemoteWithoutKey: false,
 };
 
 export const DEFAULT_WATCH_DEBOUNCE_MS = 300;

@@ -11,6 +11,7 @@ import { findExecutable } from './find-executable.js';
 import type { ConfigProblem } from './config-error.js';
 import { DEFAULT_MAX_QUEUED, DEFAULT_REDACT, DEFAULT_RESTART, DEFAULT_SERVER, DEFAULT_TIMEOUTS, DEFAULT_TRACE, DEFAULT_WATCH_DEBOUNCE_MS } from './defaults.js';
 import { PlugdConfigFileSchema } from './schema.js';
+import { securityOptions } from './security-options.js';
 import type { PluginConfigFile, PlugdConfigFile, TraceConfigFile } from './schema.js';
 import type { PluginOptions, SupervisorConfig, TraceOptions } from './types.js';
 
@@ -61,7 +62,8 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions): Supervis
       }
       plugin = withDiscovered(plugin, discovery.found);
     }
-    const normalized = normalizePlugin(file, plugin, options.baseDir, traceDir);
+    const base = normalizePlugin(file, plugin, options.baseDir, traceDir);
+    const normalized = { ...base, ...securityOptions(file, plugin, base, { at, baseDir: options.baseDir, problems }) };
     const program = normalized.command[0]!;
     if (plugin.command && options.requirePrograms !== false && !findExecutable(program, normalized.cwd, normalized.env['PATH'] ?? process.env['PATH'])) {
       problems.push({
@@ -99,13 +101,14 @@ function normalizePlugin(file: PlugdConfigFile, plugin: PluginConfigFile, baseDi
   const cwd = plugin.cwd ? resolve(baseDir, plugin.cwd) : baseDir;
   const command = plugin.command ? resolveCommand(plugin.command, baseDir) : builtinCommand(plugin.name as never);
   const trace = normalizeTrace(plugin.trace ?? file.trace, plugin.name, baseDir, traceDir);
+  const entry = builtin ? builtinEntry(plugin.name as never) : entryFile(plugin.command ?? [], cwd, baseDir);
   return {
     name: plugin.name,
     command,
     cwd,
     env: plugin.env ?? {},
     config: plugin.config ?? {},
-    watch: normalizeWatch(plugin.watch, plugin.command, cwd, baseDir, builtin ? builtinEntry(plugin.name as never) : undefined),
+    watch: normalizeWatch(plugin.watch, entry, baseDir),
     restart: { ...DEFAULT_RESTART, ...file.defaults?.restart, ...plugin.restart },
     timeouts: { ...DEFAULT_TIMEOUTS, ...file.defaults?.timeouts, ...plugin.timeouts },
     trace,
@@ -113,6 +116,8 @@ function normalizePlugin(file: PlugdConfigFile, plugin: PluginConfigFile, baseDi
     maxQueued: plugin.maxQueued ?? DEFAULT_MAX_QUEUED,
     builtin,
     declaredActions: plugin.actions ?? (builtin ? BUILTIN_ACTIONS[plugin.name as keyof typeof BUILTIN_ACTIONS] : []),
+    ...(entry ? { entry } : {}),
+    sha256: {},
   };
 }
 
@@ -135,15 +140,20 @@ function resolveCommand(command: readonly string[], baseDir: string): string[] {
   });
 }
 
-/**
- * `watch: true` is the folder of the entry file: the first argument that is a file
- * (["node", "./dist/index.js"]), else the executable itself when the config gives
- * it as a path ("./my-plugin"). Never the interpreter's folder (/usr/bin).
- */
-function normalizeWatch(watch: boolean | string[] | undefined, raw: readonly string[] | undefined, cwd: string, baseDir: string, entry: string | undefined): string[] {
+/** `watch: true` is the folder of the entry file (see entryFile), else the config's folder. */
+function normalizeWatch(watch: boolean | string[] | undefined, entry: string | undefined, baseDir: string): string[] {
   if (!watch) return [];
   if (Array.isArray(watch)) return watch.map((p) => (isAbsolute(p) ? p : resolve(baseDir, p)));
-  const [exe, ...args] = raw ?? [];
+  return entry ? [dirname(entry)] : [baseDir];
+}
+
+/**
+ * The plugin's own file: the first argument that is a file (["node", "./dist/index.js"]),
+ * else the executable itself when the config gives it as a path ("./my-plugin"). Never
+ * the interpreter (/usr/bin/python3).
+ */
+function entryFile(raw: readonly string[], cwd: string, baseDir: string): string | undefined {
+  const [exe, ...args] = raw;
   const files = args
     .filter((part) => !part.startsWith('-'))
     .map((part) => (part.startsWith('./') || part.startsWith('../') ? resolve(baseDir, part) : resolve(cwd, part)))
@@ -151,8 +161,7 @@ function normalizeWatch(watch: boolean | string[] | undefined, raw: readonly str
   // A wrapper (taskset, env, nice) names another program: its executable is not the plugin's code.
   const fromArgs = files.find((file) => file.startsWith(baseDir + sep) || file.startsWith(cwd + sep)) ?? files.find((file) => !isProgram(file));
   const fromExe = exe && (exe.startsWith('./') || exe.startsWith('../')) ? resolve(baseDir, exe) : undefined;
-  const file = entry ?? fromArgs ?? (fromExe && isFile(fromExe) ? fromExe : undefined);
-  return file ? [dirname(file)] : [baseDir];
+  return fromArgs ?? (fromExe && isFile(fromExe) ? fromExe : undefined);
 }
 
 function normalizeTrace(trace: TraceConfigFile | undefined, name: string, baseDir: string, traceDir: string | undefined): TraceOptions {

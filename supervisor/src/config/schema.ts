@@ -47,6 +47,14 @@ export const ServerOptionsSchema = z.strictObject({
   port: z.number().int().min(0).max(65535),
   apiKey: z.string().min(1).optional(),
   maxBodyBytes: z.number().int().min(1024),
+  /** Browser origins allowed to call plugd; any other Origin header is refused (403). */
+  allowedOrigins: z.array(
+    z.string().regex(/^[a-z][a-z0-9+.-]*:\/\/[^/\s]+\/?$/i, 'an origin is scheme://host[:port] with no path, e.g. "http://localhost:3000"'),
+  ),
+  /** Host header names accepted besides loopback ones (DNS rebinding guard). */
+  allowedHosts: z.array(z.string().regex(/^[^/\s]+$/, 'a host is a name or address as in the Host header, e.g. "plugd.internal" or "10.0.0.5"; "*" accepts any')),
+  /** The explicit opt-out: serve a non-loopback address without an API key. */
+  allowRemoteWithoutKey: z.boolean(),
 });
 export const ServerConfigSchema = ServerOptionsSchema.partial();
 
@@ -62,6 +70,17 @@ export const TraceConfigSchema = z.union([
   TraceLevelSchema,
   TraceOptionsSchema.partial(),
 ]);
+
+const userOrId = (what: 'user' | 'group') =>
+  z.union([z.string().min(1), z.number().int().nonnegative()], { error: `${what} is a name or a numeric id, e.g. "nobody" or 65534` });
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/i, 'a sha256 is 64 hex digits (sha256sum FILE prints it)');
+
+export const PermissionsConfigSchema = z.strictObject({
+  fsRead: z.array(z.string().min(1)).optional(),
+  fsWrite: z.array(z.string().min(1)).optional(),
+  childProcess: z.boolean().optional(),
+  worker: z.boolean().optional(),
+});
 
 export const PluginConfigSchema = z.strictObject({
   name: z
@@ -81,6 +100,10 @@ export const PluginConfigSchema = z.strictObject({
   maxFrameBytes: z.number().int().min(1024).optional(),
   maxQueued: z.number().int().min(0, 'maxQueued is how many actions may wait for this plugin; 0 or more, e.g. 1000').max(1_000_000, 'maxQueued is at most 1000000, e.g. 1000').optional(),
   enabled: z.boolean().optional(),
+  user: userOrId('user').optional(),
+  group: userOrId('group').optional(),
+  permissions: PermissionsConfigSchema.optional(),
+  sha256: z.union([sha256Hex, z.record(z.string().min(1), sha256Hex)]).optional(),
 });
 
 export const PlugdConfigFileSchema = z.strictObject({

@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import type { RestartOptionsSchema, ServerOptionsSchema, TimeoutOptionsSchema, TraceOptionsSchema } from './schema.js';
+import type { NodePermissionOptions } from '../security/node-permissions.js';
+import type { RunAs } from '../security/run-as.js';
 
 /** Normalised options: the group types come from the zod schema (schema.ts), never listed twice. */
 
@@ -27,6 +29,14 @@ export interface PluginOptions {
   readonly builtin: boolean;
   /** Action types routed to this plugin before it has answered `initialize` (config `actions`, or a built-in's). */
   readonly declaredActions: readonly string[];
+  /** The plugin's own file (a built-in's bundle, the script given to an interpreter), when known. */
+  readonly entry?: string;
+  /** Run as this user (config `user`/`group`, or `username` for the shell, files and python built-ins under root). */
+  readonly runAs?: RunAs;
+  /** Node's permission model flags (config `permissions`). */
+  readonly nodePermissions?: NodePermissionOptions;
+  /** Absolute path -> pinned sha256 (hex); checked before every spawn. Empty: no pins. */
+  readonly sha256: Readonly<Record<string, string>>;
 }
 
 export interface SupervisorConfig {

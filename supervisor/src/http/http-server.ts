@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import type { Supervisor } from '../supervisor.js';
 import { API_KEY_HEADER, apiKeyMatches } from './auth.js';
 import { HttpError } from './http-types.js';
+import { originRefusal } from './origin-guard.js';
+import type { OriginPolicy } from './origin-guard.js';
 import { sendJson } from './respond.js';
 import { Router } from './router.js';
 import { ROUTES } from './routes/index.js';
@@ -13,17 +15,23 @@ export interface HttpServerOptions {
   readonly port: number;
   readonly apiKey?: string;
   readonly maxBodyBytes: number;
+  /** Browser origins allowed to call plugd (CORS); none by default. */
+  readonly allowedOrigins?: readonly string[];
+  /** Host header names accepted besides loopback ones (DNS rebinding guard). */
+  readonly allowedHosts?: readonly string[];
 }
 
 /** The HTTP front of a Supervisor (DESIGN.md "HTTP API"). A bad request never takes it down. */
 export class PlugdHttpServer {
   private readonly server: Server;
   private readonly router = new Router(ROUTES);
+  private readonly originPolicy: OriginPolicy;
 
   constructor(
     private readonly supervisor: Supervisor,
     private readonly options: HttpServerOptions,
   ) {
+    this.originPolicy = { allowedOrigins: options.allowedOrigins ?? [], allowedHosts: options.allowedHosts ?? [], boundHost: options.host };
     this.server = createServer((req, res) => void this.handle(req, res));
     this.server.keepAliveTimeout = 65_000;
   }
@@ -52,6 +60,14 @@ export class PlugdHttpServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Before anything else, routing included: a refused browser learns nothing and runs nothing.
+    const refusal = originRefusal(req.headers, this.originPolicy);
+    if (refusal) {
+      this.supervisor.logger.warn({ host: req.headers.host, origin: req.headers.origin, path: (req.url ?? '/').slice(0, 200) }, `HTTP request refused: ${refusal}`);
+      sendJson(res, 403, { detail: refusal });
+      return;
+    }
+    if (req.headers.origin !== undefined && allowCors(req, res)) return;
     let url: URL;
     try {
       url = requestUrl(req.url);
@@ -106,4 +122,18 @@ function requestUrl(target: string | undefined): URL {
   } catch {
     throw new HttpError(400, { detail: `the request target "${raw.slice(0, 200)}" is not a valid URL path` });
   }
+}
+
+/** CORS headers for an allowed origin; answers its preflight (true when answered). */
+function allowCors(req: IncomingMessage, res: ServerResponse): boolean {
+  res.setHeader('access-control-allow-origin', req.headers.origin!);
+  res.setHeader('vary', 'Origin');
+  if (req.method !== 'OPTIONS') return false;
+  res.writeHead(204, {
+    'access-control-allow-methods': 'GET, POST, PUT',
+    'access-control-allow-headers': `content-type, ${API_KEY_HEADER}`,
+    'access-control-max-age': '600',
+  });
+  res.end();
+  return true;
 }

@@ -21,6 +21,8 @@ import { RestartScheduler } from './restart-scheduler.js';
 export interface ManagedPluginHooks {
   readonly logger: Logger;
   readonly username: string;
+  /** Replaces secret values in free text (stderr lines, exit details). */
+  scrub?(text: string): string;
   emit<K extends keyof SupervisorEvents>(event: K, ...args: SupervisorEvents[K]): void;
   /** Takes the routes for `actions`; returns a conflict message, if any. */
   claimRoutes(plugin: string, actions: readonly string[]): string | undefined;
@@ -276,7 +278,9 @@ export class ManagedPlugin {
     }
     this.lastError = message;
     const missing = isPlugdError((error as { cause?: unknown }).cause, 'PROGRAM_NOT_FOUND');
-    this.afterExit(proc.lastExit, kind === 'probe' ? `the probe start failed: ${message}` : missing ? message : undefined);
+    // Retrying cannot fix a changed digest or a folder the user cannot reach: failed at once.
+    const refused = proc.lastExit?.reason === 'refused';
+    this.afterExit(proc.lastExit, kind === 'probe' ? `the probe start failed: ${message}` : missing || refused ? message : undefined);
   }
 
   private async reloadOnce(): Promise<void> {
@@ -311,7 +315,7 @@ export class ManagedPlugin {
     const proc = new PluginProcess(
       this.options,
       generation,
-      { username: this.hooks.username, trace: this.hooks.traceLevel(this.name), ...(this.hooks.launcher ? { launcher: this.hooks.launcher } : {}) },
+      { username: this.hooks.username, trace: this.hooks.traceLevel(this.name), ...(this.hooks.launcher ? { launcher: this.hooks.launcher } : {}), ...(this.hooks.scrub ? { scrub: this.hooks.scrub } : {}) },
       {
         onSpawn: (p) => this.hooks.emit('spawn', { plugin: this.name, generation: p.generation, pid: p.pid }),
         onStderr: (line, p) => this.hooks.emit('stderr', { plugin: this.name, generation: p.generation, pid: p.pid, line }),
@@ -332,7 +336,7 @@ export class ManagedPlugin {
     const wasCurrent = this.generations.forget(proc);
     const lastFrames = this.hooks.lastFrames(this.name);
     this.hooks.emit('exit', { plugin: this.name, ...exit, ...(lastFrames ? { lastFrames } : {}) });
-    if (exit.expected || exit.reason === 'start-failed') return;
+    if (exit.expected || exit.reason === 'start-failed' || exit.reason === 'refused') return;
     this.hooks.logger.error(
       { plugin: this.name, pid: exit.pid, generation: exit.generation, code: exit.code, signal: exit.signal, uptimeMs: exit.uptimeMs, reason: exit.reason, detail: exit.detail, stderr: exit.stderrTail.slice(-20), lastFrames },
       `plugin ${this.name} (pid ${exit.pid ?? '?'}) exited unexpectedly: ${describeExit(exit)}${exit.reason === 'exited' ? '' : `, ${exit.reason}`}${exit.detail ? ` (${exit.detail})` : ''}`,

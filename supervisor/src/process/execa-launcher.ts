@@ -33,7 +33,7 @@ export function launchCommand(spec: LaunchSpec): { file: string; args: string[];
 
 /** Why `spec`'s program cannot be run, or undefined when it can. */
 export function programProblem(spec: LaunchSpec): string | undefined {
-  const program = spec.command[0] ?? '';
+  const program = spec.program ?? spec.command[0] ?? '';
   if (findExecutable(program, spec.cwd, spec.env['PATH'] ?? process.env['PATH'])) return undefined;
   return `cannot find the program "${program}" (${program.includes('/') ? 'not an executable file there' : 'not on PATH'}); install it or give a program on PATH or a path to an executable, e.g. ["python3", "./tool.py"]`;
 }

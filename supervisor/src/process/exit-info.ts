@@ -6,7 +6,8 @@ export type ExitReason =
   | 'protocol-error' // wrote a bad frame
   | 'pipe-broken'
   | 'cancel-ignored' // did not answer a cancelled action within cancelGraceMs
-  | 'start-failed';
+  | 'start-failed'
+  | 'refused'; // never spawned: a pinned digest changed, or its files are out of its user's reach
 
 export interface ExitInfo {
   readonly generation: number;

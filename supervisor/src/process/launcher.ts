@@ -1,6 +1,8 @@
 /** What a plugin generation is run with. */
 export interface LaunchSpec {
   readonly command: readonly string[];
+  /** The plugin's own program, when wrappers (setpriv, cgroups) come first in `command`: what must exist. */
+  readonly program?: string;
   readonly cwd: string;
   /** The whole environment (nothing is inherited beyond it). */
   readonly env: Readonly<Record<string, string>>;

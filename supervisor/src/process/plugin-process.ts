@@ -11,6 +11,8 @@ import type { ExitInfo, ExitReason } from './exit-info.js';
 import { execaLauncher } from './execa-launcher.js';
 import type { LaunchedProcess, ProcessLauncher } from './launcher.js';
 import { pluginEnv } from './plugin-env.js';
+import { spawnCommand } from './spawn-command.js';
+import { launchRefusal } from '../security/launch-check.js';
 import { StderrTail } from './stderr-tail.js';
 import { withTimeout } from './with-timeout.js';
 import { Liveness } from './liveness.js';
@@ -30,6 +32,8 @@ export interface InitOptions {
   readonly trace: TraceLevel;
   /** How the process is run; real processes (execa) unless a test injects a fake. */
   readonly launcher?: ProcessLauncher;
+  /** Replaces secret values in the free text this process reports (stderr lines, exit details). */
+  readonly scrub?: (text: string) => string;
 }
 
 const STDERR_TAIL_LINES = 50;
@@ -75,7 +79,7 @@ export class PluginProcess {
     private readonly hooks: PluginProcessHooks,
   ) {
     this.exited = new Promise((resolve) => (this.resolveExited = resolve));
-    this.stderr = new StderrTail(STDERR_TAIL_LINES, (line) => this.hooks.onStderr(line, this));
+    this.stderr = new StderrTail(STDERR_TAIL_LINES, (line) => this.hooks.onStderr(line, this), init.scrub);
   }
 
   get name(): string {
@@ -105,6 +109,8 @@ export class PluginProcess {
   async start(): Promise<InitializeResult> {
     if (this.state !== 'idle') throw new Error(`start() called in state ${this.state}`);
     this.state = 'starting';
+    const refusal = launchRefusal(this.options);
+    if (refusal) return this.refuse(refusal);
     try {
       this.spawn();
     } catch (error) {
@@ -140,7 +146,7 @@ export class PluginProcess {
       this.startPings();
       return parsed.data;
     } catch (error) {
-      const message = this.startFailureMessage(error);
+      const message = (this.init.scrub ?? String)(this.startFailureMessage(error));
       this.kill('start-failed', message);
       await this.exited;
       throw new PlugdError('PLUGIN_START_FAILED', message, { cause: error });
@@ -200,9 +206,16 @@ export class PluginProcess {
   }
 
   private spawn(): void {
+    // setpriv and Node's permission flags wrap the plugin's own command (spawn-command.ts).
+    const { file, args } = spawnCommand(this.options);
     this.startedAt = Date.now();
     const launcher = this.init.launcher ?? execaLauncher;
-    const child = launcher.launch({ command: this.options.command, cwd: this.options.cwd, env: pluginEnv(this.options.env) });
+    const child = launcher.launch({
+      command: [file, ...args],
+      program: this.options.command[0] ?? file,
+      cwd: this.options.cwd,
+      env: pluginEnv(this.options.env, process.env, this.options.runAs),
+    });
     this.child = child;
     this.pid = child.pid;
     this.stderr.attach(child.stderr);
@@ -231,6 +244,17 @@ export class PluginProcess {
         void this.onExit(null, null);
       }
     });
+  }
+
+  /** Not spawned at all (integrity pin, unreachable files): an exit with reason `refused`. */
+  private refuse(detail: string): never {
+    this.endReason = { reason: 'refused', expected: false, detail };
+    const exit: ExitInfo = { ...this.syntheticExit(), reason: 'refused', detail };
+    this.state = 'exited';
+    this.lastExit = exit;
+    this.resolveExited(exit);
+    this.hooks.onExit(exit, this);
+    throw new PlugdError('PLUGIN_START_FAILED', detail);
   }
 
   private onNotification(method: string, params: unknown): void {
@@ -263,7 +287,7 @@ export class PluginProcess {
       uptimeMs: at - this.startedAt,
       reason: reason.reason,
       expected: reason.expected,
-      ...(reason.detail ? { detail: reason.detail } : {}),
+      ...(reason.detail ? { detail: this.init.scrub?.(reason.detail) ?? reason.detail } : {}),
       stderrTail: this.stderr.tail(),
     };
     this.lastExit = exit;

@@ -11,6 +11,8 @@ export class StderrTail {
   constructor(
     private readonly maxLines: number,
     private readonly onLine: (line: string) => void,
+    /** Applied to each line before it is kept or reported (secret values out). */
+    private readonly scrub: (line: string) => string = (line) => line,
   ) {}
 
   attach(stream: NodeJS.ReadableStream): void {
@@ -40,7 +42,7 @@ export class StderrTail {
   }
 
   private add(raw: string): void {
-    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    const line = this.scrub(raw.endsWith('\r') ? raw.slice(0, -1) : raw);
     const kept = line.length > MAX_LINE_CHARS ? `${line.slice(0, MAX_LINE_CHARS)}… (${line.length} chars)` : line;
     this.lines.push(kept);
     if (this.lines.length > this.maxLines) this.lines.shift();

@@ -132,7 +132,7 @@ export class TraceHub {
       if (message.error) record.error = this.redactor.redact(message.error);
     } else if (event.kind === 'error') {
       const error = (event.message as { error?: { code?: unknown; message?: unknown } }).error;
-      if (error) record.error = { code: error.code, message: error.message };
+      if (error) record.error = { code: error.code, message: typeof error.message === 'string' ? this.redactor.scrub(error.message) : error.message };
     }
     return record;
   }
