@@ -126,7 +126,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const plugin = this.pluginFor(action.action);
     if (!plugin) return this.noPlugin(action.action);
     const timeoutMs = explicitMs ?? plugin.options.timeouts.actionMs;
-    return this.scrubError(await plugin.submit(action, acceptedAt, timeoutMs - (Date.now() - acceptedAt)));
+    return this.scrubError(await plugin.submit(action, acceptedAt, timeoutMs));
   }
 
   plugins(): PluginStatus[] {

@@ -4,13 +4,14 @@ import { Supervisor } from '../src/supervisor.js';
 import { FakeLauncher } from './fakes/fake-process.js';
 import { errorId } from './fakes/managed.js';
 import { pluginOptions } from './fakes/options.js';
+import { DEFAULT_SERVER } from '../src/config/defaults.js';
 
 function config(routes: Record<string, string>): SupervisorConfig {
   return {
     source: 'test',
     baseDir: '/',
     username: 'tester',
-    server: { host: '127.0.0.1', port: 0, maxBodyBytes: 1024 },
+    server: { ...DEFAULT_SERVER, port: 0, maxBodyBytes: 1024 },
     routes,
     redact: [],
     watchDebounceMs: 100,

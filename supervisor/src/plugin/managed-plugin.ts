@@ -357,14 +357,14 @@ export class ManagedPlugin {
       case 'restart':
         this.fire('crashed');
         this.hooks.emit('restart', { plugin: this.name, attempt: next.attempt, delayMs: next.delayMs, at: next.at });
-        this.retry.schedule(next.delayMs, () => void this.launch('restart'));
+        this.retry.schedule(next.delayMs, () => void this.launch('restart'), next.at);
         return;
       case 'fail':
         this.lastError = `${next.reason}${this.lastError && !next.reason.includes(this.lastError) ? `; last error: ${this.lastError}` : ''}`;
         this.retry.schedule(next.retryInMs, () => {
           this.fire('probe');
           void this.launch('probe');
-        });
+        }, next.at);
         this.fire('gave-up');
         this.hooks.emit('failed', { plugin: this.name, reason: this.lastError, retryAt: next.at });
         this.actions.failQueued(`it has failed: ${this.lastError}. ${this.retryText()}`);

@@ -44,10 +44,10 @@ export class RestartScheduler {
     }
   }
 
-  /** Runs `fn` after `delayMs` (replacing any pending retry). */
-  schedule(delayMs: number, fn: () => void): void {
+  /** Runs `fn` after `delayMs` (replacing any pending retry); `at` is the time reported for it (one clock reading for events and status). */
+  schedule(delayMs: number, fn: () => void, at = Date.now() + delayMs): void {
     this.clear();
-    this.nextRetryAt = Date.now() + delayMs;
+    this.nextRetryAt = at;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       fn();

@@ -22,6 +22,7 @@ export function pluginOptions(overrides: Overrides = {}): PluginOptions {
     builtin: false,
     declaredActions: [],
     ...rest,
+    sha256: rest.sha256 ?? {},
     restart: { ...DEFAULT_RESTART, jitter: 0, ...restart },
     timeouts: { ...DEFAULT_TIMEOUTS, ...timeouts },
   };
