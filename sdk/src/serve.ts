@@ -12,6 +12,7 @@ import {
 import type { InitializeParams, InitializeResult, LogLevel } from '@plugd/protocol';
 import type { InitContext, PluginDefinition, PluginLogger } from './types.js';
 import { runAction } from './run-action.js';
+import { reportProcessGroupsTo } from './process-groups.js';
 
 export interface ServeOptions {
   readonly input: NodeJS.ReadableStream;
@@ -81,6 +82,7 @@ export function servePlugin(def: PluginDefinition, options: ServeOptions): Plugi
   const respondError = (id: Id, code: number, message: string): void =>
     send({ jsonrpc: '2.0', id, error: new ResponseError(code, message).toJson() } as Message);
   const notify = (method: string, params: unknown): void => send({ jsonrpc: '2.0', method, params } as Message);
+  reportProcessGroupsTo(notify);
 
   const log: PluginLogger = Object.fromEntries(
     (['debug', 'info', 'warn', 'error'] as LogLevel[]).map((level) => [

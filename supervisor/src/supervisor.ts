@@ -6,6 +6,7 @@ import type { SupervisorConfig } from './config/types.js';
 import type { SupervisorEvents } from './events.js';
 import { PlugdError } from './errors.js';
 import { silentLogger } from './log/logger.js';
+import { Containment } from './containment/containment.js';
 import { SupervisorMetrics } from './metrics/supervisor-metrics.js';
 import { ManagedPlugin } from './plugin/managed-plugin.js';
 import type { PluginStatus } from './plugin/plugin-status.js';
@@ -39,6 +40,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private startupConflicts: string[] | undefined = [];
   private stopping: Promise<void> | undefined;
   private readonly watchers: WatchSet;
+  /** Cgroups per plugin generation, or the process-tree fallback (detected at start). */
+  readonly containment: Containment;
 
   constructor(
     readonly config: SupervisorConfig,
@@ -49,6 +52,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.routesTable = new RouteTable(config.routes);
     this.redactor = new Redactor(config.redact);
     this.trace = new TraceHub(config.plugins, this.logger, this.redactor);
+    this.containment = new Containment(config.containment, this.logger);
     for (const plugin of config.plugins) {
       this.managed.set(
         plugin.name,
@@ -60,6 +64,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
           traceLevel: (name) => this.trace.level(name),
           frameListener: (name, proc) => this.trace.listenerFor(name, proc),
           lastFrames: (name) => this.trace.lastFrames(name),
+          guardFor: (options, generation) => this.containment.forGeneration(options, generation),
+          sampleIntervalMs: config.containment.sampleIntervalMs,
         }),
       );
     }
@@ -159,12 +165,14 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       // Not waiting for the first start round: each plugin's stop() cuts its start short
       // (waiting would take up to initMs), and the round settles as they stop.
       await Promise.all([...this.managed.values()].map((p) => p.stop()));
+      this.containment.close();
       await this.trace.close();
     })();
     return this.stopping;
   }
 
   private async runInitialRound(): Promise<void> {
+    await this.containment.prepare();
     const results = await Promise.all([...this.managed.values()].map(async (p) => [p.name, await p.start()] as const));
     const conflicts = this.startupConflicts ?? [];
     this.startupConflicts = undefined;
@@ -174,7 +182,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     if (conflicts.length > 0) {
       // Not this.stop(): it waits for this very round first (a deadlock).
       void this.watchers.close();
-      this.stopping ??= Promise.all([...this.managed.values()].map((p) => p.stop())).then(() => undefined);
+      this.stopping ??= Promise.all([...this.managed.values()].map((p) => p.stop())).then(() => this.containment.close());
       await this.stopping;
       throw new PlugdError('ROUTE_CONFLICT', `${this.config.source}: ${conflicts.join('\n')}`);
     }

@@ -1,4 +1,4 @@
-import type { RestartOptions, TimeoutOptions } from './types.js';
+import type { ContainmentOptions, RestartOptions, TimeoutOptions } from './types.js';
 
 export const DEFAULT_RESTART: RestartOptions = {
   mode: 'always',
@@ -28,3 +28,4 @@ export const DEFAULT_PORT = 8765;
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 export const DEFAULT_WATCH_DEBOUNCE_MS = 300;
 export const DEFAULT_REDACT = ['api_key', 'apiKey', 'password', 'token', 'secret', 'authorization'];
+export const DEFAULT_CONTAINMENT: ContainmentOptions = { mode: 'auto', cgroupName: 'plugd', sampleIntervalMs: 1_000 };

@@ -8,6 +8,7 @@ import { ConfigError, problemsFromZod } from './config-error.js';
 import { findExecutable } from './find-executable.js';
 import type { ConfigProblem } from './config-error.js';
 import {
+  DEFAULT_CONTAINMENT,
   DEFAULT_HOST,
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_PORT,
@@ -20,7 +21,7 @@ import {
 } from './defaults.js';
 import { PlugdConfigFileSchema } from './schema.js';
 import type { PluginConfigFile, PlugdConfigFile, TraceConfigFile } from './schema.js';
-import type { PluginOptions, SupervisorConfig, TraceOptions } from './types.js';
+import type { ContainmentOptions, PluginOptions, SupervisorConfig, TraceOptions } from './types.js';
 
 export interface ParseConfigOptions {
   /** Named in every error message: the file path, or "embedded default". */
@@ -57,6 +58,13 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions): Supervis
       return;
     }
     const normalized = normalizePlugin(file, plugin, options.baseDir, traceDir);
+    const { memoryMiB, memoryRestartMiB } = normalized.limits;
+    if (memoryMiB !== undefined && memoryRestartMiB !== undefined && memoryRestartMiB >= memoryMiB) {
+      problems.push({
+        path: `${at}.limits.memoryRestartMiB`,
+        message: `memoryRestartMiB (${memoryRestartMiB}) must be below memoryMiB (${memoryMiB}): it is the soft limit that restarts the plugin before the kernel kills it; e.g. ${Math.floor(memoryMiB * 0.8)}`,
+      });
+    }
     const program = normalized.command[0]!;
     if (plugin.command && !findExecutable(program, normalized.cwd, normalized.env['PATH'] ?? process.env['PATH'])) {
       problems.push({
@@ -91,6 +99,7 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions): Supervis
     redact: file.redact ?? DEFAULT_REDACT,
     watchDebounceMs: file.watchDebounceMs ?? DEFAULT_WATCH_DEBOUNCE_MS,
     plugins,
+    containment: normalizeContainment(file.containment),
   };
 }
 
@@ -112,7 +121,13 @@ function normalizePlugin(file: PlugdConfigFile, plugin: PluginConfigFile, baseDi
     maxFrameBytes: plugin.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
     builtin,
     declaredActions: plugin.actions ?? (builtin ? BUILTIN_ACTIONS[plugin.name as keyof typeof BUILTIN_ACTIONS] : []),
+    limits: { ...file.defaults?.limits, ...plugin.limits },
   };
+}
+
+function normalizeContainment(spec: PlugdConfigFile['containment']): ContainmentOptions {
+  const given = typeof spec === 'string' ? { mode: spec } : (spec ?? {});
+  return { ...DEFAULT_CONTAINMENT, ...given };
 }
 
 /** `node` runs on this very Node; `./x` and `../x` arguments are relative to the config file. */

@@ -24,6 +24,22 @@ export const TimeoutsConfigSchema = z.strictObject({
   pingMisses: z.number().int().min(1).optional(),
 });
 
+export const LimitsConfigSchema = z.strictObject({
+  memoryMiB: z.number().int().min(16, 'memoryMiB below 16 MiB leaves no room for a plugin runtime').optional(),
+  pids: z.number().int().min(2, 'pids counts the plugin and everything it starts: at least 2').optional(),
+  cpuPercent: z.number().min(1).max(100_000).optional(),
+  memoryRestartMiB: z.number().int().min(1).optional(),
+});
+
+export const ContainmentConfigSchema = z.union([
+  z.enum(['auto', 'cgroup', 'process-group']),
+  z.strictObject({
+    mode: z.enum(['auto', 'cgroup', 'process-group']).optional(),
+    cgroupName: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'cgroupName is one folder name: letters, digits, ".", "_" and "-"').optional(),
+    sampleIntervalMs: ms('sampleIntervalMs').min(50).optional(),
+  }),
+]);
+
 export const TraceConfigSchema = z.union([
   TraceLevelSchema,
   z.strictObject({
@@ -48,6 +64,7 @@ export const PluginConfigSchema = z.strictObject({
   timeouts: TimeoutsConfigSchema.optional(),
   trace: TraceConfigSchema.optional(),
   maxFrameBytes: z.number().int().min(1024).optional(),
+  limits: LimitsConfigSchema.optional(),
   enabled: z.boolean().optional(),
 });
 
@@ -67,9 +84,10 @@ export const PlugdConfigFileSchema = z.strictObject({
     .optional(),
   routes: z.record(z.string(), z.string()).optional(),
   defaults: z
-    .strictObject({ restart: RestartConfigSchema.optional(), timeouts: TimeoutsConfigSchema.optional() })
+    .strictObject({ restart: RestartConfigSchema.optional(), timeouts: TimeoutsConfigSchema.optional(), limits: LimitsConfigSchema.optional() })
     .optional(),
   watchDebounceMs: ms('watchDebounceMs').optional(),
+  containment: ContainmentConfigSchema.optional(),
   plugins: z.array(PluginConfigSchema),
 });
 
@@ -78,3 +96,4 @@ export type PluginConfigFile = z.infer<typeof PluginConfigSchema>;
 export type RestartConfigFile = z.infer<typeof RestartConfigSchema>;
 export type TimeoutsConfigFile = z.infer<typeof TimeoutsConfigSchema>;
 export type TraceConfigFile = z.infer<typeof TraceConfigSchema>;
+export type LimitsConfigFile = z.infer<typeof LimitsConfigSchema>;

@@ -33,6 +33,27 @@ export interface TraceOptions {
   readonly maxFiles: number;
 }
 
+/** Per-plugin resource limits (`limits`); hard ones need cgroups, memoryRestartMiB does not. */
+export interface LimitOptions {
+  readonly memoryMiB?: number;
+  readonly pids?: number;
+  /** Percent of one CPU: 50 is half a core, 200 two cores. */
+  readonly cpuPercent?: number;
+  /** Soft limit: plugd restarts a plugin whose tree stays above it (PM2's max_memory_restart). */
+  readonly memoryRestartMiB?: number;
+}
+
+export type ContainmentMode = 'auto' | 'cgroup' | 'process-group';
+
+export interface ContainmentOptions {
+  /** auto: cgroups when usable, else process groups; cgroup: required; process-group: never cgroups. */
+  readonly mode: ContainmentMode;
+  /** The folder under plugd's own cgroup (in each hierarchy) that holds plugd's cgroups. */
+  readonly cgroupName: string;
+  /** How often memory is sampled for memoryRestartMiB. */
+  readonly sampleIntervalMs: number;
+}
+
 export interface PluginOptions {
   readonly name: string;
   readonly command: readonly string[];
@@ -48,6 +69,7 @@ export interface PluginOptions {
   readonly builtin: boolean;
   /** Action types routed to this plugin before it has answered `initialize` (config `actions`, or a built-in's). */
   readonly declaredActions: readonly string[];
+  readonly limits: LimitOptions;
 }
 
 export interface ServerOptions {
@@ -67,4 +89,5 @@ export interface SupervisorConfig {
   readonly redact: readonly string[];
   readonly watchDebounceMs: number;
   readonly plugins: readonly PluginOptions[];
+  readonly containment: ContainmentOptions;
 }

@@ -9,6 +9,8 @@ import type { ExitInfo } from '../process/exit-info.js';
 import { PluginProcess } from '../process/plugin-process.js';
 import { RestartPolicy } from '../policy/restart-policy.js';
 import type { FrameListener } from '../trace/frame-event.js';
+import type { GenerationGuard } from '../containment/guard.js';
+import { MemoryRestart } from '../containment/memory-restart.js';
 import { ActionQueue } from './action-queue.js';
 import type { PluginState } from './plugin-state.js';
 import type { PluginStatus } from './plugin-status.js';
@@ -23,6 +25,10 @@ export interface ManagedPluginHooks {
   frameListener(plugin: string, proc: PluginProcess): FrameListener | undefined;
   /** Recent frames for a crash report. */
   lastFrames(plugin: string): readonly unknown[] | undefined;
+  /** Containment of a new generation (its cgroup or process tree). */
+  guardFor?(plugin: PluginOptions, generation: number): GenerationGuard;
+  /** How often memory is sampled for limits.memoryRestartMiB. */
+  readonly sampleIntervalMs?: number;
 }
 
 type StartKind = 'start' | 'restart' | 'probe' | 'reload';
@@ -47,6 +53,8 @@ export class ManagedPlugin {
   private starting: Promise<boolean> | undefined;
   /** The generation being started right now, so stop() can cut its start short. */
   private launchingProc: PluginProcess | undefined;
+  private readonly guards = new WeakMap<PluginProcess, GenerationGuard>();
+  private readonly memoryRestart: MemoryRestart | undefined;
 
   restarts = 0;
   reloads = 0;
@@ -62,6 +70,12 @@ export class ManagedPlugin {
     private readonly hooks: ManagedPluginHooks,
   ) {
     this.policy = new RestartPolicy(options.restart);
+    const limit = options.limits.memoryRestartMiB;
+    if (limit !== undefined) {
+      this.memoryRestart = new MemoryRestart(limit, hooks.sampleIntervalMs ?? 1_000, () => this.usage(), (detail) => {
+        if (this.current?.serving) this.current.kill('memory-limit', detail);
+      });
+    }
     this.actions = new ActionQueue({
       name: options.name,
       waitingFor: () =>
@@ -85,6 +99,7 @@ export class ManagedPlugin {
   /** First start. Resolves true when ready; false when it failed (and restarts are scheduled). */
   start(): Promise<boolean> {
     this.stopped = false;
+    this.memoryRestart?.start();
     return this.launch('start');
   }
 
@@ -131,6 +146,7 @@ export class ManagedPlugin {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.memoryRestart?.stop();
     this.clearRetry();
     this.setState('stopping');
     this.actions.failQueued('plugd is stopping');
@@ -171,7 +187,16 @@ export class ManagedPlugin {
       lastReloadError: this.lastReloadError,
       nextRetryAt: this.nextRetryAt ? new Date(this.nextRetryAt).toISOString() : undefined,
       watch: this.options.watch,
+      resources: this.usage(),
+      limits: this.options.limits,
     };
+  }
+
+  /** Memory, CPU time and processes of the serving generation's whole tree or cgroup. */
+  private usage(): PluginStatus['resources'] {
+    const proc = this.current;
+    if (!proc || proc.state === 'exited') return undefined;
+    return this.guards.get(proc)?.usage(proc.pid);
   }
 
   /** Re-applies the trace level to the running generations. */
@@ -273,6 +298,7 @@ export class ManagedPlugin {
 
   private newProcess(): PluginProcess {
     const generation = ++this.generation;
+    const guard = this.hooks.guardFor?.(this.options, generation);
     const proc = new PluginProcess(
       this.options,
       generation,
@@ -282,8 +308,10 @@ export class ManagedPlugin {
         onStderr: (line, p) => this.hooks.emit('stderr', { plugin: this.name, generation: p.generation, pid: p.pid, line }),
         onLog: (params, p) => this.hooks.emit('log', { plugin: this.name, generation: p.generation, pid: p.pid, ...params }),
         onExit: (exit, p) => this.onProcessExit(exit, p),
+        ...(guard ? { guard } : {}),
       },
     );
+    if (guard) this.guards.set(proc, guard);
     // The listener needs the process (pid, generation), so it is attached after construction.
     proc.setFrameListener(this.hooks.frameListener(this.name, proc));
     this.actions.track(proc);

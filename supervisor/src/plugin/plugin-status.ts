@@ -1,5 +1,7 @@
 import type { ExitReason } from '../process/exit-info.js';
 import type { PluginState } from './plugin-state.js';
+import type { LimitOptions } from '../config/types.js';
+import type { ResourceUsage } from '../containment/guard.js';
 
 /** One plugin as `GET /plugins` and `Supervisor.plugins()` show it. */
 export interface PluginStatus {
@@ -23,4 +25,7 @@ export interface PluginStatus {
   readonly lastReloadError: string | undefined;
   readonly nextRetryAt: string | undefined;
   readonly watch: readonly string[];
+  /** The serving generation's whole tree (or cgroup): memory, CPU seconds, process count. */
+  readonly resources: ResourceUsage | undefined;
+  readonly limits: LimitOptions;
 }

@@ -6,7 +6,9 @@ export type ExitReason =
   | 'protocol-error' // wrote a bad frame
   | 'pipe-broken'
   | 'cancel-ignored' // did not answer a cancelled action within cancelGraceMs
-  | 'start-failed';
+  | 'start-failed'
+  | 'out-of-memory' // killed by the kernel at its cgroup's memory limit (limits.memoryMiB)
+  | 'memory-limit'; // restarted by plugd: memory stayed above limits.memoryRestartMiB
 
 export interface ExitInfo {
   readonly generation: number;

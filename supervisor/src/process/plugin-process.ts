@@ -1,6 +1,6 @@
 import { execa } from 'execa';
 import type { ResultPromise } from 'execa';
-import { InitializeResultSchema, LogParamsSchema, Methods, PROTOCOL_VERSION, formatZodIssues } from '@plugd/protocol';
+import { InitializeResultSchema, LogParamsSchema, Methods, ProcessGroupParamsSchema, PROTOCOL_VERSION, formatZodIssues } from '@plugd/protocol';
 import type { Action, InitializeResult, LogParams, TraceLevel } from '@plugd/protocol';
 import type { PluginOptions } from '../config/types.js';
 import { PlugdError, errorMessage } from '../errors.js';
@@ -12,6 +12,7 @@ import { describeExit } from './exit-info.js';
 import type { ExitInfo, ExitReason } from './exit-info.js';
 import { pluginEnv } from './plugin-env.js';
 import { signalGroup } from './process-group.js';
+import type { GenerationGuard } from '../containment/guard.js';
 import { StderrTail } from './stderr-tail.js';
 import { withTimeout } from './with-timeout.js';
 import { Liveness } from './liveness.js';
@@ -24,6 +25,8 @@ export interface PluginProcessHooks {
   onStderr(line: string, proc: PluginProcess): void;
   onLog(params: LogParams, proc: PluginProcess): void;
   onExit(exit: ExitInfo, proc: PluginProcess): void;
+  /** Containment of this generation (cgroup or process tree); plain process-group kill when absent. */
+  readonly guard?: GenerationGuard;
 }
 
 export interface InitOptions {
@@ -149,7 +152,7 @@ export class PluginProcess {
   /** SIGKILLs the whole process group now. The first recorded reason wins. */
   kill(reason: ExitReason, detail?: string, expected = false): void {
     this.endReason ??= { reason, expected, ...(detail ? { detail } : {}) };
-    if (this.pid !== undefined && this.state !== 'exited') signalGroup(this.pid, 'SIGKILL');
+    if (this.pid !== undefined && this.state !== 'exited') this.signalTree('SIGKILL');
   }
 
   /** shutdown -> exit -> stdin closed -> SIGTERM -> SIGKILL, each step after its own timeout. */
@@ -180,14 +183,21 @@ export class PluginProcess {
     }
     this.child?.stdin?.end();
     if (await gone(shutdownMs)) return this.exited;
-    if (this.pid !== undefined) signalGroup(this.pid, 'SIGTERM');
+    if (this.pid !== undefined) this.signalTree('SIGTERM');
     if (await gone(shutdownMs)) return this.exited;
-    if (this.pid !== undefined) signalGroup(this.pid, 'SIGKILL');
+    if (this.pid !== undefined) this.signalTree('SIGKILL');
     return this.exited;
   }
 
+  /** Everything the plugin started: its cgroup or process tree (guard), else its process group. */
+  private signalTree(signal: NodeJS.Signals): void {
+    if (this.pid === undefined) return;
+    if (this.hooks.guard) this.hooks.guard.signal(this.pid, signal);
+    else signalGroup(this.pid, signal);
+  }
+
   private spawn(): void {
-    const [file, ...args] = this.options.command;
+    const [file, ...args] = this.hooks.guard?.wrap(this.options.command) ?? this.options.command;
     this.startedAt = Date.now();
     const child = execa(file!, args, {
       cwd: this.options.cwd,
@@ -235,7 +245,10 @@ export class PluginProcess {
 
   private onNotification(method: string, params: unknown): void {
     // plugd/progress needs no handling here: like any message it is proof of life (Liveness).
-    if (method === Methods.log.method) {
+    if (method === Methods.processGroup.method) {
+      const parsed = ProcessGroupParamsSchema.safeParse(params);
+      if (parsed.success && this.pid !== undefined) this.hooks.guard?.onProcessGroup(this.pid, parsed.data.pgid, parsed.data.alive);
+    } else if (method === Methods.log.method) {
       const parsed = LogParamsSchema.safeParse(params);
       if (parsed.success) this.hooks.onLog(parsed.data, this);
     }
@@ -246,9 +259,13 @@ export class PluginProcess {
     this.state = 'exited';
     this.stopPings();
     const at = Date.now();
-    // Whatever the plugin left behind in its group goes with it.
-    if (this.pid !== undefined) signalGroup(this.pid, 'SIGKILL');
+    // Whatever the plugin left behind (its group, its cgroup) goes with it.
+    const released = this.hooks.guard ? this.hooks.guard.release(this.pid, { code, signal }).catch(() => undefined) : undefined;
+    if (!this.hooks.guard && this.pid !== undefined) signalGroup(this.pid, 'SIGKILL');
     await withTimeout(new Promise<void>((resolve) => (this.child ? this.child.once('close', () => resolve()) : resolve())), DRAIN_AFTER_EXIT_MS, () => undefined).catch(() => undefined);
+    // The kernel's out-of-memory kill explains a SIGKILL plugd did not send.
+    const verdict = await released;
+    if (verdict && (!this.endReason || this.endReason.reason === 'pipe-broken')) this.endReason = { reason: verdict.reason, expected: false, detail: verdict.detail };
     this.stderr.flush();
     // A pipe breaks because the plugin is dying: unless our SIGKILL is what ended it, it
     // exited on its own, and its code/signal is the story, not the pipe.
