@@ -21,6 +21,10 @@ export class CgroupGuard implements GenerationGuard {
     this.cgroup.signal(signal);
   }
 
+  snapshot(): void {
+    // The cgroup remembers for us.
+  }
+
   onProcessGroup(): void {
     // The cgroup holds every group the plugin makes: nothing to track.
   }

@@ -25,6 +25,8 @@ export interface GenerationGuard {
   signal(pid: number, signal: NodeJS.Signals): void;
   /** The plugin told plugd about a process group it created (`plugd/processGroup`). */
   onProcessGroup(pid: number, pgid: number, alive: boolean): void;
+  /** A graceful stop begins: remember the tree now, while the plugin is still its parent. */
+  snapshot(pid: number): void;
   usage(pid: number | undefined): ResourceUsage | undefined;
   /** After the plugin exited: kill whatever is left, free the cgroup; says if the kernel killed it for memory. */
   release(pid: number | undefined, exit: { code: number | null; signal: string | null }): Promise<KernelVerdict | undefined>;

@@ -1,5 +1,5 @@
 import type { GenerationGuard, ResourceUsage } from './guard.js';
-import { CLOCK_TICKS_PER_SECOND, PAGE_BYTES, descendsFrom, scanProcs, treeOf } from './proc-table.js';
+import { CLOCK_TICKS_PER_SECOND, PAGE_BYTES, descendsFrom, readProc, scanProcs, treeOf } from './proc-table.js';
 
 const KILL_PASSES = 3;
 
@@ -12,6 +12,8 @@ const KILL_PASSES = 3;
 export class TreeGuard implements GenerationGuard {
   readonly mechanism = 'process-group' as const;
   private readonly groups = new Set<number>();
+  /** Descendants seen before a graceful stop (pid -> start time): a detached one outlives the plugin's exit. */
+  private remembered = new Map<number, number>();
 
   wrap(command: readonly string[]): readonly string[] {
     return command;
@@ -25,6 +27,10 @@ export class TreeGuard implements GenerationGuard {
     // A plugin may only claim a group it leads the way to: the leader must descend
     // from it (else a hostile plugin could name plugd's group or another plugin's).
     if (pgid > 1 && pgid !== process.pid && descendsFrom(scanProcs(), pgid, pid)) this.groups.add(pgid);
+  }
+
+  snapshot(pid: number): void {
+    for (const p of treeOf(scanProcs(), pid, this.groups)) if (p.pid !== pid) this.remembered.set(p.pid, p.startTime);
   }
 
   signal(pid: number, signal: NodeJS.Signals): void {
@@ -46,6 +52,9 @@ export class TreeGuard implements GenerationGuard {
 
   release(pid: number | undefined): Promise<undefined> {
     if (pid !== undefined) signalTree(pid, this.groups, 'SIGKILL');
+    // The same process (pid and start time), not a newcomer that reused the pid.
+    for (const [p, startTime] of this.remembered) if (readProc(p)?.startTime === startTime) send(p, 'SIGKILL');
+    this.remembered.clear();
     this.groups.clear();
     return Promise.resolve(undefined);
   }

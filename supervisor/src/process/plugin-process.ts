@@ -164,6 +164,7 @@ export class PluginProcess {
   private async runStop(): Promise<ExitInfo> {
     if (this.state === 'exited' || this.state === 'idle') return this.lastExit ?? this.syntheticExit();
     this.endReason ??= { reason: 'stopped', expected: true };
+    if (this.pid !== undefined) this.hooks.guard?.snapshot(this.pid);
     if (this.state === 'starting') {
       this.kill('stopped', undefined, true);
       return this.exited;
