@@ -21,12 +21,19 @@ export class Cgroup {
     private readonly plan: CgroupPlan,
     /** Relative to plugd's own cgroup, e.g. "plugd/1234-5678-1/shell.g2". */
     readonly path: string,
+    private readonly limits: HardLimits,
   ) {
-    this.dirs = new Map(planHierarchies(plan).map((h) => [h, join(h.dir, path)]));
+    // Entering each hierarchy costs the spawn a cgroup migration (a few ms on a busy
+    // machine): pids and cpu are joined only when limited; memory always, for usage and OOM.
+    const used = planHierarchies(plan).filter(
+      (h) => h === plan.main || h === plan.memory || h === plan.cpuTime || h === plan.freezer || (h === plan.pids && limits.pids !== undefined) || (h === plan.cpu && limits.cpuPercent !== undefined),
+    );
+    this.dirs = new Map(used.map((h) => [h, join(h.dir, path)]));
   }
 
   /** Makes the directories and writes the limits; returns the limits no controller can enforce. */
-  create(limits: HardLimits): string[] {
+  create(): string[] {
+    const limits = this.limits;
     for (const dir of this.dirs.values()) mkdirSync(dir, { recursive: true });
     const versions: Partial<Record<LimitController, 1 | 2>> = {};
     for (const c of ['memory', 'pids', 'cpu'] as const) {

@@ -50,9 +50,9 @@ export class Containment {
       if (asked.length > 0) this.warnOnce(plugin.name, `plugin ${plugin.name}: limits ${asked.map(([k, v]) => `${k} ${v}`).join(', ')} are not enforced: no usable cgroups (${this.description}); only memoryRestartMiB works without them`);
       return new TreeGuard();
     }
-    const cgroup = new Cgroup(plan, join(this.options.cgroupName, this.instance, `${plugin.name}.g${generation}`));
+    const cgroup = new Cgroup(plan, join(this.options.cgroupName, this.instance, `${plugin.name}.g${generation}`), plugin.limits);
     try {
-      const unenforced = cgroup.create(plugin.limits);
+      const unenforced = cgroup.create();
       if (unenforced.length > 0) this.warnOnce(plugin.name, `plugin ${plugin.name}: ${unenforced.join(', ')} not enforced: this machine's cgroups have no such controller (${this.description})`);
     } catch (error) {
       void cgroup.remove();
