@@ -113,8 +113,11 @@ suite('containment with cgroups', () => {
     const s = start([{ name: 'hog', command: HOG, limits: { memoryMiB: 400, memoryRestartMiB: 100 } }]);
     await s.start();
     const exit = next(s, 'exit', (e) => e.plugin === 'hog');
-    expect(content(await s.execute({ action: 'allocate', args: { mib: 150 } }))).toBe('150');
-    const waiting = await s.execute({ action: 'sleep', args: { ms: 20_000 } });
+    // The sampler may restart it while it is still allocating: the sleep is what is asserted.
+    const sleeping = s.execute({ action: 'sleep', args: { ms: 20_000 } });
+    const allocating = s.execute({ action: 'allocate', args: { mib: 150 } });
+    const waiting = await sleeping;
+    await allocating;
     expect(errorId(waiting)).toBe('PLUGIN_CRASHED');
     expect(content(waiting)).toMatch(/restarted by plugd: memory \d+ MiB stayed above limits.memoryRestartMiB \(100 MiB\)/);
     expect(await exit).toMatchObject({ reason: 'memory-limit' });

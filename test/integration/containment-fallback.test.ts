@@ -5,22 +5,25 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import { Supervisor, parseConfig } from '@plugd/supervisor';
 import type { SupervisorEvents } from '@plugd/supervisor';
 import { cgroupSandbox } from '../helpers/cgroup-sandbox.js';
-import { waitGone } from '../helpers/plugd-process.js';
+import { http, killAllPlugd, startPlugd, tempDir, waitGone } from '../helpers/plugd-process.js';
 import { FAST_RESTART, FAST_TIMEOUTS, FIXTURES, REPO_ROOT, errorId, isAlive } from '../helpers/supervision.js';
 import { nextEvent } from '../helpers/supervisor-events.js';
 import { TreeGuard } from '../../supervisor/src/containment/tree-guard.js';
 
 const sandbox = cgroupSandbox('fallback');
 const HOG = ['node', `${FIXTURES}resource-hog.mjs`];
+const tmp = tempDir();
+afterAll(() => tmp.remove());
 
 let running: Supervisor[] = [];
 afterEach(async () => {
   await Promise.all(running.map((s) => s.stop()));
   running = [];
+  await killAllPlugd();
 });
 
 function start(plugins: unknown[]): Supervisor {
@@ -59,6 +62,17 @@ describe('containment without cgroups', () => {
     expect(sandbox.dirs().filter((d) => existsSync(d))).toEqual([]); // no cgroup was made
   });
 
+  it('after plugd is SIGKILLed, the shell plugin kills the process group it reported (its bash and the background job)', async () => {
+    const config = tmp.write('plugd.json', { containment: 'process-group', plugins: [{ name: 'shell' }] });
+    const plugd = await startPlugd(['-c', config, '--port', '0'], { env: { SESSION_API_KEY: undefined } });
+    await plugd.ready();
+    const answer = await http(plugd.url, '/execute_action', { body: { action: { action: 'run', args: { command: 'sleep 305 & echo $!' } } } });
+    const job = lastLine(String(answer.body.content));
+    sandbox.track(job);
+    await plugd.stop('SIGKILL');
+    expect(await waitGone([job])).toEqual([]);
+  });
+
   it('kills detached (setsid) children found by the /proc walk when the plugin is restarted', async () => {
     const s = start([{ name: 'hog', command: HOG }]);
     await s.start();
@@ -74,8 +88,11 @@ describe('containment without cgroups', () => {
     await s.start();
     const exit = next(s, 'exit');
     const back = next(s, 'ready', (e) => e.generation === 2);
-    expect((await s.execute({ action: 'allocate', args: { mib: 150 } })).content).toBe('150');
-    const waiting = await s.execute({ action: 'sleep', args: { ms: 20_000 } });
+    // The sampler may restart it while it is still allocating: the sleep is what is asserted.
+    const sleeping = s.execute({ action: 'sleep', args: { ms: 20_000 } });
+    const allocating = s.execute({ action: 'allocate', args: { mib: 150 } });
+    const waiting = await sleeping;
+    await allocating;
     expect(errorId(waiting)).toBe('PLUGIN_CRASHED');
     expect(waiting.content).toMatch(/restarted by plugd: memory \d+ MiB stayed above limits.memoryRestartMiB \(100 MiB\)/);
     expect(await exit).toMatchObject({ reason: 'memory-limit', expected: false });

@@ -96,7 +96,8 @@ export class Containment {
     const stale = await cleanStale(planHierarchies(found), this.options.cgroupName);
     this.logger.info({ containment: 'cgroup', instance: this.instance }, `containment: one cgroup per plugin generation (${this.description}), under ${this.options.cgroupName}/${this.instance}`);
     if (stale.cgroups > 0) {
-      this.logger.warn(
+      // Empty leftovers are routine after a SIGKILL (the plugins killed their own); live processes are news.
+      this.logger[stale.processes > 0 ? 'warn' : 'info'](
         { stale },
         `removed ${stale.cgroups} cgroup(s) left by a plugd that died (pid ${stale.owners.join(', ')}), killing ${stale.processes} process(es) still in them${stale.leftBehind.length ? `; could not remove ${stale.leftBehind.join(', ')}` : ''}`,
       );
@@ -118,7 +119,7 @@ export class Containment {
     if (!plan) return 'no cgroup filesystem is mounted';
     try {
       for (const h of planHierarchies(plan)) {
-        mkdirSync(join(h.dir, this.options.cgroupName, this.instance), { recursive: true });
+        makeDir(join(h.dir, this.options.cgroupName, this.instance));
         if (h.version === 2) this.delegate(h.dir, plan);
       }
     } catch (error) {
@@ -159,5 +160,17 @@ export class Containment {
     if (this.warned.has(key)) return;
     this.warned.add(key);
     this.logger.warn(message);
+  }
+}
+
+/** mkdir -p that survives another plugd removing the shared parent (cgroupName) at the same moment. */
+function makeDir(dir: string): void {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      mkdirSync(dir, { recursive: true });
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 3) throw error;
+    }
   }
 }

@@ -64,6 +64,15 @@ export function scanProcs(): Map<number, ProcEntry> {
   return table;
 }
 
+let recent: { at: number; table: Map<number, ProcEntry> } | undefined;
+
+/** scanProcs() shared for `maxAgeMs`: status and /metrics ask for every plugin's usage at once. Never for a kill. */
+export function scanProcsRecent(maxAgeMs = 250): Map<number, ProcEntry> {
+  const now = Date.now();
+  if (!recent || now - recent.at > maxAgeMs || now < recent.at) recent = { at: now, table: scanProcs() };
+  return recent.table;
+}
+
 /**
  * The tree of `root`: its descendants by parent link, plus every process in one of
  * `groups` (a group the plugin started and told plugd about, whose members may have

@@ -1,5 +1,5 @@
 import type { GenerationGuard, ResourceUsage } from './guard.js';
-import { CLOCK_TICKS_PER_SECOND, PAGE_BYTES, descendsFrom, readProc, scanProcs, treeOf } from './proc-table.js';
+import { CLOCK_TICKS_PER_SECOND, PAGE_BYTES, descendsFrom, readProc, scanProcs, scanProcsRecent, treeOf } from './proc-table.js';
 
 const KILL_PASSES = 3;
 
@@ -39,7 +39,7 @@ export class TreeGuard implements GenerationGuard {
 
   usage(pid: number | undefined): ResourceUsage | undefined {
     if (pid === undefined) return undefined;
-    const tree = treeOf(scanProcs(), pid, this.groups);
+    const tree = treeOf(scanProcsRecent(), pid, this.groups);
     if (tree.length === 0) return undefined;
     let rss = 0;
     let ticks = 0;

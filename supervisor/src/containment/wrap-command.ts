@@ -13,7 +13,8 @@ export const CGROUP_PID_ENV = 'PLUGD_CGROUP_PID';
 export function enterCgroupCommand(procsFiles: readonly string[], command: readonly string[], killFile?: string): string[] {
   const enter = procsFiles.map((file) => `echo $$ > ${shellQuote(file)}`).join(' && ');
   const env = killFile ? `${CGROUP_KILL_ENV}=${shellQuote(killFile)} ${CGROUP_PID_ENV}=$$; export ${CGROUP_KILL_ENV} ${CGROUP_PID_ENV}; ` : '';
-  const script = `${enter} || { echo "plugd: cannot move the plugin into its cgroup" >&2; exit 125; }; ${env}exec "$@"`;
+  // `unset PWD`: sh would add it to the plugin's minimal environment.
+  const script = `${enter} || { echo "plugd: cannot move the plugin into its cgroup" >&2; exit 125; }; unset PWD; ${env}exec "$@"`;
   return ['/bin/sh', '-c', script, 'plugd-cgroup', ...command];
 }
 
