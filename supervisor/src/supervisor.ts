@@ -6,6 +6,7 @@ import type { SupervisorConfig } from './config/types.js';
 import type { SupervisorEvents } from './events.js';
 import { PlugdError } from './errors.js';
 import { silentLogger } from './log/logger.js';
+import { DEFAULT_CONTAINMENT } from './config/defaults.js';
 import { Containment } from './containment/containment.js';
 import { SupervisorMetrics } from './metrics/supervisor-metrics.js';
 import { ManagedPlugin } from './plugin/managed-plugin.js';
@@ -52,7 +53,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.routesTable = new RouteTable(config.routes);
     this.redactor = new Redactor(config.redact);
     this.trace = new TraceHub(config.plugins, this.logger, this.redactor);
-    this.containment = new Containment(config.containment, this.logger);
+    this.containment = new Containment(config.containment ?? DEFAULT_CONTAINMENT, this.logger);
     for (const plugin of config.plugins) {
       this.managed.set(
         plugin.name,
@@ -65,7 +66,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
           frameListener: (name, proc) => this.trace.listenerFor(name, proc),
           lastFrames: (name) => this.trace.lastFrames(name),
           guardFor: (options, generation) => this.containment.forGeneration(options, generation),
-          sampleIntervalMs: config.containment.sampleIntervalMs,
+          sampleIntervalMs: this.containment.options.sampleIntervalMs,
         }),
       );
     }

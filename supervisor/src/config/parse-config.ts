@@ -58,7 +58,7 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions): Supervis
       return;
     }
     const normalized = normalizePlugin(file, plugin, options.baseDir, traceDir);
-    const { memoryMiB, memoryRestartMiB } = normalized.limits;
+    const { memoryMiB, memoryRestartMiB } = normalized.limits ?? {};
     if (memoryMiB !== undefined && memoryRestartMiB !== undefined && memoryRestartMiB >= memoryMiB) {
       problems.push({
         path: `${at}.limits.memoryRestartMiB`,

@@ -69,7 +69,8 @@ export interface PluginOptions {
   readonly builtin: boolean;
   /** Action types routed to this plugin before it has answered `initialize` (config `actions`, or a built-in's). */
   readonly declaredActions: readonly string[];
-  readonly limits: LimitOptions;
+  /** Absent means none (parseConfig always sets it). */
+  readonly limits?: LimitOptions;
 }
 
 export interface ServerOptions {
@@ -89,5 +90,6 @@ export interface SupervisorConfig {
   readonly redact: readonly string[];
   readonly watchDebounceMs: number;
   readonly plugins: readonly PluginOptions[];
-  readonly containment: ContainmentOptions;
+  /** DEFAULT_CONTAINMENT when absent (parseConfig always sets it). */
+  readonly containment?: ContainmentOptions;
 }

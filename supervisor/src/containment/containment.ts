@@ -46,11 +46,11 @@ export class Containment {
   forGeneration(plugin: PluginOptions, generation: number): GenerationGuard {
     const plan = this.plan;
     if (!plan) {
-      const asked = Object.entries(plugin.limits).filter(([k, v]) => v !== undefined && k !== 'memoryRestartMiB');
+      const asked = Object.entries(plugin.limits ?? {}).filter(([k, v]) => v !== undefined && k !== 'memoryRestartMiB');
       if (asked.length > 0) this.warnOnce(plugin.name, `plugin ${plugin.name}: limits ${asked.map(([k, v]) => `${k} ${v}`).join(', ')} are not enforced: no usable cgroups (${this.description}); only memoryRestartMiB works without them`);
       return new TreeGuard();
     }
-    const cgroup = new Cgroup(plan, join(this.options.cgroupName, this.instance, `${plugin.name}.g${generation}`), plugin.limits);
+    const cgroup = new Cgroup(plan, join(this.options.cgroupName, this.instance, `${plugin.name}.g${generation}`), plugin.limits ?? {});
     try {
       const unenforced = cgroup.create();
       if (unenforced.length > 0) this.warnOnce(plugin.name, `plugin ${plugin.name}: ${unenforced.join(', ')} not enforced: this machine's cgroups have no such controller (${this.description})`);
@@ -59,7 +59,7 @@ export class Containment {
       this.logger.error({ plugin: plugin.name, err: errorMessage(error) }, `plugin ${plugin.name}: cannot make its cgroup (${errorMessage(error)}); this generation is contained by process groups only`);
       return new TreeGuard();
     }
-    return new CgroupGuard(cgroup, plugin.limits.memoryMiB, (path) =>
+    return new CgroupGuard(cgroup, plugin.limits?.memoryMiB, (path) =>
       this.logger.warn({ plugin: plugin.name, cgroup: path }, `plugin ${plugin.name}: its cgroup ${path} still had processes and was left; the next plugd start removes it`),
     );
   }

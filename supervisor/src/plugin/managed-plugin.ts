@@ -70,7 +70,7 @@ export class ManagedPlugin {
     private readonly hooks: ManagedPluginHooks,
   ) {
     this.policy = new RestartPolicy(options.restart);
-    const limit = options.limits.memoryRestartMiB;
+    const limit = options.limits?.memoryRestartMiB;
     if (limit !== undefined) {
       this.memoryRestart = new MemoryRestart(limit, hooks.sampleIntervalMs ?? 1_000, () => this.usage(), (detail) => {
         if (this.current?.serving) this.current.kill('memory-limit', detail);
@@ -188,7 +188,7 @@ export class ManagedPlugin {
       nextRetryAt: this.nextRetryAt ? new Date(this.nextRetryAt).toISOString() : undefined,
       watch: this.options.watch,
       resources: this.usage(),
-      limits: this.options.limits,
+      limits: this.options.limits ?? {},
     };
   }
 
