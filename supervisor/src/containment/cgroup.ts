@@ -5,6 +5,7 @@ import type { ResourceUsage } from './guard.js';
 import type { CgroupPlan, Hierarchy } from './layout.js';
 import { planHierarchies } from './layout.js';
 import { limitFiles } from './limit-files.js';
+import { PAGE_BYTES, readProc } from './proc-table.js';
 import type { HardLimits, LimitController } from './limit-files.js';
 
 /** How long a killed cgroup may take to empty before its removal is left to the next start. */
@@ -101,7 +102,8 @@ export class Cgroup {
   /** Resident memory: usage without the inactive page cache (what the kernel reclaims first), as docker stats counts it. */
   private memoryBytes(): number {
     const h = this.plan.memory;
-    if (!h) return 0;
+    // No memory controller to ask (v2 without delegation): the resident memory of its processes.
+    if (!h) return this.pids().reduce((sum, pid) => sum + (readProc(pid)?.rssPages ?? 0) * PAGE_BYTES, 0);
     const dir = this.dir(h);
     const used = readNumber(join(dir, h.version === 2 ? 'memory.current' : 'memory.usage_in_bytes')) ?? 0;
     const inactive = readKeyed(join(dir, 'memory.stat'), h.version === 2 ? 'inactive_file' : 'total_inactive_file') ?? 0;
