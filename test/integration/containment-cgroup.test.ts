@@ -130,6 +130,11 @@ suite('containment with cgroups', () => {
     const answer = await http(plugd.url, '/execute_action', { body: { action: { action: 'run', args: { command: 'sleep 302 & echo $!' } } } });
     const job = Number(String(answer.body.content).trim().split('\n').pop());
     sandbox.track(job);
+    const [shell] = (await http(plugd.url, '/plugins')).body.plugins;
+    expect(shell.resources.processes).toBeGreaterThanOrEqual(3); // node, bash, sleep: the whole cgroup
+    expect(shell.resources.memoryBytes).toBeGreaterThan(1024 * 1024);
+    expect((await http(plugd.url, '/metrics')).text).toMatch(/plugd_plugin_memory_bytes\{plugin="shell"\} \d+/);
+    expect(plugd.stderr()).toMatch(/"msg":"containment: one cgroup per plugin generation \(/);
     await plugd.stop('SIGKILL');
     expect(await waitGone([job])).toEqual([]);
 
