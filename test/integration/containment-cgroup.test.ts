@@ -109,6 +109,24 @@ suite('containment with cgroups', () => {
     expect(await waitGone(bomb.pids)).toEqual([]);
   });
 
+  it('holds a real shell fork bomb at its pids limit; the other plugins serve; a restart kills every copy', async () => {
+    const s = start([{ name: 'shell', limits: { pids: 48 } }, { name: 'hog', command: HOG }]);
+    await s.start();
+    await s.execute({ action: 'run', args: { command: 'bomb() { bomb | bomb & }; bomb; echo lit' } });
+    const procs = () => readFileSync(join(sandbox.dirs()[0]!, readdirSync(sandbox.dirs()[0]!)[0]!, 'shell.g1', 'cgroup.procs'), 'utf8').split('\n').filter(Boolean).map(Number);
+    const deadline = Date.now() + 20_000;
+    while (procs().length < 20 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    const copies = procs();
+    sandbox.track(...copies);
+    expect(copies.length).toBeGreaterThanOrEqual(20);
+    expect(copies.length).toBeLessThanOrEqual(48);
+    expect(content(await s.execute({ action: 'allocate', args: { mib: 1 } }))).toBe('1');
+    await s.restart('shell');
+    expect(existsSync(join(sandbox.dirs()[0]!, readdirSync(sandbox.dirs()[0]!)[0]!, 'shell.g1'))).toBe(false);
+    expect(await waitGone(copies)).toEqual([]);
+    expect(content(await s.execute({ action: 'run', args: { command: 'echo calm' } }))).toContain('calm');
+  });
+
   it('restarts a plugin whose memory stays above memoryRestartMiB (a soft limit below memoryMiB), answering its actions with the reason', async () => {
     const s = start([{ name: 'hog', command: HOG, limits: { memoryMiB: 400, memoryRestartMiB: 100 } }]);
     await s.start();
