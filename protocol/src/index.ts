@@ -15,6 +15,7 @@ export {
   RunResultSchema,
   ProgressParamsSchema,
   LogParamsSchema,
+  ProcessGroupParamsSchema,
   CancelParamsSchema,
 } from './messages.js';
 export type {
@@ -25,6 +26,7 @@ export type {
   RunParams,
   ProgressParams,
   LogParams,
+  ProcessGroupParams,
   CancelParams,
 } from './messages.js';
 export { Methods } from './methods.js';

@@ -58,5 +58,16 @@ export const LogParamsSchema = z.object({
 });
 export type LogParams = z.infer<typeof LogParamsSchema>;
 
+/**
+ * The plugin started (alive) or reaped (not alive) a process group of its own, e.g. a
+ * shell or kernel spawned `detached`. Without cgroups the supervisor kills these groups
+ * with the plugin; the plugin kills them itself when its stdin closes.
+ */
+export const ProcessGroupParamsSchema = z.object({
+  pgid: z.number().int().min(2),
+  alive: z.boolean(),
+});
+export type ProcessGroupParams = z.infer<typeof ProcessGroupParamsSchema>;
+
 export const CancelParamsSchema = z.object({ id: z.union([z.number(), z.string()]) });
 export type CancelParams = z.infer<typeof CancelParamsSchema>;

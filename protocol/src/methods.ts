@@ -5,6 +5,7 @@ import {
   InitializeParamsSchema,
   InitializeResultSchema,
   LogParamsSchema,
+  ProcessGroupParamsSchema,
   ProgressParamsSchema,
   RunParamsSchema,
   RunResultSchema,
@@ -44,6 +45,7 @@ export const Methods = {
   exit: notification('exit', 'toPlugin', EmptySchema),
   progress: notification('plugd/progress', 'toSupervisor', ProgressParamsSchema),
   log: notification('plugd/log', 'toSupervisor', LogParamsSchema),
+  processGroup: notification('plugd/processGroup', 'toSupervisor', ProcessGroupParamsSchema),
 } as const;
 
 export type MethodName = (typeof Methods)[keyof typeof Methods]['method'];

@@ -1,6 +1,7 @@
 import { redirectConsoleToStderr } from './console-guard.js';
 import { refuseManualStart } from './env-guard.js';
 import { signalGroup } from './process-group.js';
+import { killOwnCgroup, killTrackedGroups } from './process-groups.js';
 import { servePlugin } from './serve.js';
 import type { PluginServer } from './serve.js';
 import type { ActionHandler, PluginDefinition } from './types.js';
@@ -28,9 +29,12 @@ export function definePlugin<A extends Record<string, ActionHandler<any>>>(def: 
 
 /**
  * The supervisor is gone (stdin closed): take down whatever this plugin started,
- * so nothing outlives it. Only when this process leads its own group, as plugd
- * spawns it; otherwise the group is someone else's.
+ * so nothing outlives it: its whole cgroup when plugd made one, else the groups it
+ * started and its own group (only when it leads one, as plugd spawns it; otherwise
+ * the group is someone else's).
  */
 function killOwnProcessGroup(): void {
+  killTrackedGroups();
+  if (killOwnCgroup()) return;
   if (signalGroup(process.pid, 0)) signalGroup(process.pid, 'SIGKILL');
 }

@@ -6,6 +6,7 @@ export { runAction } from './run-action.js';
 export { redirectConsoleToStderr } from './console-guard.js';
 export { formatSeconds, interruptBudgetMs, replyMarginMs, within, workTimeoutMs } from './work-deadline.js';
 export { signalGroup } from './process-group.js';
+export { trackProcessGroup } from './process-groups.js';
 export { SerialQueue } from './serial-queue.js';
 export type { ActionHandler, InitContext, PluginDefinition, PluginLogger, RunContext } from './types.js';
 export { errorObservation, ErrorIds } from '@plugd/protocol';

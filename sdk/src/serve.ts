@@ -16,6 +16,7 @@ import {
 import type { InitializeParams, InitializeResult, LogLevel } from '@plugd/protocol';
 import type { InitContext, PluginDefinition, PluginLogger } from './types.js';
 import { runAction } from './run-action.js';
+import { reportProcessGroupsTo } from './process-groups.js';
 
 export interface ServeOptions {
   readonly input: NodeJS.ReadableStream;
@@ -103,6 +104,7 @@ export function servePlugin(def: PluginDefinition, options: ServeOptions): Plugi
     const over = send({ jsonrpc: '2.0', method, params } as Message);
     if (over) send({ jsonrpc: '2.0', method: Methods.log.method, params: { level: 'warn', message: `a ${method} notification of ${over} bytes was dropped: over the supervisor's frame limit of ${maxFrameBytes} bytes` } } as Message);
   };
+  reportProcessGroupsTo(notify);
 
   const log: PluginLogger = Object.fromEntries(
     (['debug', 'info', 'warn', 'error'] as LogLevel[]).map((level) => [

@@ -90,4 +90,23 @@ describe('definePlugin in a real process', () => {
     await waitFor(() => !isAlive(grandchild), 10_000, `grandchild ${grandchild} to die`);
     expect(isAlive(grandchild)).toBe(false);
   });
+
+  it('tells the supervisor about a process group it starts (plugd/processGroup) and kills that group when its stdin closes', async () => {
+    const p = spawnPlugin({ detached: true });
+    const told: unknown[] = [];
+    p.connection.onNotification('plugd/processGroup', (params: unknown) => {
+      told.push(params);
+    });
+    await within(p.connection.sendRequest('initialize', initializeParams('sdk-plugin')), 20_000, 'initialize');
+    const obs = (await p.connection.sendRequest('run', { action: { action: 'spawnGroup', args: {} } })) as { content: string };
+    const leader = Number(obs.content);
+    sleepPids.push(leader);
+    await waitFor(() => told.length > 0, 10_000, 'the plugd/processGroup notification');
+    expect(told).toEqual([{ pgid: leader, alive: true }]);
+
+    p.child.stdin.end();
+    await within(p.exited, 20_000, 'the plugin to exit');
+    // Its own group's SIGKILL does not reach a group of its own: only the tracking does.
+    await waitFor(() => !isAlive(leader), 10_000, `group leader ${leader} to die`);
+  });
 });

@@ -20,8 +20,20 @@ export type {
   TraceOptions,
   ServerOptions,
   RestartMode,
+  LimitOptions,
+  ContainmentMode,
+  ContainmentOptions,
 } from './config/types.js';
-export { DEFAULT_RESTART, DEFAULT_TIMEOUTS, DEFAULT_MAX_QUEUED, DEFAULT_SERVER, DEFAULT_TRACE } from './config/defaults.js';
+export { DEFAULT_RESTART, DEFAULT_TIMEOUTS, DEFAULT_MAX_QUEUED, DEFAULT_SERVER, DEFAULT_TRACE, DEFAULT_CONTAINMENT } from './config/defaults.js';
+export { Containment } from './containment/containment.js';
+export type { GenerationGuard, ResourceUsage, KernelVerdict } from './containment/guard.js';
+export { findHierarchies, planCgroups, planHierarchies, describePlan } from './containment/layout.js';
+export type { CgroupMounts, CgroupPlan, Hierarchy } from './containment/layout.js';
+export { limitFiles } from './containment/limit-files.js';
+export type { HardLimits, LimitFile } from './containment/limit-files.js';
+export { enterCgroupCommand } from './containment/wrap-command.js';
+export { MemoryWatch } from './containment/memory-watch.js';
+export { scanProcs, treeOf } from './containment/proc-table.js';
 export { RestartPolicy } from './policy/restart-policy.js';
 export type { ExitFacts, RestartDecision } from './policy/restart-policy.js';
 export { RouteTable } from './routing/route-table.js';

@@ -7,6 +7,8 @@ import type { SupervisorEvents } from './events.js';
 import { PlugdError } from './errors.js';
 import { silentLogger } from './log/logger.js';
 import { StderrLogger } from './log/stderr-logger.js';
+import { DEFAULT_CONTAINMENT } from './config/defaults.js';
+import { Containment } from './containment/containment.js';
 import { SupervisorMetrics } from './metrics/supervisor-metrics.js';
 import type { ProcessLauncher } from './process/launcher.js';
 import { ManagedPlugin } from './plugin/managed-plugin.js';
@@ -46,6 +48,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private readonly watchers: WatchSet;
   /** Plugins' stderr lines in the log, rate-limited per plugin. */
   private readonly stderrLog: StderrLogger;
+  /** Cgroups per plugin generation, or the process-tree fallback (detected at start). */
+  readonly containment: Containment;
 
   constructor(
     readonly config: SupervisorConfig,
@@ -56,6 +60,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.routesTable = new RouteTable(config.routes);
     this.redactor = redactorFor(config);
     this.trace = new TraceHub(config.plugins, this.logger, this.redactor);
+    this.containment = new Containment(config.containment ?? DEFAULT_CONTAINMENT, this.logger);
     for (const plugin of config.plugins) {
       this.managed.set(
         plugin.name,
@@ -68,7 +73,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
           traceLevel: (name) => this.trace.level(name),
           frameListener: (name, proc) => this.trace.listenerFor(name, proc),
           lastFrames: (name) => this.trace.lastFrames(name),
-          ...(options.launcher ? { launcher: options.launcher } : {}),
+          ...(options.launcher ? { launcher: options.launcher } : { guardFor: (plugin, generation) => this.containment.forGeneration(plugin, generation) }),
+          sampleIntervalMs: this.containment.options.sampleIntervalMs,
         }),
       );
     }
@@ -169,12 +175,14 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       // (waiting would take up to initMs), and the round settles as they stop.
       await Promise.all([...this.managed.values()].map((p) => p.stop()));
       this.stderrLog.close();
+      this.containment.close();
       await this.trace.close();
     })();
     return this.stopping;
   }
 
   private async runInitialRound(): Promise<void> {
+    await this.containment.prepare();
     const results = await Promise.all([...this.managed.values()].map(async (p) => [p.name, await p.start()] as const));
     const conflicts = this.startupConflicts ?? [];
     this.startupConflicts = undefined;
@@ -184,7 +192,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     if (conflicts.length > 0) {
       // Not this.stop(): it waits for this very round first (a deadlock).
       void this.watchers.close();
-      this.stopping ??= Promise.all([...this.managed.values()].map((p) => p.stop())).then(() => undefined);
+      this.stopping ??= Promise.all([...this.managed.values()].map((p) => p.stop())).then(() => this.containment.close());
       await this.stopping;
       throw new PlugdError('ROUTE_CONFLICT', `${this.config.source}: ${conflicts.join('\n')}`);
     }

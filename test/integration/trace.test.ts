@@ -177,7 +177,7 @@ describe('trace files', () => {
     expect(unknown.stderr).toContain('no plugin named "nope"');
   });
 
-  it('plugd status shows state, pid, uptime, restarts, actions handled, error rate and p50/p99 latency', async () => {
+  it('plugd status shows state, pid, uptime, restarts, actions handled, error rate, p50/p99 latency, memory, CPU and processes', async () => {
     const o = start({ plugins: [{ name: 'echo', command: ECHO, timeouts: QUIET_TIMEOUTS }] });
     const url = await withServer(o);
     await o.supervisor.start();
@@ -185,8 +185,8 @@ describe('trace files', () => {
     const pid = o.supervisor.plugin('echo')!.pid;
     const out = await execa('node', [PLUGD, 'status', '--url', url]);
     const [header, row] = out.stdout.split('\n');
-    expect(header!.split(/\s{2,}/)).toEqual(['PLUGIN', 'STATE', 'PID', 'GEN', 'UPTIME', 'RESTARTS', 'ACTIONS', 'ERRORS', 'P50', 'P99', 'LAST ERROR']);
-    expect(row!.split(/\s{2,}/)).toEqual(['echo', 'ready', String(pid), '1', expect.stringMatching(/^\d+s$/), '0', '4', '0.0%', expect.stringMatching(/^\d+ms$/), expect.stringMatching(/^\d+ms$/)]);
+    expect(header!.split(/\s{2,}/)).toEqual(['PLUGIN', 'STATE', 'PID', 'GEN', 'UPTIME', 'RESTARTS', 'ACTIONS', 'ERRORS', 'P50', 'P99', 'MEM', 'CPU', 'PROCS', 'LAST ERROR']);
+    expect(row!.split(/\s{2,}/)).toEqual(['echo', 'ready', String(pid), '1', expect.stringMatching(/^\d+s$/), '0', '4', '0.0%', expect.stringMatching(/^\d+ms$/), expect.stringMatching(/^\d+ms$/), expect.stringMatching(/^\d+\.\dMiB$/), expect.stringMatching(/^\d+\.\d\ds$/), '1']);
   });
 });
 

@@ -6,7 +6,8 @@ import { formatTable } from '../format-table.js';
 export const STATUS_HELP = `Usage: plugd status [--url URL] [--json]
 
 Prints a table of the plugins of a running 'plugd start': state, pid, uptime,
-restarts, actions handled, error rate, p50/p99 latency, last error.
+restarts, actions handled, error rate, p50/p99 latency, memory, CPU time and
+processes (of the plugin's whole cgroup or process tree), last error.
 
   --url URL   where plugd listens (default ${DEFAULT_URL}); the API key comes from SESSION_API_KEY
   --json      print the raw JSON instead`;
@@ -38,9 +39,12 @@ export async function statusCommand(args: string[]): Promise<number> {
     p.actionsHandled ? `${((p.actionErrors / p.actionsHandled) * 100).toFixed(1)}%` : '-',
     ms(p.latencyP50Ms),
     ms(p.latencyP99Ms),
+    p.resources ? `${(p.resources.memoryBytes / 1024 / 1024).toFixed(1)}MiB` : '-',
+    p.resources ? `${p.resources.cpuSeconds.toFixed(2)}s` : '-',
+    p.resources?.processes.toString() ?? '-',
     (p.lastReloadError ?? p.lastError ?? '').slice(0, 60),
   ]);
-  process.stdout.write(formatTable(['PLUGIN', 'STATE', 'PID', 'GEN', 'UPTIME', 'RESTARTS', 'ACTIONS', 'ERRORS', 'P50', 'P99', 'LAST ERROR'], rows));
+  process.stdout.write(formatTable(['PLUGIN', 'STATE', 'PID', 'GEN', 'UPTIME', 'RESTARTS', 'ACTIONS', 'ERRORS', 'P50', 'P99', 'MEM', 'CPU', 'PROCS', 'LAST ERROR'], rows));
   return 0;
 }
 

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
-import { interruptBudgetMs, signalGroup, within } from '@plugd/sdk';
+import { interruptBudgetMs, signalGroup, trackProcessGroup, within } from '@plugd/sdk';
 import { driverPath, missingPythonMessage } from './interpreter.js';
 import { readLines } from './lines.js';
 
@@ -60,6 +60,8 @@ export class PythonKernel {
       detached: true,
     });
     this.child = child;
+    // The kernel leads its own group (for interrupts): plugd is told, so it dies with the plugin.
+    const untrack = trackProcessGroup(child.pid);
     this.stderrTail = '';
     const outside = (chunk: Buffer) => {
       this.stderrTail = (this.stderrTail + chunk.toString('utf8')).slice(-2000);
@@ -95,6 +97,7 @@ export class PythonKernel {
       });
       child.once('exit', (code, signal) => {
         if (this.child === child) this.child = undefined;
+        if (!signalGroup(child.pid, 0)) untrack();
         // Let the last stderr arrive before quoting it.
         setTimeout(() => resolve(`python exited (${signal ?? `code ${code}`})${this.stderrTail ? `: ${this.stderrTail.trim()}` : ''}`), 50);
       });

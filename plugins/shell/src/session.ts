@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { interruptBudgetMs, signalGroup, within } from '@plugd/sdk';
+import { interruptBudgetMs, signalGroup, trackProcessGroup, within } from '@plugd/sdk';
 import type { ChildProcess } from 'node:child_process';
 import { Marker } from './marker.js';
 import type { CommandStatus } from './marker.js';
@@ -85,8 +85,12 @@ export class BashSession {
       detached: true,
     });
     this.child = child;
+    // bash leads its own group (for interrupts): plugd is told, so it dies with the plugin.
+    const untrack = trackProcessGroup(child.pid);
     this.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
+        // Background jobs may outlive bash in its group: tracked until the group is empty.
+        if (!signalGroup(child.pid, 0)) untrack();
         if (this.child === child) this.child = undefined;
         // Give the pipe a moment to deliver what bash wrote just before exiting.
         setTimeout(() => {

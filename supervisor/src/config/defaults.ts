@@ -1,4 +1,4 @@
-import type { RestartOptions, ServerOptions, TimeoutOptions, TraceOptions } from './types.js';
+import type { ContainmentOptions, RestartOptions, ServerOptions, TimeoutOptions, TraceOptions } from './types.js';
 
 /** One default per option, typed by the schema: a new option without a default does not compile. */
 
@@ -42,3 +42,4 @@ export const DEFAULT_WATCH_DEBOUNCE_MS = 300;
 export const DEFAULT_REDACT = ['api_key', 'apiKey', 'password', 'token', 'secret', 'authorization'];
 /** Waiting actions per plugin: enough for bursts, bounded so a stalled plugin cannot eat memory. */
 export const DEFAULT_MAX_QUEUED = 1000;
+export const DEFAULT_CONTAINMENT: ContainmentOptions = { mode: 'auto', cgroupName: 'plugd', sampleIntervalMs: 1_000 };

@@ -9,11 +9,11 @@ import { discoverPlugin } from './discover-plugin.js';
 import type { DiscoveredPlugin } from './discover-plugin.js';
 import { findExecutable } from './find-executable.js';
 import type { ConfigProblem } from './config-error.js';
-import { DEFAULT_MAX_QUEUED, DEFAULT_REDACT, DEFAULT_RESTART, DEFAULT_SERVER, DEFAULT_TIMEOUTS, DEFAULT_TRACE, DEFAULT_WATCH_DEBOUNCE_MS } from './defaults.js';
+import { DEFAULT_CONTAINMENT, DEFAULT_MAX_QUEUED, DEFAULT_REDACT, DEFAULT_RESTART, DEFAULT_SERVER, DEFAULT_TIMEOUTS, DEFAULT_TRACE, DEFAULT_WATCH_DEBOUNCE_MS } from './defaults.js';
 import { PlugdConfigFileSchema } from './schema.js';
 import { securityOptions } from './security-options.js';
 import type { PluginConfigFile, PlugdConfigFile, TraceConfigFile } from './schema.js';
-import type { PluginOptions, SupervisorConfig, TraceOptions } from './types.js';
+import type { ContainmentOptions, PluginOptions, SupervisorConfig, TraceOptions } from './types.js';
 
 export interface ParseConfigOptions {
   /** Named in every error message: the file path, or "embedded default". */
@@ -64,6 +64,13 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions): Supervis
     }
     const base = normalizePlugin(file, plugin, options.baseDir, traceDir);
     const normalized = { ...base, ...securityOptions(file, plugin, base, { at, baseDir: options.baseDir, problems }) };
+    const { memoryMiB, memoryRestartMiB } = normalized.limits ?? {};
+    if (memoryMiB !== undefined && memoryRestartMiB !== undefined && memoryRestartMiB >= memoryMiB) {
+      problems.push({
+        path: `${at}.limits.memoryRestartMiB`,
+        message: `memoryRestartMiB (${memoryRestartMiB}) must be below memoryMiB (${memoryMiB}): it is the soft limit that restarts the plugin before the kernel kills it; e.g. ${Math.floor(memoryMiB * 0.8)}`,
+      });
+    }
     const program = normalized.command[0]!;
     if (plugin.command && options.requirePrograms !== false && !findExecutable(program, normalized.cwd, normalized.env['PATH'] ?? process.env['PATH'])) {
       problems.push({
@@ -93,6 +100,7 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions): Supervis
     redact: file.redact ?? DEFAULT_REDACT,
     watchDebounceMs: file.watchDebounceMs ?? DEFAULT_WATCH_DEBOUNCE_MS,
     plugins,
+    containment: normalizeContainment(file.containment),
   };
 }
 
@@ -118,6 +126,7 @@ function normalizePlugin(file: PlugdConfigFile, plugin: PluginConfigFile, baseDi
     declaredActions: plugin.actions ?? (builtin ? BUILTIN_ACTIONS[plugin.name as keyof typeof BUILTIN_ACTIONS] : []),
     ...(entry ? { entry } : {}),
     sha256: {},
+    limits: { ...file.defaults?.limits, ...plugin.limits },
   };
 }
 
@@ -129,6 +138,11 @@ function withDiscovered(plugin: PluginConfigFile, found: DiscoveredPlugin): Plug
     actions: plugin.actions ?? [...found.actions],
     config: { ...found.config, ...plugin.config },
   };
+}
+
+function normalizeContainment(spec: PlugdConfigFile['containment']): ContainmentOptions {
+  const given = typeof spec === 'string' ? { mode: spec } : (spec ?? {});
+  return { ...DEFAULT_CONTAINMENT, ...given };
 }
 
 /** `node` runs on this very Node; `./x` and `../x` arguments are relative to the config file. */

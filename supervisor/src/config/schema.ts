@@ -66,6 +66,22 @@ export const TraceOptionsSchema = z.strictObject({
   maxFiles: z.number().int().min(1),
 });
 
+export const LimitsConfigSchema = z.strictObject({
+  memoryMiB: z.number().int().min(16, 'memoryMiB below 16 MiB leaves no room for a plugin runtime').optional(),
+  pids: z.number().int().min(2, 'pids counts the plugin and everything it starts: at least 2').optional(),
+  cpuPercent: z.number().min(1).max(100_000).optional(),
+  memoryRestartMiB: z.number().int().min(1).optional(),
+});
+
+export const ContainmentConfigSchema = z.union([
+  z.enum(['auto', 'cgroup', 'process-group']),
+  z.strictObject({
+    mode: z.enum(['auto', 'cgroup', 'process-group']).optional(),
+    cgroupName: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'cgroupName is one folder name: letters, digits, ".", "_" and "-"').optional(),
+    sampleIntervalMs: ms('sampleIntervalMs').min(50).optional(),
+  }),
+]);
+
 export const TraceConfigSchema = z.union([
   TraceLevelSchema,
   TraceOptionsSchema.partial(),
@@ -99,6 +115,7 @@ export const PluginConfigSchema = z.strictObject({
   trace: TraceConfigSchema.optional(),
   maxFrameBytes: z.number().int().min(1024).optional(),
   maxQueued: z.number().int().min(0, 'maxQueued is how many actions may wait for this plugin; 0 or more, e.g. 1000').max(1_000_000, 'maxQueued is at most 1000000, e.g. 1000').optional(),
+  limits: LimitsConfigSchema.optional(),
   enabled: z.boolean().optional(),
   user: userOrId('user').optional(),
   group: userOrId('group').optional(),
@@ -115,9 +132,10 @@ export const PlugdConfigFileSchema = z.strictObject({
   server: ServerConfigSchema.optional(),
   routes: z.record(z.string(), z.string()).optional(),
   defaults: z
-    .strictObject({ restart: RestartConfigSchema.optional(), timeouts: TimeoutsConfigSchema.optional() })
+    .strictObject({ restart: RestartConfigSchema.optional(), timeouts: TimeoutsConfigSchema.optional(), limits: LimitsConfigSchema.optional() })
     .optional(),
   watchDebounceMs: ms('watchDebounceMs').optional(),
+  containment: ContainmentConfigSchema.optional(),
   plugins: z.array(PluginConfigSchema),
 });
 
@@ -126,3 +144,4 @@ export type PluginConfigFile = z.infer<typeof PluginConfigSchema>;
 export type RestartConfigFile = z.infer<typeof RestartConfigSchema>;
 export type TimeoutsConfigFile = z.infer<typeof TimeoutsConfigSchema>;
 export type TraceConfigFile = z.infer<typeof TraceConfigSchema>;
+export type LimitsConfigFile = z.infer<typeof LimitsConfigSchema>;

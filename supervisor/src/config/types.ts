@@ -12,6 +12,27 @@ export type TimeoutOptions = Readonly<z.output<typeof TimeoutOptionsSchema>>;
 export type TraceOptions = Readonly<z.output<typeof TraceOptionsSchema>>;
 export type ServerOptions = Readonly<z.output<typeof ServerOptionsSchema>>;
 
+/** Per-plugin resource limits (`limits`); hard ones need cgroups, memoryRestartMiB does not. */
+export interface LimitOptions {
+  readonly memoryMiB?: number;
+  readonly pids?: number;
+  /** Percent of one CPU: 50 is half a core, 200 two cores. */
+  readonly cpuPercent?: number;
+  /** Soft limit: plugd restarts a plugin whose tree stays above it (PM2's max_memory_restart). */
+  readonly memoryRestartMiB?: number;
+}
+
+export type ContainmentMode = 'auto' | 'cgroup' | 'process-group';
+
+export interface ContainmentOptions {
+  /** auto: cgroups when usable, else process groups; cgroup: required; process-group: never cgroups. */
+  readonly mode: ContainmentMode;
+  /** The folder under plugd's own cgroup (in each hierarchy) that holds plugd's cgroups. */
+  readonly cgroupName: string;
+  /** How often memory is sampled for memoryRestartMiB. */
+  readonly sampleIntervalMs: number;
+}
+
 export interface PluginOptions {
   readonly name: string;
   readonly command: readonly string[];
@@ -37,6 +58,8 @@ export interface PluginOptions {
   readonly nodePermissions?: NodePermissionOptions;
   /** Absolute path -> pinned sha256 (hex); checked before every spawn. Empty: no pins. */
   readonly sha256: Readonly<Record<string, string>>;
+  /** Absent means none (parseConfig always sets it). */
+  readonly limits?: LimitOptions;
 }
 
 export interface SupervisorConfig {
@@ -49,4 +72,6 @@ export interface SupervisorConfig {
   readonly redact: readonly string[];
   readonly watchDebounceMs: number;
   readonly plugins: readonly PluginOptions[];
+  /** DEFAULT_CONTAINMENT when absent (parseConfig always sets it). */
+  readonly containment?: ContainmentOptions;
 }

@@ -53,6 +53,20 @@ export class SupervisorMetrics {
         for (const p of plugins()) this.set({ plugin: p.name }, p.queued);
       },
     });
+    const resource = (name: string, help: string, pick: (r: NonNullable<PluginStatus['resources']>) => number) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['plugin'],
+        registers,
+        collect() {
+          this.reset();
+          for (const p of plugins()) if (p.resources) this.set({ plugin: p.name }, pick(p.resources));
+        },
+      });
+    resource('plugd_plugin_memory_bytes', "Memory of the plugin's whole cgroup or process tree (resident, without inactive page cache)", (r) => r.memoryBytes);
+    resource('plugd_plugin_cpu_seconds', "CPU time used by the plugin's current generation, its whole cgroup or process tree", (r) => r.cpuSeconds);
+    resource('plugd_plugin_processes', "Processes in the plugin's cgroup or process tree", (r) => r.processes);
 
     for (const p of plugins()) {
       this.restarts.inc({ plugin: p.name }, 0);

@@ -43,6 +43,10 @@ export function crashedObservation(plugin: string, type: string, exit: ExitInfo)
         ? `was killed because it ignored a cancelled action (${exit.detail ?? ''})`
         : exit.reason === 'pipe-broken'
           ? `was killed because its stdio pipe broke (${exit.detail ?? 'EPIPE'})`
+          : exit.reason === 'out-of-memory'
+          ? `was killed by the kernel: ${exit.detail ?? 'out of memory'}`
+          : exit.reason === 'memory-limit'
+          ? `was restarted by plugd: ${exit.detail ?? 'memory above limits.memoryRestartMiB'}`
           : exit.reason === 'stopped'
           ? 'was stopped by the supervisor'
           : `died (${describeExit(exit)})`;

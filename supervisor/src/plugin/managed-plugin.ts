@@ -9,6 +9,8 @@ import type { ExitInfo } from '../process/exit-info.js';
 import type { ProcessLauncher } from '../process/launcher.js';
 import { PluginProcess } from '../process/plugin-process.js';
 import type { FrameListener } from '../trace/frame-event.js';
+import type { GenerationGuard } from '../containment/guard.js';
+import { MemoryRestart } from '../containment/memory-restart.js';
 import { ActionQueue } from './action-queue.js';
 import { Generations } from './generations.js';
 import { Lifecycle } from './lifecycle.js';
@@ -34,6 +36,10 @@ export interface ManagedPluginHooks {
   readonly launcher?: ProcessLauncher;
   /** An illegal lifecycle transition throws (tests); otherwise it is logged as a bug. */
   readonly strictLifecycle?: boolean;
+  /** Containment of a new generation (its cgroup or process tree). */
+  guardFor?(plugin: PluginOptions, generation: number): GenerationGuard;
+  /** How often memory is sampled for limits.memoryRestartMiB. */
+  readonly sampleIntervalMs?: number;
 }
 
 type StartKind = 'start' | 'restart' | 'probe' | 'reload';
@@ -58,6 +64,8 @@ export class ManagedPlugin {
   private launchingProc: PluginProcess | undefined;
   /** A blue/green generation is starting: a crash of the current one waits for its outcome. */
   private reloadInFlight = false;
+  private readonly guards = new WeakMap<PluginProcess, GenerationGuard>();
+  private readonly memoryRestart: MemoryRestart | undefined;
 
   reloads = 0;
   lastExit: ExitInfo | undefined;
@@ -75,6 +83,12 @@ export class ManagedPlugin {
       (error) => this.onIllegal(error),
     );
     this.retry = new RestartScheduler(options.restart);
+    const limit = options.limits?.memoryRestartMiB;
+    if (limit !== undefined) {
+      this.memoryRestart = new MemoryRestart(limit, hooks.sampleIntervalMs ?? 1_000, () => this.usage(), (detail) => {
+        if (this.current?.serving) this.current.kill('memory-limit', detail);
+      });
+    }
     this.actions = new ActionQueue({
       name: options.name,
       maxQueued: options.maxQueued,
@@ -114,6 +128,7 @@ export class ManagedPlugin {
   start(): Promise<boolean> {
     this.stopped = false;
     this.fire('start');
+    this.memoryRestart?.start();
     return this.launch('start');
   }
 
@@ -163,6 +178,7 @@ export class ManagedPlugin {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.memoryRestart?.stop();
     this.retry.clear();
     this.fire('stop');
     this.actions.failQueued('plugd is stopping');
@@ -194,7 +210,16 @@ export class ManagedPlugin {
       lastReloadError: this.lastReloadError,
       nextRetryAt: this.retry.nextRetryAt,
       watch: this.options.watch,
+      resources: this.usage(),
+      limits: this.options.limits ?? {},
     });
+  }
+
+  /** Memory, CPU time and processes of the serving generation's whole tree or cgroup. */
+  private usage(): PluginStatus['resources'] {
+    const proc = this.current;
+    if (!proc || proc.state === 'exited') return undefined;
+    return this.guards.get(proc)?.usage(proc.pid);
   }
 
   /** Re-applies the trace level to the running generations. */
@@ -312,6 +337,7 @@ export class ManagedPlugin {
 
   private newProcess(): PluginProcess {
     const generation = this.generations.next();
+    const guard = this.hooks.guardFor?.(this.options, generation);
     const proc = new PluginProcess(
       this.options,
       generation,
@@ -321,8 +347,10 @@ export class ManagedPlugin {
         onStderr: (line, p) => this.hooks.emit('stderr', { plugin: this.name, generation: p.generation, pid: p.pid, line }),
         onLog: (params, p) => this.hooks.emit('log', { plugin: this.name, generation: p.generation, pid: p.pid, ...params }),
         onExit: (exit, p) => this.onProcessExit(exit, p),
+        ...(guard ? { guard } : {}),
       },
     );
+    if (guard) this.guards.set(proc, guard);
     // The listener needs the process (pid, generation), so it is attached after construction.
     proc.setFrameListener(this.hooks.frameListener(this.name, proc));
     this.actions.track(proc);

@@ -2,6 +2,8 @@ import type { ExitInfo, ExitReason } from '../process/exit-info.js';
 import type { PluginProcess } from '../process/plugin-process.js';
 import type { ActionQueue } from './action-queue.js';
 import type { PluginState } from './plugin-state.js';
+import type { LimitOptions } from '../config/types.js';
+import type { ResourceUsage } from '../containment/guard.js';
 
 /** One plugin as `GET /plugins` and `Supervisor.plugins()` show it. */
 export interface PluginStatus {
@@ -26,6 +28,9 @@ export interface PluginStatus {
   readonly lastReloadError: string | undefined;
   readonly nextRetryAt: string | undefined;
   readonly watch: readonly string[];
+  /** The serving generation's whole tree (or cgroup): memory, CPU seconds, process count. */
+  readonly resources: ResourceUsage | undefined;
+  readonly limits: LimitOptions;
 }
 
 /** What a status is built from. */
@@ -44,6 +49,8 @@ export interface StatusFacts {
   readonly lastReloadError: string | undefined;
   readonly nextRetryAt: number | undefined;
   readonly watch: readonly string[];
+  readonly resources: ResourceUsage | undefined;
+  readonly limits: LimitOptions;
 }
 
 export function buildStatus(f: StatusFacts): PluginStatus {
@@ -70,5 +77,7 @@ export function buildStatus(f: StatusFacts): PluginStatus {
     lastReloadError: f.lastReloadError,
     nextRetryAt: f.nextRetryAt ? new Date(f.nextRetryAt).toISOString() : undefined,
     watch: f.watch,
+    resources: f.resources,
+    limits: f.limits,
   };
 }

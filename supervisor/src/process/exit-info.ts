@@ -7,7 +7,9 @@ export type ExitReason =
   | 'pipe-broken'
   | 'cancel-ignored' // did not answer a cancelled action within cancelGraceMs
   | 'start-failed'
-  | 'refused'; // never spawned: a pinned digest changed, or its files are out of its user's reach
+  | 'refused' // never spawned: a pinned digest changed, or its files are out of its user's reach
+  | 'out-of-memory' // killed by the kernel at its cgroup's memory limit (limits.memoryMiB)
+  | 'memory-limit'; // restarted by plugd: memory stayed above limits.memoryRestartMiB
 
 export interface ExitInfo {
   readonly generation: number;

@@ -1,4 +1,4 @@
-import { InitializeResultSchema, LogParamsSchema, Methods, PROTOCOL_VERSION, formatZodIssues } from '@plugd/protocol';
+import { InitializeResultSchema, LogParamsSchema, Methods, ProcessGroupParamsSchema, PROTOCOL_VERSION, formatZodIssues } from '@plugd/protocol';
 import type { Action, InitializeResult, LogParams, TraceLevel } from '@plugd/protocol';
 import type { PluginOptions } from '../config/types.js';
 import { PlugdError, errorMessage } from '../errors.js';
@@ -13,6 +13,7 @@ import type { LaunchedProcess, ProcessLauncher } from './launcher.js';
 import { pluginEnv } from './plugin-env.js';
 import { spawnCommand } from './spawn-command.js';
 import { launchRefusal } from '../security/launch-check.js';
+import type { GenerationGuard } from '../containment/guard.js';
 import { StderrTail } from './stderr-tail.js';
 import { withTimeout } from './with-timeout.js';
 import { Liveness } from './liveness.js';
@@ -25,6 +26,8 @@ export interface PluginProcessHooks {
   onStderr(line: string, proc: PluginProcess): void;
   onLog(params: LogParams, proc: PluginProcess): void;
   onExit(exit: ExitInfo, proc: PluginProcess): void;
+  /** Containment of this generation (cgroup or process tree); plain process-group kill when absent. */
+  readonly guard?: GenerationGuard;
 }
 
 export interface InitOptions {
@@ -168,7 +171,7 @@ export class PluginProcess {
   /** SIGKILLs the whole process group now. The first recorded reason wins. */
   kill(reason: ExitReason, detail?: string, expected = false): void {
     this.endReason ??= { reason, expected, ...(detail ? { detail } : {}) };
-    if (this.pid !== undefined && this.state !== 'exited') this.child?.signalGroup('SIGKILL');
+    if (this.pid !== undefined && this.state !== 'exited') this.signalTree('SIGKILL');
   }
 
   /** shutdown -> exit -> stdin closed -> SIGTERM -> SIGKILL, each step after its own timeout. */
@@ -180,6 +183,7 @@ export class PluginProcess {
   private async runStop(): Promise<ExitInfo> {
     if (this.state === 'exited' || this.state === 'idle') return this.lastExit ?? this.syntheticExit();
     this.endReason ??= { reason: 'stopped', expected: true };
+    if (this.pid !== undefined) this.hooks.guard?.snapshot(this.pid);
     if (this.state === 'starting') {
       this.kill('stopped', undefined, true);
       return this.exited;
@@ -199,20 +203,29 @@ export class PluginProcess {
     }
     this.child?.stdin.end();
     if (await gone(shutdownMs)) return this.exited;
-    this.child?.signalGroup('SIGTERM');
+    this.signalTree('SIGTERM');
     if (await gone(shutdownMs)) return this.exited;
-    this.child?.signalGroup('SIGKILL');
+    this.signalTree('SIGKILL');
     return this.exited;
   }
 
+  /** Everything the plugin started: its cgroup or process tree (guard), else its process group. */
+  private signalTree(signal: NodeJS.Signals): void {
+    if (this.pid === undefined) return;
+    if (this.hooks.guard) this.hooks.guard.signal(this.pid, signal);
+    else this.child?.signalGroup(signal);
+  }
+
   private spawn(): void {
-    // setpriv and Node's permission flags wrap the plugin's own command (spawn-command.ts).
-    const { file, args } = spawnCommand(this.options);
+    // setpriv and Node's permission flags wrap the plugin's own command (spawn-command.ts);
+    // the cgroup wrapper goes outside them (it must write cgroup.procs as root).
+    const own = spawnCommand(this.options);
+    const command = this.hooks.guard?.wrap([own.file, ...own.args]) ?? [own.file, ...own.args];
     this.startedAt = Date.now();
     const launcher = this.init.launcher ?? execaLauncher;
     const child = launcher.launch({
-      command: [file, ...args],
-      program: this.options.command[0] ?? file,
+      command,
+      program: this.options.command[0] ?? own.file,
       cwd: this.options.cwd,
       env: pluginEnv(this.options.env, process.env, this.options.runAs),
     });
@@ -259,7 +272,10 @@ export class PluginProcess {
 
   private onNotification(method: string, params: unknown): void {
     // plugd/progress needs no handling here: like any message it is proof of life (Liveness).
-    if (method === Methods.log.method) {
+    if (method === Methods.processGroup.method) {
+      const parsed = ProcessGroupParamsSchema.safeParse(params);
+      if (parsed.success && this.pid !== undefined) this.hooks.guard?.onProcessGroup(this.pid, parsed.data.pgid, parsed.data.alive);
+    } else if (method === Methods.log.method) {
       const parsed = LogParamsSchema.safeParse(params);
       if (parsed.success) this.hooks.onLog(parsed.data, this);
     }
@@ -270,9 +286,13 @@ export class PluginProcess {
     this.state = 'exited';
     this.stopPings();
     const at = Date.now();
-    // Whatever the plugin left behind in its group goes with it.
-    this.child?.signalGroup('SIGKILL');
+    // Whatever the plugin left behind (its group, its cgroup) goes with it.
+    const released = this.hooks.guard ? this.hooks.guard.release(this.pid, { code, signal }).catch(() => undefined) : undefined;
+    if (!this.hooks.guard) this.child?.signalGroup('SIGKILL');
     await withTimeout(new Promise<void>((resolve) => (this.child ? this.child.onClose(resolve) : resolve())), DRAIN_AFTER_EXIT_MS, () => undefined).catch(() => undefined);
+    // The kernel's out-of-memory kill explains a SIGKILL plugd did not send.
+    const verdict = await released;
+    if (verdict && (!this.endReason || this.endReason.reason === 'pipe-broken')) this.endReason = { reason: verdict.reason, expected: false, detail: verdict.detail };
     this.stderr.flush();
     // A pipe breaks because the plugin is dying: unless our SIGKILL is what ended it, it
     // exited on its own, and its code/signal is the story, not the pipe.

@@ -1,0 +1,33 @@
+import type { ExitReason } from '../process/exit-info.js';
+
+/** What one plugin generation uses now: its whole tree (or cgroup), not only the top pid. */
+export interface ResourceUsage {
+  readonly memoryBytes: number;
+  readonly cpuSeconds: number;
+  readonly processes: number;
+}
+
+/** What the kernel did to a plugin that exited on its own (an out-of-memory kill). */
+export interface KernelVerdict {
+  readonly reason: ExitReason;
+  readonly detail: string;
+}
+
+/**
+ * How one plugin generation is contained: a cgroup, or its process groups plus a
+ * /proc walk. PluginProcess calls these small hooks; everything else lives here.
+ */
+export interface GenerationGuard {
+  readonly mechanism: 'cgroup' | 'process-group';
+  /** The command to spawn instead of `command` (wrappers compose: this one goes outermost). */
+  wrap(command: readonly string[]): readonly string[];
+  /** Signals everything the plugin started (the plugin is `pid`). */
+  signal(pid: number, signal: NodeJS.Signals): void;
+  /** The plugin told plugd about a process group it created (`plugd/processGroup`). */
+  onProcessGroup(pid: number, pgid: number, alive: boolean): void;
+  /** A graceful stop begins: remember the tree now, while the plugin is still its parent. */
+  snapshot(pid: number): void;
+  usage(pid: number | undefined): ResourceUsage | undefined;
+  /** After the plugin exited: kill whatever is left, free the cgroup; says if the kernel killed it for memory. */
+  release(pid: number | undefined, exit: { code: number | null; signal: string | null }): Promise<KernelVerdict | undefined>;
+}
