@@ -28,7 +28,7 @@ const errorLines = () => logs.filter((l) => l.level >= 50);
 function raw(head: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     let text = '';
-    const socket = connect(port, '127.0.0.1', () => socket.write(`${head}\r\nHost: x\r\nConnection: close\r\n\r\n`));
+    const socket = connect(port, '127.0.0.1', () => socket.write(`${head}\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`));
     socket.setEncoding('utf8');
     socket.on('data', (c: string) => (text += c));
     socket.on('error', reject);
@@ -65,7 +65,7 @@ describe('PlugdHttpServer', () => {
     await Promise.all(
       Array.from({ length: N }, () => new Promise<void>((resolve) => {
         const socket = connect(port, '127.0.0.1', () => {
-          socket.write(`POST /execute_action HTTP/1.1\r\nHost: x\r\nX-Session-API-Key: ${KEY}\r\nContent-Length: 1000\r\n\r\n{"action":`);
+          socket.write(`POST /execute_action HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Session-API-Key: ${KEY}\r\nContent-Length: 1000\r\n\r\n{"action":`);
           setImmediate(() => socket.destroy());
         });
         socket.on('close', () => resolve());

@@ -25,7 +25,7 @@ afterAll(async () => {
 /** An SSE client that reads its headers, then stops reading. */
 function stalledClient(): Promise<Socket> {
   return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1', () => socket.write('GET /events HTTP/1.1\r\nHost: x\r\n\r\n'));
+    const socket = connect(port, '127.0.0.1', () => socket.write('GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'));
     socket.once('data', () => {
       socket.pause();
       resolve(socket);
@@ -58,7 +58,7 @@ describe('GET /events backpressure', () => {
   it('keeps serving a client that reads', async () => {
     const base = supervisor.listenerCount('action');
     const chunks: string[] = [];
-    const socket = connect(port, '127.0.0.1', () => socket.write('GET /events HTTP/1.1\r\nHost: x\r\n\r\n'));
+    const socket = connect(port, '127.0.0.1', () => socket.write('GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'));
     socket.setEncoding('utf8');
     await new Promise<void>((resolve) => socket.once('data', () => resolve()));
     socket.on('data', (c: string) => chunks.push(c));
