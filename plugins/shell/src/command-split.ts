@@ -89,8 +89,9 @@ export function splitCommands(text: string): string[] {
   while (i < n) {
     const c = text[i]!;
     if (c === '\\') {
-      i += 2; // escaped character or line continuation
-      commandPosition = false;
+      // a line continuation keeps the command position; an escaped character is a word
+      if (text[i + 1] !== '\n') commandPosition = false;
+      i += 2;
       continue;
     }
     if (c === "'" || c === '"' || c === '`') {
