@@ -256,8 +256,9 @@ describe('test_bash.py', () => {
 
   test('test_bash.py::test_long_output_from_nested_directories', async () => {
     const base = `${rt.workspace}/nested`;
-    // The same tree as OpenHands' 10,000 `touch` processes, made by one (a minute of forks on a loaded 2-core machine).
-    let obs = await rt.run(`mkdir -p ${base} && cd ${base} && mkdir -p folder_{1..100} && touch folder_{1..100}/file_{1..100}.txt`, { timeout: 60 });
+    // The same tree as OpenHands' 10,000 `touch` processes, made by one (a minute of forks on a loaded
+    // 2-core machine); blocking, as it can stay silent past this suite's 2 s NO_CHANGE_TIMEOUT_SECONDS.
+    let obs = await rt.run(`mkdir -p ${base} && cd ${base} && mkdir -p folder_{1..100} && touch folder_{1..100}/file_{1..100}.txt`, { timeout: 60, blocking: true });
     expect(exitCode(obs)).toBe(0);
     obs = await rt.run(`ls -R ${base}`, { timeout: 60 });
     expect(exitCode(obs)).toBe(0);
