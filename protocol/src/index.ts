@@ -12,12 +12,14 @@ export {
   CapabilitiesSchema,
   EmptySchema,
   RunParamsSchema,
+  RunSessionSchema,
   RunResultSchema,
   ProgressParamsSchema,
   LogParamsSchema,
   CancelParamsSchema,
 } from './messages.js';
 export type {
+  RunSession,
   InitializeParams,
   InitializeResult,
   Capabilities,

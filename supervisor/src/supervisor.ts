@@ -10,6 +10,7 @@ import { SupervisorMetrics } from './metrics/supervisor-metrics.js';
 import { ManagedPlugin } from './plugin/managed-plugin.js';
 import type { PluginStatus } from './plugin/plugin-status.js';
 import { RouteTable } from './routing/route-table.js';
+import { SessionState } from './routing/session-state.js';
 import { Redactor } from './trace/redact.js';
 import { TraceHub } from './trace/trace-hub.js';
 import { WatchSet } from './watch/watch-set.js';
@@ -28,6 +29,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   readonly startedAt = Date.now();
   lastActionAt = Date.now();
   private readonly managed = new Map<string, ManagedPlugin>();
+  /** The shell's cwd, passed on to every plugin in `run` params. */
+  private readonly session = new SessionState();
   private readonly routesTable: RouteTable;
   readonly trace: TraceHub;
   /** Deep redaction of the configured secret keys (`redact`), for traces and logs. */
@@ -117,7 +120,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const plugin = name === undefined ? undefined : this.managed.get(name);
     if (!plugin) return this.noPlugin(action.action);
     const timeoutMs = explicitMs ?? plugin.options.timeouts.actionMs;
-    return plugin.submit(action, acceptedAt, timeoutMs - (Date.now() - acceptedAt));
+    const observation = await plugin.submit(action, acceptedAt, timeoutMs - (Date.now() - acceptedAt), this.session);
+    this.session.observe(observation);
+    return observation;
   }
 
   plugins(): PluginStatus[] {

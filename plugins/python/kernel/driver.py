@@ -40,6 +40,23 @@ except Exception:  # IPython missing or broken: plain python
     namespace = {"__name__": "__main__", "__builtins__": __builtins__}
 
 
+def current_dir():
+    """os.getcwd(), or where it was when that directory has been deleted (never raises)."""
+    try:
+        return os.getcwd()
+    except OSError:
+        return os.environ.get("PWD", "")
+
+
+def follow(path):
+    """Changes to the shell's directory; a deleted or unreadable one leaves the cwd as is."""
+    try:
+        os.chdir(path)
+        os.environ["PWD"] = path
+    except OSError:
+        pass
+
+
 def send(message):
     replies.write((json.dumps(message) + "\n").encode("utf-8"))
 
@@ -170,7 +187,7 @@ def run_cell(code):
 
 
 def main():
-    send({"ready": True, "ipython": shell is not None, "executable": sys.executable, "cwd": os.getcwd(), "pid": os.getpid()})
+    send({"ready": True, "ipython": shell is not None, "executable": sys.executable, "cwd": current_dir(), "pid": os.getpid()})
     while True:
         try:
             line = requests.readline()
@@ -180,10 +197,12 @@ def main():
             return
         try:
             request = json.loads(line)
+            if request.get("cwd"):
+                follow(request["cwd"])
             status, output, images = run_cell(request["code"])
-            send({"id": request["id"], "status": status, "output": output, "images": images, "cwd": os.getcwd(), "executable": sys.executable})
+            send({"id": request["id"], "status": status, "output": output, "images": images, "cwd": current_dir(), "executable": sys.executable})
         except KeyboardInterrupt:
-            send({"id": request.get("id"), "status": "interrupted", "output": "", "images": [], "cwd": os.getcwd(), "executable": sys.executable})
+            send({"id": request.get("id"), "status": "interrupted", "output": "", "images": [], "cwd": current_dir(), "executable": sys.executable})
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ import type { Action, Observation } from '@plugd/protocol';
 import type { PluginProcess } from '../process/plugin-process.js';
 import { checkObservation, failureObservation } from './failure-observation.js';
 import type { Job } from './job.js';
+import type { SessionState } from '../routing/session-state.js';
 import { LatencyWindow } from './latency-window.js';
 
 export interface ActionQueueHost {
@@ -54,9 +55,9 @@ export class ActionQueue {
     this.running.delete(proc);
   }
 
-  enqueue(action: Action, acceptedAt: number, timeoutMs: number): Promise<Observation> {
+  enqueue(action: Action, acceptedAt: number, timeoutMs: number, session?: SessionState): Promise<Observation> {
     return new Promise<Observation>((resolve) => {
-      const job: Job = { action, acceptedAt, deadline: acceptedAt + timeoutMs, phase: 'queued', rpcPending: false, resolve };
+      const job: Job = { action, acceptedAt, deadline: acceptedAt + timeoutMs, phase: 'queued', rpcPending: false, resolve, ...(session ? { session } : {}) };
       job.timer = setTimeout(() => this.onDeadline(job, this.host.waitingFor()), Math.max(0, job.deadline - Date.now()));
       this.queue.push(job);
     });
@@ -92,7 +93,7 @@ export class ActionQueue {
     job.proc = proc;
     job.rpcPending = true;
     active.add(job);
-    const { id, result } = proc.run(job.action, job.deadline - Date.now());
+    const { id, result } = proc.run(job.action, job.deadline - Date.now(), job.session?.params());
     job.rpcId = id;
     result
       .then(

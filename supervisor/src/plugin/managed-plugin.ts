@@ -1,3 +1,4 @@
+import type { SessionState } from '../routing/session-state.js';
 import { ErrorIds, errorObservation } from '@plugd/protocol';
 import type { Action, Observation, TraceLevel } from '@plugd/protocol';
 import type { Logger } from 'pino';
@@ -89,14 +90,14 @@ export class ManagedPlugin {
   }
 
   /** Accepts one action; resolves with exactly one Observation. */
-  submit(action: Action, acceptedAt: number, timeoutMs: number): Promise<Observation> {
+  submit(action: Action, acceptedAt: number, timeoutMs: number, session?: SessionState): Promise<Observation> {
     if (this.state === 'failed') {
       return Promise.resolve(this.unavailable(action, `it has failed: ${this.lastError ?? 'crash loop'}. ${this.retryText()}`));
     }
     if (this.stopped || this.state === 'stopped' || this.state === 'stopping') {
       return Promise.resolve(this.unavailable(action, `it is ${this.state}${this.lastError ? ` (${this.lastError})` : ''}`));
     }
-    const observation = this.actions.enqueue(action, acceptedAt, timeoutMs);
+    const observation = this.actions.enqueue(action, acceptedAt, timeoutMs, session);
     this.actions.pump(this.current);
     return observation;
   }
