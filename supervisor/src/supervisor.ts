@@ -125,6 +125,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     return observation;
   }
 
+  /** The shell's working directory as its last `run` observation reported it. */
+  get sessionCwd(): string | undefined {
+    return this.session.params()?.cwd;
+  }
+
   plugins(): PluginStatus[] {
     return [...this.managed.values()].map((p) => p.status());
   }

@@ -25,12 +25,13 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-export async function loadRuntime(options: { noChangeTimeoutSeconds?: number; env?: Record<string, string> } = {}): Promise<Runtime> {
+export async function loadRuntime(options: { noChangeTimeoutSeconds?: number; env?: Record<string, string>; server?: Record<string, unknown> } = {}): Promise<Runtime> {
   const tmp = tempDir('plugd-oh-');
   const workspace = realpathSync(tmp.dir);
   const key = 'openhands-parity-key';
   const env = { NO_CHANGE_TIMEOUT_SECONDS: String(options.noChangeTimeoutSeconds ?? 2), ...options.env };
   const config = tmp.write('.plugd.json', {
+    ...(options.server ? { server: options.server } : {}),
     plugins: [
       { name: 'shell', config: { cwd: workspace }, env },
       { name: 'files', config: { cwd: workspace } },

@@ -10,6 +10,7 @@ import type { ConfigProblem } from './config-error.js';
 import {
   DEFAULT_HOST,
   DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_MAX_UPLOAD_BYTES,
   DEFAULT_PORT,
   DEFAULT_REDACT,
   DEFAULT_RESTART,
@@ -86,6 +87,7 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions): Supervis
       port: file.server?.port ?? DEFAULT_PORT,
       ...(file.server?.apiKey ? { apiKey: file.server.apiKey } : {}),
       maxBodyBytes: file.server?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+      maxUploadBytes: file.server?.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
     },
     routes: file.routes ?? {},
     redact: file.redact ?? DEFAULT_REDACT,

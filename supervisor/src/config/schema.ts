@@ -63,6 +63,7 @@ export const PlugdConfigFileSchema = z.strictObject({
       port: z.number().int().min(0).max(65535).optional(),
       apiKey: z.string().min(1).optional(),
       maxBodyBytes: z.number().int().min(1024).optional(),
+      maxUploadBytes: z.number().int().min(1024).optional(),
     })
     .optional(),
   routes: z.record(z.string(), z.string()).optional(),

@@ -55,6 +55,8 @@ export interface ServerOptions {
   readonly port: number;
   readonly apiKey?: string;
   readonly maxBodyBytes: number;
+  /** Largest file POST /upload_file takes (and a zip may expand to). */
+  readonly maxUploadBytes: number;
 }
 
 export interface SupervisorConfig {
