@@ -130,3 +130,49 @@ describe('test_env_vars.py', () => {
     expect((await cell('import os; print(os.environ["QUUX"])')).content.split('\n')[0]).toBe('new_value');
   });
 });
+
+describe('agent_skills in the kernel', () => {
+  test('test_ipython.py::test_ipython_file_editor_permissions_as_openhands (the workspace part; plugd runs as root here)', async () => {
+    const path = `${rt.workspace}/test.txt`;
+    const code = `
+print(file_editor(command='create', path='${path}', file_text='Line 1\\nLine 2\\nLine 3'))
+print(file_editor(command='view', path='${path}'))
+print(file_editor(command='str_replace', path='${path}', old_str='Line 2', new_str='New Line 2'))
+print(file_editor(command='undo_edit', path='${path}'))
+`;
+    const obs = await cell(code);
+    for (const text of ['File created successfully', 'Line 1', 'Line 2', 'Line 3', 'New Line 2', 'Last edit to', 'undone successfully']) expect(obs.content).toContain(text);
+    expect(obs.content).toMatch(/^<oh_aci_output_[0-9a-f]{32}>\n\{/);
+    const missing = await cell(`print(file_editor(command='view', path='${rt.workspace}/nope.txt'))`);
+    expect(missing.content).toContain('"formatted_output_and_error": "ERROR:\\nInvalid `path` parameter');
+  });
+
+  test('open_file, goto_line, scroll_down/up, search_file, search_dir, find_file, create_file, edit_file_by_replace print what OpenHands prints', async () => {
+    await rt.run(`seq 1 250 | sed 's/^/row /' > ${rt.workspace}/rows.txt`);
+    let obs = await cell(`open_file('${rt.workspace}/rows.txt')`);
+    expect(obs.content).toMatch(new RegExp(`^\\[File: ${rt.workspace}/rows.txt \\(250 lines total\\)\\]\\n\\(this is the beginning of the file\\)\\n1\\|row 1\\n`));
+    expect(obs.content).toContain('100|row 100\n(150 more lines below)\n[Use `scroll_down` to view the next 100 lines of the file!]');
+    obs = await cell('scroll_down()');
+    expect(obs.content).toContain('(100 more lines above)\n101|row 101');
+    obs = await cell('goto_line(200)');
+    expect(obs.content).toContain('200|row 200');
+    obs = await cell('scroll_up()');
+    expect(obs.content).toContain('100|row 100');
+    obs = await cell("search_file('row 24')");
+    expect(obs.content).toContain(`[Found 11 matches for "row 24" in ${rt.workspace}/rows.txt]\nLine 24: row 24\nLine 240: row 240`);
+    obs = await cell(`search_dir('row 250', '${rt.workspace}')`);
+    expect(obs.content).toContain(`[Found 1 matches for "row 250" in ${rt.workspace}]\n${rt.workspace}/rows.txt (Line 250): row 250\n[End of matches for "row 250" in ${rt.workspace}]`);
+    obs = await cell(`find_file('rows', '${rt.workspace}')`);
+    expect(obs.content).toContain(`[Found 1 matches for "rows" in ${rt.workspace}]\n${rt.workspace}/rows.txt`);
+    obs = await cell(`create_file('${rt.workspace}/fresh.py')`);
+    expect(obs.content).toContain(`[File ${rt.workspace}/fresh.py created.]`);
+    await rt.run(`printf 'a = 1\\nb = 2\\n' > ${rt.workspace}/fresh.py`);
+    obs = await cell(`edit_file_by_replace('${rt.workspace}/fresh.py', 'b = 2', 'b = 3')`);
+    expect(obs.content).toContain('2|b = 3');
+    expect(obs.content).toContain('[File updated (edited at line 2).');
+    obs = await cell("open_file('/no/such/file')");
+    expect(obs.content).toContain('ERROR: File /no/such/file not found.');
+    obs = await cell("parse_pdf('/no/such.pdf') if 'parse_pdf' in dir() else print('no parse_pdf')");
+    expect(obs.content).not.toContain('no parse_pdf');
+  });
+});

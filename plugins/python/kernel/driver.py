@@ -57,6 +57,20 @@ def follow(path):
         pass
 
 
+def load_agent_skills():
+    """OpenHands' agent_skills functions (plugd's own module next to this driver) in the namespace."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    try:
+        import plugd_agent_skills
+
+        for name in plugd_agent_skills.__all__:
+            namespace.setdefault(name, getattr(plugd_agent_skills, name))
+    except Exception as error:  # never a reason for the kernel not to start
+        sys.stderr.write("[agent_skills not loaded: %s]\n" % error)
+    finally:
+        sys.path.pop(0)
+
+
 def send(message):
     replies.write((json.dumps(message) + "\n").encode("utf-8"))
 
@@ -187,6 +201,7 @@ def run_cell(code):
 
 
 def main():
+    load_agent_skills()
     send({"ready": True, "ipython": shell is not None, "executable": sys.executable, "cwd": current_dir(), "pid": os.getpid()})
     while True:
         try:
