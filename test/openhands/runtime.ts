@@ -29,7 +29,7 @@ export async function loadRuntime(options: { noChangeTimeoutSeconds?: number; en
   const tmp = tempDir('plugd-oh-');
   const workspace = realpathSync(tmp.dir);
   const key = 'openhands-parity-key';
-  const env = { NO_CHANGE_TIMEOUT_SECONDS: String(options.noChangeTimeoutSeconds ?? 2), ...options.env };
+  const env = { NO_CHANGE_TIMEOUT_SECONDS: String(options.noChangeTimeoutSeconds ?? 10), ...options.env };
   const config = tmp.write('.plugd.json', {
     ...(options.server ? { server: options.server } : {}),
     plugins: [

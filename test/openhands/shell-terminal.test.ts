@@ -11,7 +11,7 @@ import type { Runtime } from './runtime.js';
 let rt: Runtime;
 
 beforeAll(async () => {
-  rt = await loadRuntime({ noChangeTimeoutSeconds: 1 });
+  rt = await loadRuntime({ noChangeTimeoutSeconds: 2 });
 });
 
 afterAll(async () => {
@@ -29,14 +29,14 @@ describe('shell under a pseudo-terminal', () => {
     const obs = await rt.run('echo started; sleep 5');
     expect(obs.content).toBe('started');
     expect(exitCode(obs)).toBe(-1);
-    expect(md(obs).suffix).toMatch(/^\n\[The command has no new output after 1 seconds\. You may wait longer/);
+    expect(md(obs).suffix).toMatch(/^\n\[The command has no new output after 2 seconds\. You may wait longer/);
     expect(obs.content).not.toContain('no new output');
     const stop = await rt.run('C-c', { isInput: true });
     expect(exitCode(stop)).toBe(130);
   });
 
   test('blocking: true waits past the soft timeout', async () => {
-    const obs = await rt.run('sleep 1.5; echo done', { blocking: true, timeout: 20 });
+    const obs = await rt.run('sleep 2.5; echo done', { blocking: true, timeout: 20 });
     expect(obs.content).toBe('done');
     expect(exitCode(obs)).toBe(0);
   });

@@ -1,7 +1,9 @@
 /**
  * OpenHands' tests/runtime/test_bash.py, ported black-box: the same commands and
- * assertions, over plugd's HTTP API. Timeouts are shorter than OpenHands' (and
- * NO_CHANGE_TIMEOUT_SECONDS is 2) to keep the suite fast; the behaviour checked is the same.
+ * assertions, over plugd's HTTP API. Timeouts are shorter than OpenHands' to keep the suite
+ * fast; the behaviour checked is the same. Two runtimes, as OpenHands' tests load theirs:
+ * NO_CHANGE_TIMEOUT_SECONDS 10 for most (a silent command on a loaded machine stays well
+ * inside it) and 2 for the cases that wait for the soft timeout on purpose.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { createServer } from 'node:net';
@@ -10,6 +12,8 @@ import { exitCode, loadRuntime, md, timeoutSuffix } from './runtime.js';
 import type { Runtime } from './runtime.js';
 
 let rt: Runtime;
+let general: Runtime;
+let soft: Runtime;
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -21,22 +25,35 @@ function freePort(): Promise<number> {
 }
 
 beforeAll(async () => {
-  rt = await loadRuntime({ noChangeTimeoutSeconds: 2 });
+  [general, soft] = await Promise.all([loadRuntime({ noChangeTimeoutSeconds: 10 }), loadRuntime({ noChangeTimeoutSeconds: 2 })]);
+  rt = general;
 });
 
 afterAll(async () => {
-  await rt?.close();
+  await Promise.all([general?.close(), soft?.close()]);
   await killAllPlugd();
 });
 
-beforeEach(async () => {
-  // Each OpenHands test has a fresh runtime: an idle shell in an empty workspace.
-  const obs = await rt.run(`cd ${rt.workspace} && rm -rf ./* ./.[!.]* 2>/dev/null; true`);
-  if (md(obs).suffix.includes('NOT executed')) {
-    await rt.run('C-c', { isInput: true, timeout: 5 });
-    await rt.run(`cd ${rt.workspace} && rm -rf ./* ./.[!.]* 2>/dev/null; true`);
+/** Each OpenHands test has a fresh runtime: an idle shell in an empty workspace. */
+async function fresh(runtime: Runtime): Promise<void> {
+  const clean = `cd ${runtime.workspace} && rm -rf ./* ./.[!.]* 2>/dev/null; true`;
+  const obs = await runtime.run(clean, { blocking: true, timeout: 60 });
+  if (md(obs).exit_code !== 0) {
+    await runtime.run('C-c', { isInput: true, timeout: 10 });
+    await runtime.run(clean, { blocking: true, timeout: 60 });
   }
+}
+
+beforeEach(async () => {
+  rt = general;
+  await fresh(general);
 });
+
+/** The cases that wait for the soft timeout on purpose run on the 2 s runtime. */
+async function useSoft(): Promise<void> {
+  rt = soft;
+  await fresh(soft);
+}
 
 describe('test_bash.py', () => {
   test('test_bash.py::test_bash_server', async () => {
@@ -227,6 +244,7 @@ describe('test_bash.py', () => {
   });
 
   test('test_bash.py::test_interactive_command', async () => {
+    await useSoft();
     let obs = await rt.run('read -p "Enter name: " name && echo "Hello $name"');
     expect(obs.content).toContain('Enter name:');
     expect(md(obs).suffix).toContain('[The command has no new output after 2 seconds.');
@@ -275,6 +293,7 @@ describe('test_bash.py', () => {
   });
 
   test('test_bash.py::test_stress_long_output_with_soft_and_hard_timeout (one iteration of ten)', async () => {
+    await useSoft();
     let obs = await rt.run(
       'read -p "Do you want to continue? [Y/n] " answer; if [[ $answer == "Y" ]]; then echo "Proceeding with operation..."; echo "Operation completed successfully!"; else echo "Operation cancelled."; exit 1; fi',
     );
@@ -342,6 +361,7 @@ describe('test_bash.py', () => {
   const script = "name = input('Enter your name: '); age = input('Enter your age: '); print(f'Hello {name}, you are {age} years old')";
 
   test('test_bash.py::test_python_interactive_input', async () => {
+    await useSoft();
     let obs = await rt.run(`python -c "${script}"`);
     expect(obs.content).toContain('Enter your name:');
     expect(md(obs).exit_code).toBe(-1);
@@ -355,6 +375,7 @@ describe('test_bash.py', () => {
   });
 
   test('test_bash.py::test_python_interactive_input_without_set_input', async () => {
+    await useSoft();
     let obs = await rt.run(`python -c "${script}"`);
     expect(obs.content).toContain('Enter your name:');
     expect(md(obs).exit_code).toBe(-1);

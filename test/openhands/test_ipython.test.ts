@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  await rt.run(`cd ${rt.workspace} && rm -rf ./* ./.[!.]* 2>/dev/null; true`);
+  await rt.run(`cd ${rt.workspace} && rm -rf ./* ./.[!.]* 2>/dev/null; true`, { blocking: true, timeout: 60 });
 });
 
 describe('test_ipython.py', () => {

@@ -137,7 +137,13 @@ export function splitCommands(text: string): string[] {
       if (heredocs.length > 0 && !skipHeredocBodies()) return [text];
       if (stack.length === 0 && !joinNext) {
         const piece = text.slice(start, i).trim();
-        if (piece !== '') {
+        if (piece !== '' && piece.split('\n').every((line) => line.trim().startsWith('#'))) {
+          // Comments are no command: OpenHands (bashlex) keeps them with the command before.
+          if (commands.length > 0) {
+            commands[commands.length - 1] += `\n${piece}`;
+            start = i;
+          }
+        } else if (piece !== '') {
           commands.push(piece);
           start = i;
         }
