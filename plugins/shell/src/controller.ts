@@ -36,8 +36,13 @@ type Ending =
   | { kind: 'hard'; seconds: number }
   | { kind: 'exit'; code: number };
 
-/** Time kept to build and send the observation before the supervisor's deadline. */
-const REPLY_MARGIN_MS = 150;
+/**
+ * Time kept to send the observation before the supervisor's deadline: nothing needs
+ * interrupting (the command keeps running), only the reply must arrive in time.
+ */
+function replyMarginMs(leftMs: number): number {
+  return Math.min(500, Math.max(150, leftMs * 0.05));
+}
 
 /**
  * OpenHands' BashSession.execute over a {@link PtyShell}: one command at a time; it
@@ -177,7 +182,8 @@ export class ShellController {
         resolve(ending);
       };
       this.waiter = done;
-      const limitMs = req.deadline - Date.now() - REPLY_MARGIN_MS;
+      const left = req.deadline - Date.now();
+      const limitMs = left - replyMarginMs(left);
       const hardMs = req.hardTimeoutSec && req.hardTimeoutSec > 0 ? Math.min(req.hardTimeoutSec * 1000, limitMs) : limitMs;
       const reported = req.hardTimeoutSec && req.hardTimeoutSec > 0 ? req.hardTimeoutSec : Math.round((req.deadline - Date.now()) / 100) / 10;
       timers.push(setTimeout(() => done({ kind: 'hard', seconds: reported }), Math.max(0, hardMs)));
