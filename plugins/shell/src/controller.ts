@@ -15,7 +15,8 @@ import {
 import { commandOutput, metadata, runObservation } from './observation.js';
 import type { RunMetadata } from './observation.js';
 import type { PromptStatus } from './prompt-marker.js';
-import { PtyShell } from './pty-shell.js';
+import { spawnPtyShell } from './pty-shell.js';
+import type { ShellFactory, TerminalShell } from './pty-shell.js';
 
 export interface ExecuteRequest {
   readonly command: string;
@@ -52,7 +53,7 @@ function replyMarginMs(leftMs: number): number {
  * output, `is_input` types into it, a new command is refused until it ends.
  */
 export class ShellController {
-  private shell: PtyShell | undefined;
+  private shell: TerminalShell | undefined;
   private running = false;
   private runningCommand = '';
   private sentKey: string | undefined;
@@ -71,6 +72,7 @@ export class ShellController {
     private readonly username: string,
     private readonly noChangeSeconds: number,
     private readonly onCwd: (cwd: string) => void,
+    private readonly spawnShell: ShellFactory = spawnPtyShell,
   ) {
     this.workingDir = cwd;
   }
@@ -84,10 +86,10 @@ export class ShellController {
     return this.shell?.pid;
   }
 
-  private async ensureShell(): Promise<PtyShell> {
+  private async ensureShell(): Promise<TerminalShell> {
     if (this.shell && !this.shell.exited) return this.shell;
     if (this.shell) this.restartNote = restartedPrefix(`bash exited with code ${this.shellExit ?? 'unknown'}`, this.workingDir);
-    const shell: PtyShell = new PtyShell(this.workingDir, this.env, {
+    const shell: TerminalShell = this.spawnShell(this.workingDir, this.env, {
       onOutput: (chunk) => {
         this.lastOutputAt = Date.now();
         this.waitingOutput?.(chunk);

@@ -13,6 +13,21 @@ export const HISTORY_LINES = 10_000 + 1_000;
 /** Past this many unread characters the oldest are dropped (memory bound). */
 const MAX_UNREAD_CHARS = 8_000_000;
 
+/** What the controller needs of a terminal shell (a fake one in unit tests). */
+export interface TerminalShell {
+  readonly pid: number;
+  readonly exited: boolean;
+  whenReady(): Promise<void>;
+  takeUnread(): { text: string; dropped: boolean };
+  runCommand(command: string): void;
+  type(text: string): void;
+  kill(): void;
+}
+
+export type ShellFactory = (cwd: string, env: NodeJS.ProcessEnv, events: ShellEvents) => TerminalShell;
+
+export const spawnPtyShell: ShellFactory = (cwd, env, events) => new PtyShell(cwd, env, events);
+
 export interface ShellEvents {
   /** New output arrived (for progress and the no-change timer). */
   onOutput(chunk: string): void;
@@ -30,7 +45,7 @@ export interface ShellEvents {
  * terminal's line limit arrives whole and nothing is echoed. The prompt is a
  * nonce-tagged marker line carrying exit code, `$!`, python path and pwd.
  */
-export class PtyShell {
+export class PtyShell implements TerminalShell {
   private readonly term: IPty;
   private readonly marker = new PromptMarker();
   private readonly dir = mkdtempSync(join(tmpdir(), 'plugd-shell-'));
