@@ -25,6 +25,8 @@ await Promise.all(
       sourcemap: 'linked',
       banner: { js: banner },
       logLevel: 'warning',
+      // a native addon: loaded from the plugin's node_modules at run time
+      external: ['@lydell/node-pty'],
     }),
   ),
 );

@@ -12,6 +12,7 @@ export {
   CapabilitiesSchema,
   EmptySchema,
   RunParamsSchema,
+  RunSessionSchema,
   RunResultSchema,
   ProgressParamsSchema,
   LogParamsSchema,
@@ -19,6 +20,7 @@ export {
   CancelParamsSchema,
 } from './messages.js';
 export type {
+  RunSession,
   InitializeParams,
   InitializeResult,
   Capabilities,

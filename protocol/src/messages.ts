@@ -41,7 +41,13 @@ export type Empty = z.infer<typeof EmptySchema>;
  * so a plugin can stop a command itself and answer with partial output before the
  * supervisor gives up on it with ACTION_TIMEOUT.
  */
-export const RunParamsSchema = z.object({ action: ActionSchema, timeoutMs: z.number().nonnegative().optional() });
+/**
+ * Session state plugd carries between plugins: `cwd` is the shell's working directory as
+ * its last `run` observation reported it (python cells and relative file paths follow it).
+ */
+export const RunSessionSchema = z.object({ cwd: z.string().optional() });
+export type RunSession = z.infer<typeof RunSessionSchema>;
+export const RunParamsSchema = z.object({ action: ActionSchema, timeoutMs: z.number().nonnegative().optional(), session: RunSessionSchema.optional() });
 export type RunParams = z.infer<typeof RunParamsSchema>;
 export const RunResultSchema = ObservationSchema;
 

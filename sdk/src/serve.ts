@@ -192,6 +192,7 @@ export function servePlugin(def: PluginDefinition, options: ServeOptions): Plugi
           return run.signal;
         },
         action: parsed.data.action,
+        ...(parsed.data.session?.cwd ? { cwd: parsed.data.session.cwd } : {}),
         timeoutMs,
         deadline: Date.now() + timeoutMs,
         progress: (content: string) => {

@@ -28,6 +28,8 @@ export interface RunContext extends InitContext {
   readonly timeoutMs: number;
   /** `Date.now()` value at which the supervisor gives up on this action. */
   readonly deadline: number;
+  /** The shell's current working directory as plugd last saw it (absent before any shell command). */
+  readonly cwd?: string;
   /** Sends partial output (`plugd/progress`); also tells the supervisor the action is alive. */
   progress(content: string): void;
 }

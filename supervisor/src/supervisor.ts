@@ -16,6 +16,7 @@ import type { PluginStatus } from './plugin/plugin-status.js';
 import { RouteTable } from './routing/route-table.js';
 import type { Redactor } from './trace/redact.js';
 import { redactorFor } from './security/secret-values.js';
+import { SessionState } from './routing/session-state.js';
 import { TraceHub } from './trace/trace-hub.js';
 import { WatchSet } from './watch/watch-set.js';
 
@@ -35,6 +36,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   readonly startedAt = Date.now();
   lastActionAt = Date.now();
   private readonly managed = new Map<string, ManagedPlugin>();
+  /** The shell's cwd, passed on to every plugin in `run` params. */
+  private readonly session = new SessionState();
   private readonly routesTable: RouteTable;
   readonly trace: TraceHub;
   /** Deep redaction of the configured secret keys (`redact`) and secret values, for traces, logs and free text. */
@@ -132,7 +135,14 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const plugin = this.pluginFor(action.action);
     if (!plugin) return this.noPlugin(action.action);
     const timeoutMs = explicitMs ?? plugin.options.timeouts.actionMs;
-    return this.scrubError(await plugin.submit(action, acceptedAt, timeoutMs));
+    const observation = this.scrubError(await plugin.submit(action, acceptedAt, timeoutMs, this.session));
+    this.session.observe(observation);
+    return observation;
+  }
+
+  /** The shell's working directory as its last `run` observation reported it. */
+  get sessionCwd(): string | undefined {
+    return this.session.params()?.cwd;
   }
 
   plugins(): PluginStatus[] {

@@ -55,8 +55,11 @@ describe('OpenHands wire compatibility through the Supervisor', () => {
     expect(obs.observation).toBe('run');
     expect(obs.extras['metadata'].exit_code).toBe(-1);
     expect(Number.isInteger(obs.extras['metadata'].pid)).toBe(true);
-    expect(obs.content).toContain('partial');
-    expect(obs.content).toContain('[The command timed out after');
+    expect(obs.content).toBe('partial');
+    // OpenHands' hard timeout: the note is in the suffix and the command keeps running until Ctrl-C.
+    expect(obs.extras['metadata'].suffix).toContain('[The command timed out after 2.0 seconds.');
+    const stop = (await sup.execute({ action: 'run', args: { command: 'C-c', is_input: true } })) as unknown as Obs;
+    expect(stop.extras['metadata'].exit_code).toBe(130);
     const after = await sup.execute({ action: 'run', args: { command: 'echo still-usable' } });
     expect(after.content).toBe('still-usable');
   });
@@ -74,7 +77,8 @@ describe('OpenHands wire compatibility through the Supervisor', () => {
     expect(w).toEqual({ observation: 'write', content: '', extras: { path: join(dir, 'hello.py') } });
     const r = await send('file-read');
     expect(r.observation).toBe('read');
-    expect(r.content).toBe("print('hello')\n");
+    // OpenHands' write ends every line of the content with a newline: "print('hello')\n" gets an empty last line.
+    expect(r.content).toBe("print('hello')\n\n");
     expect(Object.keys(r.extras).sort()).toEqual(['impl_source', 'path']);
     expect(r.extras['path']).toBe(join(dir, 'hello.py'));
   });
@@ -101,9 +105,12 @@ describe('OpenHands wire compatibility through the Supervisor', () => {
     expect(view.content).toContain('     2\ty = 3');
   });
 
-  test('editor failures are error observations with only error_id', async () => {
+  test('editor failures are edit observations whose content starts ERROR:, as OpenHands answers them', async () => {
     const obs = await send('file-edit-missing');
-    expectErrorShape(obs);
+    expect(obs.observation).toBe('edit');
+    expect(obs.extras['impl_source']).toBe('oh_aci');
+    expect(obs.content).toMatch(/^ERROR:\n/);
     expect(obs.content).toContain('did not appear verbatim');
+    expectErrorShape(await sup.execute({ action: 'read', args: { path: join(dir, 'no-such-file.txt') } }) as unknown as Obs);
   });
 });

@@ -1,6 +1,6 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { FileError, invalid } from './errors.js';
+import { dirname, resolve } from 'node:path';
+import { FileError, invalid, invalidParameter, missingParameter, pyRepr } from './errors.js';
 import { EditHistory } from './history.js';
 import { catN, snippet } from './numbered.js';
 import { requireAbsolute, requireFile, statOrUndefined } from './paths.js';
@@ -34,20 +34,27 @@ export interface EditorResult {
 const REVIEW = 'Review the changes and make sure they are as expected. Edit the file again if necessary.';
 
 function required<T>(value: T | null | undefined, name: string, command: string): T {
-  if (value === null || value === undefined) throw invalid(`Parameter \`${name}\` is required for command: ${command}.`);
+  if (value === null || value === undefined) throw missingParameter(name, command);
   return value;
 }
 
-/** 1-based line numbers where `needle` starts in `text`. */
-function matchLines(text: string, needle: string): number[] {
-  const lines: number[] = [];
+/**
+ * Where `needle` occurs in `text` as oh_aci finds it (non-overlapping regex matches; an
+ * empty `old_str` matches at every position): the count and the sorted 1-based lines.
+ */
+function occurrences(text: string, needle: string): { count: number; lines: number[] } {
+  const lines = new Set<number>();
+  let count = 0;
   let from = 0;
   for (;;) {
     const at = text.indexOf(needle, from);
-    if (at < 0) return lines;
-    lines.push(text.slice(0, at).split('\n').length);
-    from = at + 1;
+    if (at < 0) break;
+    count++;
+    lines.add(text.slice(0, at).split('\n').length);
+    from = at + Math.max(needle.length, 1);
+    if (at >= text.length) break;
   }
+  return { count, lines: [...lines].sort((a, b) => a - b) };
 }
 
 /**
@@ -59,13 +66,13 @@ export class Editor {
 
   constructor(private readonly cwd: string) {}
 
-  /** The absolute path a command works on (throws for a relative one). */
-  target(path: string): string {
-    return requireAbsolute(path, this.cwd);
+  /** The absolute path a command works on (throws for a relative one; `cwd` is for the suggestion). */
+  target(path: string, cwd = this.cwd): string {
+    return requireAbsolute(path, cwd);
   }
 
   async run(args: EditorArgs): Promise<EditorResult> {
-    const path = this.target(args.path);
+    const path = resolve(args.path);
     switch (args.command) {
       case 'view':
         return this.view(path, args.view_range);
@@ -84,9 +91,9 @@ export class Editor {
 
   private async view(path: string, viewRange: ViewRange): Promise<EditorResult> {
     const info = await statOrUndefined(path);
-    if (!info) throw new FileError(`The path ${path} does not exist. Please provide a valid path (check it with \`ls\`).`);
+    if (!info) throw invalidParameter('path', path, `The path ${path} does not exist. Please provide a valid path.`);
     if (info.isDirectory()) {
-      if (viewRange) throw invalid('The `view_range` parameter is not allowed when `path` points to a directory.');
+      if (viewRange) throw invalidParameter('view_range', viewRange, 'The `view_range` parameter is not allowed when `path` points to a directory.');
       return { path, output: await viewDirectory(path), prevExist: true, oldText: '', newText: '' };
     }
     return { path, output: await viewFile(path, viewRange), prevExist: true, oldText: '', newText: '' };
@@ -100,11 +107,7 @@ export class Editor {
   private async create(path: string, text: string): Promise<EditorResult> {
     const info = await statOrUndefined(path);
     if (info) {
-      throw invalid(
-        info.isDirectory()
-          ? `The path ${path} is a directory; \`create\` needs the path of a new file.`
-          : `File already exists at: ${path}. Cannot overwrite files using command \`create\`. Use \`str_replace\` or \`insert\` to change it, or \`write\` to replace it.`,
-      );
+      throw invalidParameter('path', path, `File already exists at: ${path}. Cannot overwrite files using command \`create\`.`);
     }
     await this.save(path, text);
     this.history.push(path, undefined);
@@ -113,7 +116,7 @@ export class Editor {
 
   private async write(path: string, text: string): Promise<EditorResult> {
     const info = await statOrUndefined(path);
-    if (info?.isDirectory()) throw invalid(`The path ${path} is a directory; \`write\` needs the path of a file.`);
+    if (info?.isDirectory()) throw invalidParameter('path', path, `The path ${path} is a directory and only the \`view\` command can be used on directories.`);
     const before = info ? await readTextFile(path) : undefined;
     await this.save(path, text);
     this.history.push(path, before);
@@ -129,18 +132,11 @@ export class Editor {
   private async strReplace(path: string, oldStr: string, newStr: string): Promise<EditorResult> {
     await requireFile(path, 'str_replace');
     const text = await readTextFile(path);
-    if (oldStr === '') throw invalid('Parameter `old_str` must not be empty for command: str_replace. Use `insert` to add text.');
-    if (oldStr === newStr) throw invalid('No replacement was performed. `new_str` and `old_str` must be different.');
-    const lines = matchLines(text, oldStr);
-    if (lines.length === 0) {
-      throw invalid(
-        `No replacement was performed, old_str \`${oldStr}\` did not appear verbatim in ${path}. View the file and copy the exact text (whitespace and indentation included).`,
-      );
-    }
-    if (lines.length > 1) {
-      throw invalid(
-        `No replacement was performed. Multiple occurrences of old_str \`${oldStr}\` in lines ${JSON.stringify(lines)}. Please ensure it is unique (include more surrounding lines).`,
-      );
+    if (oldStr === newStr) throw invalidParameter('new_str', newStr, 'No replacement was performed. `new_str` and `old_str` must be different.');
+    const { count, lines } = occurrences(text, oldStr);
+    if (count === 0) throw invalid(`No replacement was performed, old_str \`${oldStr}\` did not appear verbatim in ${path}.`);
+    if (count > 1) {
+      throw invalid(`No replacement was performed. Multiple occurrences of old_str \`${oldStr}\` in lines ${pyRepr(lines)}. Please ensure it is unique.`);
     }
     const at = text.indexOf(oldStr);
     const updated = text.slice(0, at) + newStr + text.slice(at + oldStr.length);
@@ -158,7 +154,7 @@ export class Editor {
     const endsWithNewline = text.endsWith('\n');
     const count = endsWithNewline ? lines.length - 1 : lines.length;
     if (!Number.isInteger(insertLine) || insertLine < 0 || insertLine > count) {
-      throw invalid(`Invalid \`insert_line\` parameter: ${insertLine}. It should be within the range of lines of the file: [0, ${count}] (0 inserts at the top).`);
+      throw invalidParameter('insert_line', insertLine, `It should be within the range of allowed values: ${pyRepr([0, count])}`);
     }
     const body = endsWithNewline ? lines.slice(0, -1) : lines;
     const inserted = newStr.split('\n');
@@ -174,7 +170,7 @@ export class Editor {
 
   private async undo(path: string): Promise<EditorResult> {
     const entry = this.history.pop(path);
-    if (!entry) throw invalid(`No edit history found for ${path}. Only edits made with this editor since the plugin started can be undone.`);
+    if (!entry) throw invalid(`No edit history found for ${path}.`);
     const info = await statOrUndefined(path);
     const current = info && !info.isDirectory() ? await readTextFile(path).catch(() => '') : '';
     if (entry.before === undefined) {

@@ -13,6 +13,19 @@ export class FileError extends Error {
 
 export const invalid = (message: string): FileError => new FileError(message, ErrorIds.INVALID_ACTION);
 
+/** oh_aci's EditorToolParameterInvalidError text. */
+export const invalidParameter = (parameter: string, value: unknown, hint?: string): FileError =>
+  invalid(`Invalid \`${parameter}\` parameter: ${pyRepr(value)}.${hint ? ` ${hint}` : ''}`);
+
+/** oh_aci's EditorToolParameterMissingError text. */
+export const missingParameter = (parameter: string, command: string): FileError => invalid(`Parameter \`${parameter}\` is required for command: ${command}.`);
+
+/** A value as Python's str() prints it in oh_aci's messages (lists as `[1, 2]`). */
+export function pyRepr(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(pyRepr).join(', ')}]`;
+  return String(value);
+}
+
 /** Runs `body`; a FileError or a Node fs error becomes an error Observation. */
 export async function asObservation(path: string, body: () => Promise<Observation>): Promise<Observation> {
   try {

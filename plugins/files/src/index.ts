@@ -4,7 +4,8 @@ import { defineAction, definePlugin } from '@plugd/sdk';
 import type { Observation } from '@plugd/sdk';
 import { asObservation, invalid } from './errors.js';
 import { Editor, EDITOR_COMMANDS } from './editor.js';
-import type { EditorCommand } from './editor.js';
+import type { EditorCommand, EditorResult } from './editor.js';
+import { editorText } from './editor-text.js';
 import { unifiedDiff } from './diff.js';
 import { KeyedLock } from './lock.js';
 import { readLines, resolvePath, writeLines } from './read-write.js';
@@ -32,7 +33,8 @@ const EditArgs = z.looseObject({
   file_text: z.string().nullish(),
   old_str: z.string().nullish(),
   new_str: z.string().nullish(),
-  insert_line: z.number().int().nullish(),
+  // OpenHands' server converts a string insert_line itself
+  insert_line: z.union([z.number().int(), z.string()]).nullish(),
   view_range: ViewRange,
   content: z.string().nullish(),
   impl_source: z.string().nullish(),
@@ -53,52 +55,61 @@ definePlugin({
   actions: {
     read: defineAction({
       args: ReadArgs,
-      run: (args) =>
+      run: (args, ctx) =>
         asObservation(args.path, async (): Promise<Observation> => {
+          const here = ctx.cwd ?? cwd;
           if (args.impl_source === 'oh_aci') {
-            const path = editor.target(args.path);
-            const result = await locks.run(path, () => editor.run({ command: 'view', path, view_range: args.view_range }));
-            return { observation: 'read', content: result.output, extras: { path: args.path, impl_source: 'oh_aci' } };
+            const content = await editorText(async () => {
+              const path = editor.target(args.path, here);
+              return (await locks.run(path, () => editor.run({ command: 'view', path, view_range: args.view_range }))).output;
+            });
+            return { observation: 'read', content, extras: { path: args.path, impl_source: 'oh_aci' } };
           }
-          const path = resolvePath(args.path, cwd);
-          const content = await locks.run(path, () => readLines(path, args.start, args.end, cwd));
+          const path = resolvePath(args.path, here);
+          const content = await locks.run(path, () => readLines(path, args.start, args.end, here));
           return { observation: 'read', content, extras: { path, impl_source: args.impl_source ?? 'default' } };
         }),
     }),
     write: defineAction({
       args: WriteArgs,
-      run: (args) =>
+      run: (args, ctx) =>
         asObservation(args.path, async (): Promise<Observation> => {
-          const path = resolvePath(args.path, cwd);
+          const path = resolvePath(args.path, ctx.cwd ?? cwd);
           await locks.run(path, () => writeLines(path, args.content, args.start, args.end));
           return { observation: 'write', content: '', extras: { path } };
         }),
     }),
     edit: defineAction({
       args: EditArgs,
-      run: (args) =>
-        asObservation(args.path, async (): Promise<Observation> => {
+      run: async (args, ctx) => {
+        let result: EditorResult | undefined;
+        const content = await editorText(async () => {
           if (!(EDITOR_COMMANDS as readonly string[]).includes(args.command)) {
-            throw invalid(
-              `Unknown or missing editor command ${JSON.stringify(args.command)}: use one of ${EDITOR_COMMANDS.join(', ')} ` +
-                '(e.g. {"command":"str_replace","path":"/abs/file","old_str":"...","new_str":"..."}).',
-            );
+            throw invalid(`Unrecognized command ${args.command}. The allowed commands for the oh_editor tool are: ${EDITOR_COMMANDS.join(', ')}`);
           }
-          const path = editor.target(args.path);
-          const result = await locks.run(path, () => editor.run({ ...args, command: args.command as EditorCommand, path }));
-          return {
-            observation: 'edit',
-            content: result.output,
-            extras: {
-              path: args.path,
-              prev_exist: result.prevExist,
-              old_content: args.old_str ?? null,
-              new_content: args.new_str ?? null,
-              impl_source: 'oh_aci',
-              diff: unifiedDiff(result.oldText, result.newText, args.path),
-            },
-          };
-        }),
+          let insertLine = args.insert_line;
+          if (typeof insertLine === 'string') {
+            if (!/^\s*[-+]?\d+\s*$/.test(insertLine)) throw invalid(`Invalid insert_line value: '${insertLine}'. Expected an integer.`);
+            insertLine = Number(insertLine);
+          }
+          const path = editor.target(args.path, ctx.cwd ?? cwd);
+          result = await locks.run(path, () => editor.run({ ...args, insert_line: insertLine, command: args.command as EditorCommand, path }));
+          return result.output;
+        });
+        // An editor error is an `edit` observation starting "ERROR:\n", as OpenHands' server answers.
+        return {
+          observation: 'edit',
+          content,
+          extras: {
+            path: args.path,
+            prev_exist: result?.prevExist ?? false,
+            old_content: args.old_str ?? null,
+            new_content: args.new_str ?? null,
+            impl_source: 'oh_aci',
+            diff: result ? unifiedDiff(result.oldText, result.newText, args.path) : '',
+          },
+        };
+      },
     }),
   },
 });

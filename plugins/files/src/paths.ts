@@ -1,12 +1,15 @@
+import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { describeFsError, FileError, invalid } from './errors.js';
+import { describeFsError, FileError, invalidParameter } from './errors.js';
 
 /** The editor wants absolute paths, as OpenHands' editor does. */
 export function requireAbsolute(path: string, cwd: string): string {
   if (!isAbsolute(path)) {
-    throw invalid(`The path ${path} is not an absolute path, it should start with \`/\`. Maybe you meant ${resolve(cwd, path)}?`);
+    const suggested = resolve(cwd, path);
+    const maybe = existsSync(suggested) ? ` Maybe you meant ${suggested}?` : '';
+    throw invalidParameter('path', path, `The path should be an absolute path, starting with \`/\`.${maybe}`);
   }
   return resolve(path);
 }
@@ -24,14 +27,15 @@ export async function statOrUndefined(path: string): Promise<Stats | undefined> 
 
 export async function requireExisting(path: string): Promise<Stats> {
   const info = await statOrUndefined(path);
-  if (!info) throw new FileError(`The path ${path} does not exist. Please provide a valid path (check it with \`ls\`).`);
+  if (!info) throw invalidParameter('path', path, `The path ${path} does not exist. Please provide a valid path.`);
   return info;
 }
 
 export async function requireFile(path: string, command: string): Promise<Stats> {
   const info = await requireExisting(path);
   if (info.isDirectory()) {
-    throw invalid(`The path ${path} is a directory and only the \`view\` command can be used on directories (not \`${command}\`).`);
+    void command;
+    throw invalidParameter('path', path, `The path ${path} is a directory and only the \`view\` command can be used on directories.`);
   }
   return info;
 }

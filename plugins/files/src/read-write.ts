@@ -65,13 +65,14 @@ export async function writeLines(path: string, content: string, start: number, e
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
   }
+  // As OpenHands' insert_lines: every line of `content` ends with a newline ("a" -> "a\n").
+  const insert = content.split('\n').map((line) => `${line}\n`).join('');
   if (existing === undefined) {
-    await writeFile(path, content, 'utf8');
+    await writeFile(path, insert, 'utf8');
     return;
   }
   const lines = readlines(existing);
-  const from = Math.min(Math.max(start, 0), lines.length);
-  const to = end === -1 ? lines.length : Math.min(Math.max(end, from), lines.length);
-  const insert = content === '' || content.endsWith('\n') || to === lines.length ? content : `${content}\n`;
-  await writeFile(path, lines.slice(0, from).join('') + insert + lines.slice(to).join(''), 'utf8');
+  const head = start === 0 ? '' : lines.slice(0, start).join('');
+  const tail = end === -1 ? '' : lines.slice(end).join('');
+  await writeFile(path, head + insert + tail, 'utf8');
 }

@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { invalid } from './errors.js';
+import { invalidParameter } from './errors.js';
 import { catN } from './numbered.js';
 import { readTextFile, splitLines } from './text-file.js';
 
@@ -31,26 +31,28 @@ export async function viewDirectory(path: string): Promise<string> {
   };
   await walk(path, 1);
   const note = hidden > 0 ? `\n\n${hidden} hidden files/directories in this directory are excluded. You can use 'ls -la ${path}' to see them.` : '';
-  return `Here's the files and directories up to 2 levels deep in ${path}, excluding hidden items:\n${lines.join('\n')}${note}\n`;
+  return `Here's the files and directories up to 2 levels deep in ${path}, excluding hidden items:\n${lines.join('\n')}${note}`;
 }
 
 /** A file as `cat -n` shows it, optionally only the lines of `viewRange`. */
 export async function viewFile(path: string, viewRange: ViewRange): Promise<string> {
-  const lines = splitLines(await readTextFile(path));
-  if (viewRange === null || viewRange === undefined) return catN(path, lines, 1);
+  const text = await readTextFile(path);
+  // oh_aci numbers text.split('\n'): an empty file shows its one empty line, a final newline an empty last line.
+  if (viewRange === null || viewRange === undefined || viewRange.length === 0) return catN(path, text.split('\n'), 1);
+  const lines = splitLines(text);
   if (viewRange.length !== 2 || !viewRange.every(Number.isInteger)) {
-    throw invalid(`Invalid \`view_range\` parameter: ${JSON.stringify(viewRange)}. It should be a list of two integers, e.g. [1, 20] (use -1 as the end to read to the end of the file).`);
+    throw invalidParameter('view_range', viewRange, 'It should be a list of two integers.');
   }
   const [start, end] = viewRange as [number, number];
   const count = lines.length;
   if (start < 1 || start > Math.max(count, 1)) {
-    throw invalid(`Invalid \`view_range\` parameter: ${JSON.stringify(viewRange)}. Its first element \`${start}\` should be within the range of lines of the file: [1, ${count}].`);
+    throw invalidParameter('view_range', viewRange, `Its first element \`${start}\` should be within the range of lines of the file: [1, ${count}].`);
   }
   if (end !== -1 && end < start) {
-    throw invalid(`Invalid \`view_range\` parameter: ${JSON.stringify(viewRange)}. Its second element \`${end}\` should be greater than or equal to the first element \`${start}\` (or -1 for the end of the file).`);
+    throw invalidParameter('view_range', viewRange, `Its second element \`${end}\` should be greater than or equal to the first element \`${start}\`.`);
   }
   if (end > count) {
-    throw invalid(`Invalid \`view_range\` parameter: ${JSON.stringify(viewRange)}. Its second element \`${end}\` should be smaller than or equal to the number of lines in the file: \`${count}\`.`);
+    throw invalidParameter('view_range', viewRange, `Its second element \`${end}\` should be smaller than the number of lines in the file: \`${count}\`.`);
   }
   const slice = end === -1 ? lines.slice(start - 1) : lines.slice(start - 1, end);
   return catN(path, slice, start);

@@ -13,6 +13,14 @@ function expectError(obs: ObservationLike, id: string, ...fragments: string[]): 
   for (const fragment of fragments) expect(obs.content).toContain(fragment);
 }
 
+/** oh_aci's errors are `edit` observations whose content starts "ERROR:\n" (OpenHands' server). */
+function expectEditError(obs: ObservationLike, ...fragments: string[]): void {
+  expect(obs.observation).toBe('edit');
+  expect(Object.keys(obs.extras).sort()).toEqual(EDIT_EXTRAS);
+  expect(obs.content.startsWith('ERROR:\n')).toBe(true);
+  for (const fragment of fragments) expect(obs.content).toContain(fragment);
+}
+
 function expectEdit(obs: ObservationLike): void {
   expect(obs.observation).toBe('edit');
   expect(Object.keys(obs.extras).sort()).toEqual(EDIT_EXTRAS);
@@ -37,7 +45,8 @@ describe('files plugin', () => {
 
   describe('read and write', () => {
     test('write creates parent folders and read returns the text', async () => {
-      const w = await client.run({ action: 'write', args: { path: p('a/b/c.txt'), content: 'one\ntwo\nthree\n' } });
+      // OpenHands ends every line of `content` with a newline: "three" -> "three\n".
+      const w = await client.run({ action: 'write', args: { path: p('a/b/c.txt'), content: 'one\ntwo\nthree' } });
       expect(w).toEqual({ observation: 'write', content: '', extras: { path: p('a/b/c.txt') } });
       expect(await readFile(p('a/b/c.txt'), 'utf8')).toBe('one\ntwo\nthree\n');
       const r = await client.run({ action: 'read', args: { path: p('a/b/c.txt') } });
@@ -61,7 +70,7 @@ describe('files plugin', () => {
     });
 
     test('write with a line range replaces those lines only', async () => {
-      await client.run({ action: 'write', args: { path: p('range.txt'), content: 'a\nb\nc\nd\n' } });
+      await client.run({ action: 'write', args: { path: p('range.txt'), content: 'a\nb\nc\nd' } });
       await client.run({ action: 'write', args: { path: p('range.txt'), content: 'B\nC', start: 1, end: 3 } });
       expect(await readFile(p('range.txt'), 'utf8')).toBe('a\nB\nC\nd\n');
     });
@@ -107,14 +116,15 @@ describe('files plugin', () => {
       expect(obs.extras['old_content']).toBeNull();
       expect(obs.extras['diff']).toContain('+print(1)');
       expect(await readFile(p('ed/new.py'), 'utf8')).toBe('print(1)\nprint(2)\n');
-      expectError(await edit({ command: 'create', path: p('ed/new.py'), file_text: 'x' }), 'INVALID_ACTION', 'File already exists at', 'Cannot overwrite');
+      expectEditError(await edit({ command: 'create', path: p('ed/new.py'), file_text: 'x' }), 'File already exists at', 'Cannot overwrite');
       expect(await readFile(p('ed/new.py'), 'utf8')).toBe('print(1)\nprint(2)\n');
     });
 
     test('view of a file is cat -n style, with an optional view_range', async () => {
       const all = await edit({ command: 'view', path: p('ed/new.py') });
       expectEdit(all);
-      expect(all.content).toBe(`Here's the result of running \`cat -n\` on ${p('ed/new.py')}:\n     1\tprint(1)\n     2\tprint(2)\n`);
+      // oh_aci numbers text.split('\n'): the final newline shows as an empty line 3.
+      expect(all.content).toBe(`Here's the result of running \`cat -n\` on ${p('ed/new.py')}:\n     1\tprint(1)\n     2\tprint(2)\n     3\t\n`);
       expect(all.extras['diff']).toBe('');
       expect(all.extras['prev_exist']).toBe(true);
       const one = await edit({ command: 'view', path: p('ed/new.py'), view_range: [2, -1] });
@@ -122,10 +132,10 @@ describe('files plugin', () => {
     });
 
     test('view_range errors', async () => {
-      expectError(await edit({ command: 'view', path: p('ed/new.py'), view_range: [0, 1] }), 'INVALID_ACTION', 'first element `0`', '[1, 2]');
-      expectError(await edit({ command: 'view', path: p('ed/new.py'), view_range: [2, 1] }), 'INVALID_ACTION', 'greater than or equal');
-      expectError(await edit({ command: 'view', path: p('ed/new.py'), view_range: [1, 9] }), 'INVALID_ACTION', 'number of lines in the file: `2`');
-      expectError(await edit({ command: 'view', path: p('ed/new.py'), view_range: [1] }), 'INVALID_ACTION', 'list of two integers');
+      expectEditError(await edit({ command: 'view', path: p('ed/new.py'), view_range: [0, 1] }), 'first element `0`', '[1, 2]');
+      expectEditError(await edit({ command: 'view', path: p('ed/new.py'), view_range: [2, 1] }), 'greater than or equal');
+      expectEditError(await edit({ command: 'view', path: p('ed/new.py'), view_range: [1, 9] }), 'number of lines in the file: `2`');
+      expectEditError(await edit({ command: 'view', path: p('ed/new.py'), view_range: [1] }), 'list of two integers');
     });
 
     test('view of a folder lists 2 levels without hidden files', async () => {
@@ -144,7 +154,7 @@ describe('files plugin', () => {
       expect(obs.content).not.toContain('.hidden');
       expect(obs.content).not.toContain('.git');
       expect(obs.content).toContain('2 hidden files/directories');
-      expectError(await edit({ command: 'view', path: p('tree'), view_range: [1, 2] }), 'INVALID_ACTION', 'not allowed when `path` points to a directory');
+      expectEditError(await edit({ command: 'view', path: p('tree'), view_range: [1, 2] }), 'not allowed when `path` points to a directory');
     });
 
     test('str_replace replaces a unique match and shows a snippet', async () => {
@@ -162,10 +172,10 @@ describe('files plugin', () => {
 
     test('str_replace fails clearly when old_str is missing or not unique', async () => {
       await writeFile(p('ed/dup.txt'), 'x = 1\ny = 2\nx = 1\n');
-      expectError(await edit({ command: 'str_replace', path: p('ed/dup.txt'), old_str: 'x = 1', new_str: 'x = 3' }), 'INVALID_ACTION', 'Multiple occurrences', 'lines [1,3]');
-      expectError(await edit({ command: 'str_replace', path: p('ed/dup.txt'), old_str: 'z = 9', new_str: 'q' }), 'INVALID_ACTION', 'did not appear verbatim');
-      expectError(await edit({ command: 'str_replace', path: p('ed/dup.txt'), old_str: 'y = 2', new_str: 'y = 2' }), 'INVALID_ACTION', 'must be different');
-      expectError(await edit({ command: 'str_replace', path: p('ed/dup.txt'), new_str: 'y' }), 'INVALID_ACTION', 'Parameter `old_str` is required');
+      expectEditError(await edit({ command: 'str_replace', path: p('ed/dup.txt'), old_str: 'x = 1', new_str: 'x = 3' }), 'Multiple occurrences', 'lines [1, 3]');
+      expectEditError(await edit({ command: 'str_replace', path: p('ed/dup.txt'), old_str: 'z = 9', new_str: 'q' }), 'did not appear verbatim');
+      expectEditError(await edit({ command: 'str_replace', path: p('ed/dup.txt'), old_str: 'y = 2', new_str: 'y = 2' }), 'must be different');
+      expectEditError(await edit({ command: 'str_replace', path: p('ed/dup.txt'), new_str: 'y' }), 'Parameter `old_str` is required');
       expect(await readFile(p('ed/dup.txt'), 'utf8')).toBe('x = 1\ny = 2\nx = 1\n');
     });
 
@@ -178,8 +188,8 @@ describe('files plugin', () => {
       expect(await readFile(p('ed/ins.txt'), 'utf8')).toBe('first\na\nbetween\nb\n');
       await edit({ command: 'insert', path: p('ed/ins.txt'), insert_line: 4, new_str: 'last' });
       expect(await readFile(p('ed/ins.txt'), 'utf8')).toBe('first\na\nbetween\nb\nlast\n');
-      expectError(await edit({ command: 'insert', path: p('ed/ins.txt'), insert_line: 9, new_str: 'x' }), 'INVALID_ACTION', '[0, 5]');
-      expectError(await edit({ command: 'insert', path: p('ed/ins.txt'), new_str: 'x' }), 'INVALID_ACTION', 'insert_line');
+      expectEditError(await edit({ command: 'insert', path: p('ed/ins.txt'), insert_line: 9, new_str: 'x' }), '[0, 5]');
+      expectEditError(await edit({ command: 'insert', path: p('ed/ins.txt'), new_str: 'x' }), 'insert_line');
     });
 
     test('undo_edit reverts the last edits of a file, one at a time', async () => {
@@ -195,7 +205,7 @@ describe('files plugin', () => {
       expect(await readFile(p('ed/undo.txt'), 'utf8')).toBe('v1\n');
       await edit({ command: 'undo_edit', path: p('ed/undo.txt') });
       await expect(stat(p('ed/undo.txt'))).rejects.toThrow();
-      expectError(await edit({ command: 'undo_edit', path: p('ed/undo.txt') }), 'INVALID_ACTION', 'No edit history found');
+      expectEditError(await edit({ command: 'undo_edit', path: p('ed/undo.txt') }), 'No edit history found');
     });
 
     test('write command creates or overwrites, and can be undone', async () => {
@@ -210,14 +220,14 @@ describe('files plugin', () => {
     });
 
     test('editor errors: relative path, missing file, folder, binary, unknown command', async () => {
-      expectError(await edit({ command: 'view', path: 'ed/new.py' }), 'INVALID_ACTION', 'not an absolute path', `Maybe you meant ${p('ed/new.py')}`);
-      expectError(await edit({ command: 'view', path: p('missing.txt') }), 'PLUGIN_ERROR', 'does not exist');
-      expectError(await edit({ command: 'str_replace', path: p('missing.txt'), old_str: 'a', new_str: 'b' }), 'PLUGIN_ERROR', 'does not exist');
-      expectError(await edit({ command: 'str_replace', path: p('tree'), old_str: 'a', new_str: 'b' }), 'INVALID_ACTION', 'is a directory and only the `view` command');
-      expectError(await edit({ command: 'view', path: p('bin.dat') }), 'PLUGIN_ERROR', 'appears to be binary');
-      expectError(await edit({ command: 'str_replace', path: p('bin.dat'), old_str: 'E', new_str: 'F' }), 'PLUGIN_ERROR', 'appears to be binary');
-      expectError(await edit({ command: 'rename', path: p('ed/new.py') }), 'INVALID_ACTION', 'use one of view, create');
-      expectError(await edit({ command: 'create', path: p('ed/x.txt') }), 'INVALID_ACTION', 'Parameter `file_text` is required');
+      expectEditError(await edit({ command: 'view', path: 'ed/new.py' }), 'Invalid `path` parameter: ed/new.py. The path should be an absolute path, starting with `/`.', ` Maybe you meant ${p('ed/new.py')}`);
+      expectEditError(await edit({ command: 'view', path: p('missing.txt') }), 'does not exist');
+      expectEditError(await edit({ command: 'str_replace', path: p('missing.txt'), old_str: 'a', new_str: 'b' }), 'does not exist');
+      expectEditError(await edit({ command: 'str_replace', path: p('tree'), old_str: 'a', new_str: 'b' }), 'is a directory and only the `view` command');
+      expectEditError(await edit({ command: 'view', path: p('bin.dat') }), 'appears to be binary');
+      expectEditError(await edit({ command: 'str_replace', path: p('bin.dat'), old_str: 'E', new_str: 'F' }), 'appears to be binary');
+      expectEditError(await edit({ command: 'rename', path: p('ed/new.py') }), 'Unrecognized command rename');
+      expectEditError(await edit({ command: 'create', path: p('ed/x.txt') }), 'Parameter `file_text` is required');
     });
 
     test('concurrent edits of one file serialize (none is lost)', async () => {

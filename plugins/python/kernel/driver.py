@@ -40,6 +40,37 @@ except Exception:  # IPython missing or broken: plain python
     namespace = {"__name__": "__main__", "__builtins__": __builtins__}
 
 
+def current_dir():
+    """os.getcwd(), or where it was when that directory has been deleted (never raises)."""
+    try:
+        return os.getcwd()
+    except OSError:
+        return os.environ.get("PWD", "")
+
+
+def follow(path):
+    """Changes to the shell's directory; a deleted or unreadable one leaves the cwd as is."""
+    try:
+        os.chdir(path)
+        os.environ["PWD"] = path
+    except OSError:
+        pass
+
+
+def load_agent_skills():
+    """OpenHands' agent_skills functions (plugd's own module next to this driver) in the namespace."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    try:
+        import plugd_agent_skills
+
+        for name in plugd_agent_skills.__all__:
+            namespace.setdefault(name, getattr(plugd_agent_skills, name))
+    except Exception as error:  # never a reason for the kernel not to start
+        sys.stderr.write("[agent_skills not loaded: %s]\n" % error)
+    finally:
+        sys.path.pop(0)
+
+
 def send(message):
     replies.write((json.dumps(message) + "\n").encode("utf-8"))
 
@@ -170,7 +201,8 @@ def run_cell(code):
 
 
 def main():
-    send({"ready": True, "ipython": shell is not None, "executable": sys.executable, "cwd": os.getcwd(), "pid": os.getpid()})
+    load_agent_skills()
+    send({"ready": True, "ipython": shell is not None, "executable": sys.executable, "cwd": current_dir(), "pid": os.getpid()})
     while True:
         try:
             line = requests.readline()
@@ -180,10 +212,12 @@ def main():
             return
         try:
             request = json.loads(line)
+            if request.get("cwd"):
+                follow(request["cwd"])
             status, output, images = run_cell(request["code"])
-            send({"id": request["id"], "status": status, "output": output, "images": images, "cwd": os.getcwd(), "executable": sys.executable})
+            send({"id": request["id"], "status": status, "output": output, "images": images, "cwd": current_dir(), "executable": sys.executable})
         except KeyboardInterrupt:
-            send({"id": request.get("id"), "status": "interrupted", "output": "", "images": [], "cwd": os.getcwd(), "executable": sys.executable})
+            send({"id": request.get("id"), "status": "interrupted", "output": "", "images": [], "cwd": current_dir(), "executable": sys.executable})
 
 
 if __name__ == "__main__":

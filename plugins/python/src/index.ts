@@ -15,6 +15,8 @@ const RunCellArgs = z.looseObject({
 let kernel: PythonKernel | undefined;
 let lastInitCode = '';
 let cwd = process.cwd();
+/** The shell directory last applied to the kernel: only a change is applied, so `os.chdir` in a cell sticks (as in OpenHands). */
+let appliedShellCwd: string | undefined;
 // One kernel: cells run one at a time even for a direct caller that sends them concurrently
 // (plugd itself never does: concurrency 1).
 const queue = new SerialQueue();
@@ -47,13 +49,16 @@ definePlugin({
             lastInitCode = init;
           }
           const timeoutMs = workTimeoutMs(ctx.action.timeout, ctx.deadline);
-          const result = await active.run(args.code, timeoutMs, ctx.deadline, ctx.signal);
+          const follow = ctx.cwd && (ctx.cwd !== appliedShellCwd || !wasAlive) ? ctx.cwd : undefined;
+          const result = await active.run(args.code, timeoutMs, ctx.deadline, ctx.signal, follow);
+          if (follow) appliedShellCwd = follow;
           return cellObservation({
             code: args.code,
             result,
             timeoutMs,
             includeExtra: args.include_extra ?? true,
             cwd: active.info?.cwd ?? cwd,
+            ...(ctx.cwd ? { shellCwd: ctx.cwd } : {}),
             executable: active.info?.executable ?? '',
           });
         }),

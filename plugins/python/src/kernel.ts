@@ -115,12 +115,13 @@ export class PythonKernel {
   }
 
   /** Runs one cell; interrupts it (SIGINT, then a restart) at `timeoutMs` or on abort. */
-  async run(code: string, timeoutMs: number, deadline: number, signal?: AbortSignal): Promise<CellResult> {
+  /** `cwd`: the directory to change to first (the shell's); a missing one is left as is. */
+  async run(code: string, timeoutMs: number, deadline: number, signal?: AbortSignal, cwd?: string): Promise<CellResult> {
     if (!this.child) await this.start(Math.max(1000, deadline - Date.now() - 500));
     const child = this.child!;
     const id = ++this.nextId;
     const reply = new Promise<CellReply>((resolve) => this.waiting.set(id, resolve));
-    (child.stdio[3] as Writable).write(JSON.stringify({ id, code }) + '\n');
+    (child.stdio[3] as Writable).write(JSON.stringify({ id, code, ...(cwd ? { cwd } : {}) }) + '\n');
     let timer: NodeJS.Timeout | undefined;
     const stop = new Promise<'timeout' | 'cancelled'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), Math.max(0, timeoutMs));

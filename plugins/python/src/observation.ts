@@ -10,6 +10,8 @@ export interface CellObservationInput {
   readonly timeoutMs: number;
   readonly includeExtra: boolean;
   readonly cwd: string;
+  /** The shell's directory: OpenHands reports it as Jupyter's once there is one. */
+  readonly shellCwd?: string;
   readonly executable: string;
 }
 
@@ -48,7 +50,7 @@ export function cellObservation(input: CellObservationInput): Observation {
   if (notes.length > 0) content = content ? `${content}\n${notes.join('\n')}` : notes.join('\n');
   if (content === '') content = NO_OUTPUT;
   if (input.includeExtra) {
-    content += `\n[Jupyter current working directory: ${reply?.cwd ?? input.cwd}]\n[Jupyter Python interpreter: ${reply?.executable ?? input.executable}]`;
+    content += `\n[Jupyter current working directory: ${input.shellCwd ?? reply?.cwd ?? input.cwd}]\n[Jupyter Python interpreter: ${reply?.executable ?? input.executable}]`;
   }
   return {
     observation: 'run_ipython',

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 import { z } from 'zod';
-import { defineAction, definePlugin, ErrorIds, errorObservation, SerialQueue, workTimeoutMs } from '@plugd/sdk';
-import { BashSession } from './session.js';
-import { runObservation } from './observation.js';
+import { defineAction, definePlugin, SerialQueue } from '@plugd/sdk';
+import { ShellController } from './controller.js';
+import { RestartState } from './restart-state.js';
 
 /** CmdRunAction args; unknown fields (thought, is_static, security_risk, ...) are allowed. */
 const RunArgs = z.looseObject({
@@ -13,53 +13,55 @@ const RunArgs = z.looseObject({
   hidden: z.boolean().nullish(),
 });
 
-let session: BashSession | undefined;
-let username = '';
-// One bash session: commands run one at a time even for a direct caller that sends them
+/** NO_CHANGE_TIMEOUT_SECONDS as OpenHands reads it (env), default 30. */
+function noChangeSeconds(): number {
+  const value = Number(process.env['NO_CHANGE_TIMEOUT_SECONDS'] ?? '');
+  return Number.isFinite(value) && value > 0 ? value : 30;
+}
+
+let controller: ShellController | undefined;
+let state: RestartState | undefined;
+// One terminal: actions run one at a time even for a direct caller that sends them
 // concurrently (plugd itself never does: concurrency 1).
 const queue = new SerialQueue();
 
 definePlugin({
   name: 'shell',
-  version: '0.1.0',
+  version: '0.2.0',
   concurrency: 1,
   initialize: (ctx) => {
-    username = ctx.username;
-    const cwd = typeof ctx.config['cwd'] === 'string' ? ctx.config['cwd'] : process.cwd();
-    session = new BashSession(cwd, process.env);
+    state = new RestartState(ctx.name);
+    const previous = state.previous();
+    const configured = typeof ctx.config['cwd'] === 'string' ? ctx.config['cwd'] : process.cwd();
+    const cwd = previous?.cwd ?? configured;
+    const saver = state;
+    controller = new ShellController(cwd, process.env, ctx.username, noChangeSeconds(), (dir) => saver.save(dir));
+    if (previous) controller.noteRestart(previous.why);
+    state.save(cwd);
   },
-  dispose: () => session?.kill(),
+  dispose: () => {
+    controller?.kill();
+    state?.clear();
+  },
   actions: {
     run: defineAction({
       args: RunArgs,
       run: (args, ctx) =>
         queue.run(async () => {
-          if (args.is_input) {
-            return errorObservation(
-              ErrorIds.INVALID_ACTION,
-              'No command is running in the shell, so there is nothing to send input to: every command finishes, or is ' +
-                'interrupted at its timeout, before its observation is sent. Send the text as part of the command instead ' +
-                "(e.g. `printf 'y\\n' | cmd`), and run long jobs in the background with output to a file.",
-            );
-          }
-          const active = (session ??= new BashSession(process.cwd(), process.env));
-          const timeoutMs = workTimeoutMs(ctx.action.timeout, ctx.deadline);
-          const result = await active.run({
-            command: args.command,
-            cwd: args.cwd ?? null,
-            timeoutMs,
+          const shell = controller!;
+          const command = args.cwd && !args.is_input && args.command.trim() !== '' ? `cd -- '${args.cwd.replace(/'/g, `'\\''`)}' && ${args.command}` : args.command;
+          const obs = await shell.execute({
+            command,
+            isInput: args.is_input ?? false,
+            blocking: args.blocking ?? false,
+            hidden: args.hidden ?? false,
+            ...(ctx.action.timeout ? { hardTimeoutSec: ctx.action.timeout } : {}),
             deadline: ctx.deadline,
             signal: ctx.signal,
             onOutput: (chunk) => ctx.progress(chunk),
           });
-          return runObservation({
-            command: args.command,
-            hidden: args.hidden ?? false,
-            result,
-            timeoutMs,
-            username,
-            fallbackWorkingDir: active.lastWorkingDir,
-          });
+          if (command !== args.command && obs.observation === 'run') (obs.extras as Record<string, unknown>)['command'] = args.command;
+          return obs;
         }),
     }),
   },

@@ -36,6 +36,7 @@ export const DEFAULT_SERVER: Required<Omit<ServerOptions, 'apiKey'>> = {
   allowedOrigins: [],
   allowedHosts: [],
   allowRemoteWithoutKey: false,
+  maxUploadBytes: 1024 * 1024 * 1024,
 };
 
 export const DEFAULT_WATCH_DEBOUNCE_MS = 300;

@@ -55,6 +55,8 @@ export const ServerOptionsSchema = z.strictObject({
   allowedHosts: z.array(z.string().regex(/^[^/\s]+$/, 'a host is a name or address as in the Host header, e.g. "plugd.internal" or "10.0.0.5"; "*" accepts any')),
   /** The explicit opt-out: serve a non-loopback address without an API key. */
   allowRemoteWithoutKey: z.boolean(),
+  /** Largest file POST /upload_file takes (and a zip may expand to). */
+  maxUploadBytes: z.number().int().min(1024),
 });
 export const ServerConfigSchema = ServerOptionsSchema.partial();
 

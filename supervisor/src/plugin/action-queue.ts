@@ -3,6 +3,7 @@ import type { Action, Observation } from '@plugd/protocol';
 import type { PluginProcess } from '../process/plugin-process.js';
 import { checkObservation, failureObservation } from './failure-observation.js';
 import type { Job } from './job.js';
+import type { SessionState } from '../routing/session-state.js';
 import { LatencyWindow } from './latency-window.js';
 
 export interface ActionQueueHost {
@@ -66,7 +67,7 @@ export class ActionQueue {
   }
 
   /** Queues one action; past `maxQueued` waiting it is answered PLUGIN_UNAVAILABLE at once. */
-  enqueue(action: Action, acceptedAt: number, timeoutMs: number): Promise<Observation> {
+  enqueue(action: Action, acceptedAt: number, timeoutMs: number, session?: SessionState): Promise<Observation> {
     const { maxQueued, name } = this.host;
     if (this.queue.length >= maxQueued) {
       return Promise.resolve(
@@ -77,7 +78,7 @@ export class ActionQueue {
       );
     }
     return new Promise<Observation>((resolve) => {
-      const job: Job = { action, acceptedAt, deadline: acceptedAt + timeoutMs, phase: 'queued', rpcPending: false, resolve };
+      const job: Job = { action, acceptedAt, deadline: acceptedAt + timeoutMs, phase: 'queued', rpcPending: false, resolve, ...(session ? { session } : {}) };
       job.timer = setTimeout(() => this.onDeadline(job, this.host.waitingFor()), Math.max(0, job.deadline - Date.now()));
       this.queue.push(job);
     });
@@ -114,7 +115,7 @@ export class ActionQueue {
     job.proc = proc;
     job.rpcPending = true;
     active.add(job);
-    const { id, result } = proc.run(job.action, job.deadline - Date.now());
+    const { id, result } = proc.run(job.action, job.deadline - Date.now(), job.session?.params());
     job.rpcId = id;
     result
       .then(

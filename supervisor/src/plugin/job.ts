@@ -1,11 +1,14 @@
 import type { Action, Observation } from '@plugd/protocol';
 import type { PluginProcess } from '../process/plugin-process.js';
+import type { SessionState } from '../routing/session-state.js';
 
 /** One accepted action on its way to exactly one Observation. */
 export interface Job {
   readonly action: Action;
   readonly acceptedAt: number;
   readonly deadline: number;
+  /** Shared session state, read when the action is sent (a queued action sees a later `cd`). */
+  readonly session?: SessionState;
   phase: 'queued' | 'running' | 'done';
   proc?: PluginProcess;
   rpcId?: number;

@@ -1,3 +1,4 @@
+import type { SessionState } from '../routing/session-state.js';
 import { ErrorIds, errorObservation } from '@plugd/protocol';
 import type { Action, Observation, TraceLevel } from '@plugd/protocol';
 import type { Logger } from 'pino';
@@ -133,10 +134,10 @@ export class ManagedPlugin {
   }
 
   /** Accepts one action; resolves with exactly one Observation. */
-  submit(action: Action, acceptedAt: number, timeoutMs: number): Promise<Observation> {
+  submit(action: Action, acceptedAt: number, timeoutMs: number, session?: SessionState): Promise<Observation> {
     const refused = this.refusal();
     if (refused) return Promise.resolve(this.unavailable(action, refused));
-    const observation = this.actions.enqueue(action, acceptedAt, timeoutMs);
+    const observation = this.actions.enqueue(action, acceptedAt, timeoutMs, session);
     this.actions.pump();
     return observation;
   }

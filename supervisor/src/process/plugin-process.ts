@@ -1,5 +1,5 @@
 import { InitializeResultSchema, LogParamsSchema, Methods, ProcessGroupParamsSchema, PROTOCOL_VERSION, formatZodIssues } from '@plugd/protocol';
-import type { Action, InitializeResult, LogParams, TraceLevel } from '@plugd/protocol';
+import type { Action, InitializeResult, LogParams, RunSession, TraceLevel } from '@plugd/protocol';
 import type { PluginOptions } from '../config/types.js';
 import { PlugdError, errorMessage } from '../errors.js';
 import { RpcChannel } from '../rpc/rpc-channel.js';
@@ -157,11 +157,11 @@ export class PluginProcess {
   }
 
   /** Sends one action; rejects with PluginExitedError, ProtocolViolation or RpcResponseError. */
-  run(action: Action, timeoutMs: number): { id: number; result: Promise<unknown> } {
+  run(action: Action, timeoutMs: number, session?: RunSession): { id: number; result: Promise<unknown> } {
     if (!this.channel || this.state === 'exited') {
       return { id: -1, result: Promise.reject(new PluginExitedError(this.lastExit ?? this.syntheticExit())) };
     }
-    return this.channel.request<unknown>(Methods.run.method, { action, timeoutMs: Math.max(0, Math.round(timeoutMs)) });
+    return this.channel.request<unknown>(Methods.run.method, { action, timeoutMs: Math.max(0, Math.round(timeoutMs)), ...(session ? { session } : {}) });
   }
 
   cancel(id: number): void {

@@ -6,6 +6,7 @@ import { metricsRoute } from './metrics.js';
 import { listPluginsRoute, reloadPluginRoute, restartPluginRoute } from './plugins.js';
 import { serverInfoRoute } from './server-info.js';
 import { getTraceRoute, setTraceRoute } from './trace.js';
+import { openHandsFileRoutes } from './openhands-files.js';
 
 /** Every route of the HTTP API, one file each. */
 export const ROUTES: readonly Route[] = [
@@ -19,4 +20,5 @@ export const ROUTES: readonly Route[] = [
   eventsRoute,
   getTraceRoute,
   setTraceRoute,
+  ...openHandsFileRoutes,
 ];
