@@ -23,6 +23,7 @@ export interface PluginSpec {
   readonly timeouts?: Record<string, unknown>;
   readonly maxFrameBytes?: number;
   readonly limits?: Record<string, unknown>;
+  readonly maxQueued?: number;
 }
 
 /** Short timeouts for tests; each spec may override. */
@@ -57,6 +58,7 @@ export function harness(specs: readonly PluginSpec[], extra: Record<string, unkn
         timeouts: { ...FAST_TIMEOUTS, ...s.timeouts },
         ...(s.maxFrameBytes ? { maxFrameBytes: s.maxFrameBytes } : {}),
         ...(s.limits ? { limits: s.limits } : {}),
+        ...(s.maxQueued !== undefined ? { maxQueued: s.maxQueued } : {}),
       })),
     },
     { source: 'test', baseDir: REPO_ROOT },
