@@ -2,12 +2,13 @@ import { EventEmitter } from 'node:events';
 import { ActionSchema, ErrorIds, errorObservation, formatZodIssues } from '@plugd/protocol';
 import type { Observation, TraceLevel } from '@plugd/protocol';
 import type { Logger } from 'pino';
-import type { SupervisorConfig } from './config/types.js';
+import type { PluginOptions, SupervisorConfig } from './config/types.js';
 import type { SupervisorEvents } from './events.js';
 import { PlugdError } from './errors.js';
 import { silentLogger } from './log/logger.js';
 import { SupervisorMetrics } from './metrics/supervisor-metrics.js';
 import type { ProcessLauncher } from './process/launcher.js';
+import { CALL_TOOL_MCP, routeToolCall } from './mcp/call-tool-route.js';
 import { ManagedPlugin } from './plugin/managed-plugin.js';
 import type { PluginStatus } from './plugin/plugin-status.js';
 import { RouteTable } from './routing/route-table.js';
@@ -42,6 +43,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private startupConflicts: string[] | undefined = [];
   private stopping: Promise<void> | undefined;
   private readonly watchers: WatchSet;
+  private readonly launcher: ProcessLauncher | undefined;
 
   constructor(
     readonly config: SupervisorConfig,
@@ -49,24 +51,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   ) {
     super();
     this.logger = options.logger ?? silentLogger();
+    this.launcher = options.launcher;
     this.routesTable = new RouteTable(config.routes);
     this.redactor = new Redactor(config.redact);
     this.trace = new TraceHub(config.plugins, this.logger, this.redactor);
-    for (const plugin of config.plugins) {
-      this.managed.set(
-        plugin.name,
-        new ManagedPlugin(plugin, {
-          logger: this.logger,
-          username: config.username,
-          emit: (event, ...args) => this.emitSafely(event, ...args),
-          claimRoutes: (name, actions) => this.claimRoutes(name, actions),
-          traceLevel: (name) => this.trace.level(name),
-          frameListener: (name, proc) => this.trace.listenerFor(name, proc),
-          lastFrames: (name) => this.trace.lastFrames(name),
-          ...(options.launcher ? { launcher: options.launcher } : {}),
-        }),
-      );
-    }
+    for (const plugin of config.plugins) this.managed.set(plugin.name, this.createManaged(plugin, options.launcher));
     for (const plugin of config.plugins) {
       if (plugin.declaredActions.length > 0) this.claimRoutes(plugin.name, plugin.declaredActions);
     }
@@ -117,7 +106,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       if (!ready) return errorObservation(ErrorIds.PLUGIN_UNAVAILABLE, `plugd was still starting its plugins when the action's ${waitMs / 1000} s timeout passed.`);
     }
     if (this.stopping) return errorObservation(ErrorIds.PLUGIN_UNAVAILABLE, 'plugd is stopping; the action was not run.');
-    const plugin = this.pluginFor(action.action);
+    const mcp = action.action === CALL_TOOL_MCP ? this.mcpServers() : [];
+    const routed = mcp.length > 0 ? routeToolCall(action, mcp) : undefined;
+    if (routed && 'observation' in routed) return routed;
+    const plugin = routed ? this.managed.get((routed as { server: string }).server) : this.pluginFor(action.action);
     if (!plugin) return this.noPlugin(action.action);
     const timeoutMs = explicitMs ?? plugin.options.timeouts.actionMs;
     return plugin.submit(action, acceptedAt, timeoutMs - (Date.now() - acceptedAt));
@@ -165,6 +157,46 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       await this.trace.close();
     })();
     return this.stopping;
+  }
+
+  private createManaged(plugin: PluginOptions, launcher: ProcessLauncher | undefined): ManagedPlugin {
+    return new ManagedPlugin(plugin, {
+      logger: this.logger,
+      username: this.config.username,
+      emit: (event, ...args) => this.emitSafely(event, ...args),
+      claimRoutes: (name, actions) => this.claimRoutes(name, actions),
+      traceLevel: (name) => this.trace.level(name),
+      frameListener: (name, proc) => this.trace.listenerFor(name, proc),
+      lastFrames: (name) => this.trace.lastFrames(name),
+      ...(launcher ? { launcher } : {}),
+    });
+  }
+
+  /** The MCP servers (`"protocol": "mcp"` plugins) with their tools, for call_tool_mcp and /mcp. */
+  mcpServers(): { name: string; state: string; tools: ManagedPlugin['tools'] }[] {
+    return [...this.managed.values()].filter((p) => p.options.protocol === 'mcp').map((p) => ({ name: p.name, state: p.state, tools: p.tools }));
+  }
+
+  /** Adds a plugin at run time (POST /update_mcp_server) and starts it; resolves true once it serves. */
+  addPlugin(options: PluginOptions): Promise<boolean> {
+    if (this.stopping) return Promise.reject(new PlugdError('SUPERVISOR_STOPPED', `plugd is stopping; plugin "${options.name}" was not added`));
+    if (this.managed.has(options.name)) return Promise.reject(new PlugdError('CONFIG_INVALID', `a plugin named "${options.name}" is already running`));
+    const plugin = this.createManaged(options, this.launcher);
+    this.managed.set(options.name, plugin);
+    return plugin.start();
+  }
+
+  /** Stops a plugin and forgets it (POST /update_mcp_server); its in-flight actions are answered first. */
+  async removePlugin(name: string): Promise<void> {
+    const plugin = this.require(name);
+    this.managed.delete(name);
+    this.routesTable.release(name);
+    await plugin.stop();
+  }
+
+  /** The options a plugin runs with (to tell whether an update changes it). */
+  pluginOptions(name: string): PluginOptions | undefined {
+    return this.managed.get(name)?.options;
   }
 
   private async runInitialRound(): Promise<void> {

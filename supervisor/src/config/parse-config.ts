@@ -50,6 +50,10 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions): Supervis
     }
     seen.add(plugin.name);
     if (plugin.enabled === false) return;
+    if (plugin.protocol === 'mcp' && !plugin.command) {
+      problems.push({ path: `${at}.command`, message: `an MCP server needs "command", e.g. ["npx", "-y", "@modelcontextprotocol/server-memory"]` });
+      return;
+    }
     if (!plugin.command && !isBuiltin(plugin.name)) {
       problems.push({
         path: `${at}.name`,
@@ -102,6 +106,7 @@ function normalizePlugin(file: PlugdConfigFile, plugin: PluginConfigFile, baseDi
   const trace = normalizeTrace(plugin.trace ?? file.trace, plugin.name, baseDir, traceDir);
   return {
     name: plugin.name,
+    protocol: plugin.protocol ?? 'plugd',
     command,
     cwd,
     env: plugin.env ?? {},

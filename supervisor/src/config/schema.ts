@@ -40,6 +40,7 @@ export const PluginConfigSchema = z.strictObject({
     .regex(/^[a-z0-9][a-z0-9_-]*$/i, 'a plugin name is letters, digits, "-" and "_", e.g. "my-tool"'),
   command: z.array(z.string().min(1)).min(1, 'command is [executable, ...args], e.g. ["node", "./dist/index.js"]').optional(),
   cwd: z.string().optional(),
+  protocol: z.enum(['plugd', 'mcp'], { error: 'protocol is "plugd" (plugd\'s own, the default) or "mcp" (a stdio MCP server)' }).optional(),
   actions: z.array(z.string().min(1)).optional(),
   env: z.record(z.string(), z.string()).optional(),
   config: z.record(z.string(), z.unknown()).optional(),

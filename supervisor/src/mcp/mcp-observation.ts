@@ -1,0 +1,28 @@
+import type { Observation } from '@plugd/protocol';
+
+/** What a CallToolResult is made of, as far as plugd looks at it. */
+export interface ToolResultLike {
+  readonly content?: unknown;
+  readonly structuredContent?: unknown;
+  readonly isError?: boolean;
+  readonly _meta?: unknown;
+}
+
+/**
+ * OpenHands' MCPObservation: `content` is the JSON text of the CallToolResult as its
+ * runtime dumps it (pydantic `model_dump(mode="json")`: meta, content, structuredContent, isError).
+ */
+export function mcpObservation(name: string, args: Record<string, unknown>, result: ToolResultLike): Observation {
+  const dumped = {
+    meta: result._meta ?? null,
+    content: Array.isArray(result.content) ? result.content : [],
+    structuredContent: result.structuredContent ?? null,
+    isError: result.isError === true,
+  };
+  return { observation: 'mcp', content: JSON.stringify(dumped), extras: { name, arguments: args } };
+}
+
+/** The `mcp` observation OpenHands answers for a tool that errs or times out (`isError` with the reason). */
+export function mcpErrorObservation(name: string, args: Record<string, unknown>, error: string): Observation {
+  return { observation: 'mcp', content: JSON.stringify({ isError: true, error, content: [] }), extras: { name, arguments: args } };
+}
