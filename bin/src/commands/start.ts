@@ -3,11 +3,12 @@ import type { SupervisorConfig } from '@plugd/supervisor';
 import { TraceLevelSchema } from '@plugd/protocol';
 import { loadConfig } from '../config-from-flags.js';
 import { createLogger } from '../create-logger.js';
+import { withMcpServers } from '../mcp-flags.js';
 import { oneOf, parseFlags, parsePort } from '../parse-flags.js';
 import { UsageError } from '../usage-error.js';
 
 export const START_HELP = `Usage: plugd start [-c plugd.json] [--host H] [--port P] [--trace off|messages|verbose]
-                   [--log-level L] [--log-file F]
+                   [--log-level L] [--log-file F] [--mcp CMD ...]
 
 Runs every configured plugin and serves the HTTP API until SIGINT/SIGTERM (graceful
 stop, exit 0). SIGHUP reloads every plugin. Without -c it reads ./plugd.json if
@@ -19,6 +20,8 @@ present, else starts the built-in plugins (shell, files, python, echo).
   --trace LEVEL       stdio trace level for every plugin: off, messages, verbose
   --log-level L       trace, debug, info, warn, error, silent (default info)
   --log-file F        write JSON log lines to F instead of stderr
+  --mcp CMD           also run this stdio MCP server (repeatable), e.g.
+                      --mcp "npx -y @modelcontextprotocol/server-memory"
 The API key comes from SESSION_API_KEY (or server.apiKey in the config).`;
 
 export async function startCommand(args: string[]): Promise<number> {
@@ -29,13 +32,14 @@ export async function startCommand(args: string[]): Promise<number> {
     trace: { type: 'string' },
     'log-level': { type: 'string' },
     'log-file': { type: 'string' },
+    mcp: { type: 'string', multiple: true },
   });
   if (values.help) {
     process.stdout.write(`${START_HELP}\n`);
     return 0;
   }
   const trace = oneOf(values.trace, TraceLevelSchema.options, '--trace');
-  const loaded = loadConfig(values.config);
+  const loaded = withMcpServers(loadConfig(values.config), values.mcp);
   const port = parsePort(values.port);
   const apiKey = process.env['SESSION_API_KEY'] || loaded.server.apiKey;
   const config: SupervisorConfig = {
