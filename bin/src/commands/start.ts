@@ -8,7 +8,7 @@ import { oneOf, parseFlags, parsePort } from '../parse-flags.js';
 import { UsageError } from '../usage-error.js';
 
 export const START_HELP = `Usage: plugd start [-c plugd.json] [--host H] [--port P] [--trace off|messages|verbose]
-                   [--log-level L] [--log-file F] [--mcp CMD ...]
+                   [--log-level L] [--log-file F] [--strict] [--mcp CMD ...]
 
 Runs every configured plugin and serves the HTTP API until SIGINT/SIGTERM (graceful
 stop, exit 0). SIGHUP reloads every plugin. Without -c it reads ./plugd.json if
@@ -20,6 +20,8 @@ present, else starts the built-in plugins (shell, files, python, echo).
   --trace LEVEL       stdio trace level for every plugin: off, messages, verbose
   --log-level L       trace, debug, info, warn, error, silent (default info)
   --log-file F        write JSON log lines to F instead of stderr
+  --strict            a plugin whose program cannot be found is a config error (exit 2);
+                      by default that plugin is failed (retried later) and the others serve
   --mcp CMD           also run this stdio MCP server (repeatable), e.g.
                       --mcp "npx -y @modelcontextprotocol/server-memory"
 The API key comes from SESSION_API_KEY (or server.apiKey in the config).`;
@@ -32,6 +34,7 @@ export async function startCommand(args: string[]): Promise<number> {
     trace: { type: 'string' },
     'log-level': { type: 'string' },
     'log-file': { type: 'string' },
+    strict: { type: 'boolean' },
     mcp: { type: 'string', multiple: true },
   });
   if (values.help) {
@@ -39,7 +42,7 @@ export async function startCommand(args: string[]): Promise<number> {
     return 0;
   }
   const trace = oneOf(values.trace, TraceLevelSchema.options, '--trace');
-  const loaded = withMcpServers(loadConfig(values.config), values.mcp);
+  const loaded = withMcpServers(loadConfig(values.config, { requirePrograms: values.strict === true }), values.mcp);
   const port = parsePort(values.port);
   const apiKey = process.env['SESSION_API_KEY'] || loaded.server.apiKey;
   const config: SupervisorConfig = {
@@ -55,7 +58,6 @@ export async function startCommand(args: string[]): Promise<number> {
   } catch (error) {
     throw new UsageError(`cannot listen on ${config.server.host}:${config.server.port} (${(error as NodeJS.ErrnoException).code ?? error}); choose another --port`);
   }
-  logger.info({ url: server.url, config: config.source, plugins: config.plugins.map((p) => p.name) }, `plugd listening on ${server.url}`);
 
   let stopping: Promise<number> | undefined;
   const stop = (signal: string): Promise<number> => {
@@ -75,8 +77,11 @@ export async function startCommand(args: string[]): Promise<number> {
   });
   process.on('SIGHUP', () => {
     logger.info('SIGHUP: reloading every plugin');
-    void supervisor.reload();
+    // A reload cut short by a stop (SIGTERM during SIGHUP) is not an error to crash on.
+    supervisor.reload().catch((error: unknown) => logger.error({ err: error }, 'SIGHUP reload failed'));
   });
+  // Logged once the signal handlers are in place: a SIGHUP right after this line must reload, not kill.
+  logger.info({ url: server.url, config: config.source, plugins: config.plugins.map((p) => p.name) }, `plugd listening on ${server.url}`);
   try {
     await supervisor.start();
   } catch (error) {
