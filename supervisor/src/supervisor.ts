@@ -9,6 +9,7 @@ import { silentLogger } from './log/logger.js';
 import { SupervisorMetrics } from './metrics/supervisor-metrics.js';
 import type { ProcessLauncher } from './process/launcher.js';
 import { CALL_TOOL_MCP, routeToolCall } from './mcp/call-tool-route.js';
+import { asOpenHandsTimeout } from './mcp/mcp-observation.js';
 import { ManagedPlugin } from './plugin/managed-plugin.js';
 import type { PluginStatus } from './plugin/plugin-status.js';
 import { RouteTable } from './routing/route-table.js';
@@ -112,7 +113,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const plugin = routed ? this.managed.get((routed as { server: string }).server) : this.pluginFor(action.action);
     if (!plugin) return this.noPlugin(action.action);
     const timeoutMs = explicitMs ?? plugin.options.timeouts.actionMs;
-    return plugin.submit(action, acceptedAt, timeoutMs - (Date.now() - acceptedAt));
+    const observation = plugin.submit(action, acceptedAt, timeoutMs - (Date.now() - acceptedAt));
+    return routed ? observation.then((o) => asOpenHandsTimeout(action, o, timeoutMs)) : observation;
   }
 
   plugins(): PluginStatus[] {

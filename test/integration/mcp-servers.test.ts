@@ -86,13 +86,27 @@ describe('stdio MCP servers from npm as supervised plugins', () => {
 
   it('sends progress, cancels with notifications/cancelled on the action timeout, and the server keeps serving', async () => {
     const timedOut = await call('everything_trigger-long-running-operation', { duration: 30, steps: 30 }, 2.5);
-    expect(timedOut).toMatchObject({ observation: 'error', extras: { error_id: 'ACTION_TIMEOUT' } });
+    // As OpenHands' runtime answers a tool timeout.
+    expect(timedOut).toMatchObject({ observation: 'mcp', extras: { name: 'everything_trigger-long-running-operation' } });
+    expect(JSON.parse(timedOut.content)).toEqual({ isError: true, error: 'Tool "everything_trigger-long-running-operation" timed out after 2.5 seconds', content: [] });
     await supervisor.trace.flush();
     const frames = readFileSync(traceFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { dir: string; method: string });
     expect(frames).toContainEqual(expect.objectContaining({ dir: 'in', method: 'notifications/progress' }));
     expect(frames).toContainEqual(expect.objectContaining({ dir: 'out', method: 'notifications/cancelled' }));
     expect(supervisor.plugin('everything')!.state).toBe('ready');
     expect(JSON.parse((await call('everything_echo', { message: 'after' })).content).content[0].text).toBe('Echo: after');
+  });
+
+  it('reloads blue/green: the new generation lists its tools before it serves, and calls never see a gap', async () => {
+    const before = supervisor.plugin('memory')!;
+    expect(before.tools).toContain('read_graph');
+    const reloading = supervisor.reload('memory');
+    const during = await call('memory_read_graph');
+    await reloading;
+    expect(JSON.parse(during.content)).toMatchObject({ isError: false });
+    const after = supervisor.plugin('memory')!;
+    expect(after).toMatchObject({ state: 'ready', reloads: before.reloads + 1, generation: before.generation + 1 });
+    expect(after.tools).toEqual(before.tools);
   });
 
   it('answers a call whose server is SIGKILLed with an isError result naming the cause; the next call works on the restarted server', async () => {

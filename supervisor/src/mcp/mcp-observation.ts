@@ -26,3 +26,15 @@ export function mcpObservation(name: string, args: Record<string, unknown>, resu
 export function mcpErrorObservation(name: string, args: Record<string, unknown>, error: string): Observation {
   return { observation: 'mcp', content: JSON.stringify({ isError: true, error, content: [] }), extras: { name, arguments: args } };
 }
+
+/**
+ * A call_tool_mcp that ran out of time answers as OpenHands' runtime does: an `mcp`
+ * observation with `isError` and `Tool "X" timed out after N seconds` (the server was sent
+ * notifications/cancelled). Any other observation passes through.
+ */
+export function asOpenHandsTimeout(action: { args: Record<string, unknown> }, observation: Observation, timeoutMs: number): Observation {
+  if (observation.observation !== 'error' || (observation.extras as { error_id?: unknown }).error_id !== 'ACTION_TIMEOUT') return observation;
+  const name = typeof action.args['name'] === 'string' ? action.args['name'] : '';
+  const args = (action.args['arguments'] ?? {}) as Record<string, unknown>;
+  return mcpErrorObservation(name, args, `Tool "${name}" timed out after ${Math.round(timeoutMs / 100) / 10} seconds`);
+}

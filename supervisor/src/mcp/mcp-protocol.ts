@@ -9,7 +9,7 @@ import { mcpObservation } from './mcp-observation.js';
 import { PipeTransport } from './pipe-transport.js';
 
 /** MCP servers answer requests concurrently; the queue keeps at most this many in flight. */
-const MCP_CONCURRENCY = 32;
+const MCP_CONCURRENCY = 64;
 /** The SDK's own per-request timer is a backstop only: plugd's action deadline governs. */
 const SDK_TIMEOUT_SLACK_MS = 60_000;
 

@@ -185,6 +185,11 @@ export class ManagedPlugin {
   }
 
   status(): PluginStatus {
+    const status = this.baseStatus();
+    return this.options.protocol === 'mcp' ? { ...status, tools: (this.tools ?? []).map((t) => t.name) } : status;
+  }
+
+  private baseStatus(): PluginStatus {
     return buildStatus({
       name: this.name,
       state: this.state,

@@ -26,6 +26,8 @@ export interface PluginStatus {
   readonly lastReloadError: string | undefined;
   readonly nextRetryAt: string | undefined;
   readonly watch: readonly string[];
+  /** MCP servers only: the tools it lists (of the last generation that served). */
+  readonly tools?: readonly string[];
 }
 
 /** What a status is built from. */
