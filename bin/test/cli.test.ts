@@ -1,6 +1,7 @@
 /** The `plugd` command as a user runs it: exit codes, one-line errors, --help. */
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import { ECHO_ENTRY, FIXTURES, http, killAllPlugd, runPlugd, startPlugd, tempDir } from '../../test/helpers/plugd-process.js';
+import { EVERYTHING } from '../../test/helpers/mcp-servers.js';
 
 const tmp = tempDir();
 afterEach(() => killAllPlugd());
@@ -104,6 +105,14 @@ describe('plugd exec', () => {
     const run = await runPlugd(['exec', '--plugin', `node ${ECHO_ENTRY}`, '{"action":"echo","args":{"text":"via --plugin"}}']);
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual({ observation: 'echo', content: 'via --plugin', extras: {} });
+  });
+
+  it('runs a stdio MCP server given with --mcp and answers call_tool_mcp with an mcp Observation', async () => {
+    const run = await runPlugd(['exec', '--mcp', EVERYTHING.join(' '), '{"action":"call_tool_mcp","args":{"name":"get-sum","arguments":{"a":2,"b":3}}}']);
+    expect(run.code).toBe(0);
+    const observation = JSON.parse(run.stdout);
+    expect(observation).toMatchObject({ observation: 'mcp', extras: { name: 'get-sum', arguments: { a: 2, b: 3 } } });
+    expect(JSON.parse(observation.content).content[0].text).toContain('5');
   });
 
   it('runs a Python plugin written without the SDK via --plugin', async () => {
