@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { PluginProcess, PluginExitedError } from '../src/process/plugin-process.js';
 import type { ExitInfo } from '../src/process/exit-info.js';
+import { RpcResponseError } from '../src/rpc/rpc-error.js';
 import type { FrameEvent } from '../src/trace/frame-event.js';
 import { FakeMcpLauncher } from './fakes/fake-mcp-process.js';
 import { pluginOptions } from './fakes/options.js';
@@ -52,6 +53,15 @@ describe('PluginProcess speaking MCP (the SDK server in memory, newline-delimite
     const prefixed = (await proc.run(call('fake_echo'), 5000).result) as { extras: { name: string }; content: string };
     expect(prefixed.extras.name).toBe('fake_echo');
     expect(prefixed.content).toContain('echo {}');
+    await proc.stop();
+  });
+
+  it("rejects with the server's JSON-RPC error (not a crash) for a tool it does not have", async () => {
+    const { proc } = makeMcp();
+    await proc.start();
+    const error = await proc.run(call('missing'), 5000).result.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RpcResponseError);
+    expect(proc.state).toBe('ready');
     await proc.stop();
   });
 

@@ -1,7 +1,8 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { McpError, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { Action, InitializeResult } from '@plugd/protocol';
 import { PlugdError } from '../errors.js';
+import { RpcResponseError } from '../rpc/rpc-error.js';
 import type { LaunchedProcess } from '../process/launcher.js';
 import type { PluginProtocol, ProtocolSession, SessionContext, SessionHandlers, ToolInfo } from '../process/protocol-session.js';
 import type { FrameListener } from '../trace/frame-event.js';
@@ -83,6 +84,8 @@ class McpSession implements ProtocolSession {
       })
       .then((r) => mcpObservation(called, toolArgs, r))
       .catch((error: unknown) => {
+        // The server's own JSON-RPC error (unknown tool, bad arguments) is PLUGIN_ERROR, not a crash.
+        if (!this.closedWith && error instanceof McpError) throw new RpcResponseError('tools/call', error.code, error.message, error.data);
         throw this.closedWith ?? error;
       })
       .finally(() => this.running.delete(id));

@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { LaunchSpec, LaunchedProcess, ProcessLauncher } from '../../src/process/launcher.js';
 
 let nextPid = 950_000;
@@ -30,6 +30,7 @@ export class FakeMcpProcess implements LaunchedProcess {
     }));
     this.server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
       const { name, arguments: args } = request.params;
+      if (!this.tools.includes(name)) throw new McpError(ErrorCode.InvalidParams, `Tool ${name} not found`);
       if (name === 'echo') return { content: [{ type: 'text' as const, text: `echo ${JSON.stringify(args ?? {})}` }] };
       const token = request.params._meta?.progressToken;
       if (token !== undefined) await extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: 1, total: 2 } });
