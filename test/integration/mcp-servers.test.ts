@@ -30,7 +30,11 @@ async function until(check: () => boolean, what: string, ms = 20_000): Promise<v
   }
 }
 
+const SECRET = 'supervisor-only-secret-4711';
+
 beforeAll(async () => {
+  // In plugd's environment only: an MCP server must not see it (it inherits PATH, HOME, ... and its own env).
+  process.env['PLUGD_TEST_SECRET'] = SECRET;
   const config = parseConfig(
     {
       server: { apiKey: KEY },
@@ -50,6 +54,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  delete process.env['PLUGD_TEST_SECRET'];
   await http?.close();
   await supervisor?.stop();
   await expectAllGone([...pids]);
@@ -74,6 +79,13 @@ describe('stdio MCP servers from npm as supervised plugins', () => {
         await client.close();
       }
     }
+  });
+
+  it("gives an MCP server its own env and PATH/HOME, never the supervisor's environment", async () => {
+    const dumped = JSON.parse(JSON.parse((await call('everything_get-env')).content).content[0].text) as Record<string, string>;
+    expect(dumped['MEMORY_FILE_PATH']).toBeUndefined();
+    expect(dumped['PATH']).toBe(process.env['PATH']);
+    expect(JSON.stringify(dumped)).not.toContain(SECRET);
   });
 
   it('refuses the MCP endpoint without the key (403) and a body that is not a list on /update_mcp_server (400)', async () => {
