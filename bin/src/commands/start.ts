@@ -42,7 +42,7 @@ export async function startCommand(args: string[]): Promise<number> {
     return 0;
   }
   const trace = oneOf(values.trace, TraceLevelSchema.options, '--trace');
-  const loaded = withMcpServers(loadConfig(values.config, { requirePrograms: values.strict === true }), values.mcp);
+  const loaded = withMcpServers(loadConfig(values.config, { requirePrograms: values.strict === true }), values.mcp, values.strict === true);
   const port = parsePort(values.port);
   const apiKey = process.env['SESSION_API_KEY'] || loaded.server.apiKey;
   const config: SupervisorConfig = {
