@@ -47,7 +47,8 @@ describe('PluginProcess speaking MCP (the SDK server in memory, newline-delimite
     const bare = await proc.run(call('echo', { a: 1 }), 5000).result;
     expect(bare).toEqual({
       observation: 'mcp',
-      content: JSON.stringify({ meta: null, content: [{ type: 'text', text: 'echo {"a":1}' }], structuredContent: null, isError: false }),
+      // As OpenHands' runtime writes it (Python's json.dumps).
+      content: '{"meta": null, "content": [{"type": "text", "text": "echo {\\"a\\":1}"}], "structuredContent": null, "isError": false}',
       extras: { name: 'echo', arguments: { a: 1 } },
     });
     const prefixed = (await proc.run(call('fake_echo'), 5000).result) as { extras: { name: string }; content: string };

@@ -1,4 +1,5 @@
 import type { Observation } from '@plugd/protocol';
+import { pythonJsonDumps } from './python-json.js';
 
 /** What a CallToolResult is made of, as far as plugd looks at it. */
 export interface ToolResultLike {
@@ -19,12 +20,12 @@ export function mcpObservation(name: string, args: Record<string, unknown>, resu
     structuredContent: result.structuredContent ?? null,
     isError: result.isError === true,
   };
-  return { observation: 'mcp', content: JSON.stringify(dumped), extras: { name, arguments: args } };
+  return { observation: 'mcp', content: pythonJsonDumps(dumped), extras: { name, arguments: args } };
 }
 
 /** The `mcp` observation OpenHands answers for a tool that errs or times out (`isError` with the reason). */
 export function mcpErrorObservation(name: string, args: Record<string, unknown>, error: string): Observation {
-  return { observation: 'mcp', content: JSON.stringify({ isError: true, error, content: [] }), extras: { name, arguments: args } };
+  return { observation: 'mcp', content: pythonJsonDumps({ isError: true, error, content: [] }), extras: { name, arguments: args } };
 }
 
 /**
