@@ -88,9 +88,14 @@ describe('stdio MCP servers from npm as supervised plugins', () => {
     expect(JSON.stringify(dumped)).not.toContain(SECRET);
   });
 
-  it('refuses the MCP endpoint without the key (403) and a body that is not a list on /update_mcp_server (400)', async () => {
+  it('refuses the MCP endpoint without the key (403), a body that is not JSON (-32700), an unknown SSE session (404), and a body that is not a list on /update_mcp_server (400)', async () => {
     const denied = await fetch(`${http.url}/mcp`, { method: 'POST', headers: { authorization: 'Bearer wrong', 'content-type': 'application/json' }, body: '{}' });
     expect(denied.status).toBe(403);
+    const garbage = await fetch(`${http.url}/mcp`, { method: 'POST', headers: { s: KEY, 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: '{nope' });
+    expect(garbage.status).toBe(400);
+    expect(((await garbage.json()) as { error: { code: number } }).error.code).toBe(-32700);
+    const noSession = await fetch(`${http.url}/mcp/messages?sessionId=made-up`, { method: 'POST', headers: { s: KEY }, body: '{}' });
+    expect(noSession.status).toBe(404);
     const bad = await fetch(`${http.url}/update_mcp_server`, { method: 'POST', headers: { 'x-session-api-key': KEY }, body: '{"name": "x"}' });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { detail: string }).detail).toMatch(/must be a list/);
