@@ -3,6 +3,7 @@ import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ECHO_ENTRY, FIXTURES, http, killAllPlugd, runPlugd, startPlugd, tempDir } from '../../test/helpers/plugd-process.js';
+import { EVERYTHING } from '../../test/helpers/mcp-servers.js';
 
 const tmp = tempDir();
 afterEach(() => killAllPlugd());
@@ -120,6 +121,14 @@ describe('plugd exec', () => {
     const inFolder = await runPlugd(['exec', '--plugin', 'node ./dist/index.js', action], { cwd: tmp.path('my-tool') });
     expect(inFolder.stderr).toBe('');
     expect(inFolder.code).toBe(0);
+  });
+
+  it('runs a stdio MCP server given with --mcp and answers call_tool_mcp with an mcp Observation', async () => {
+    const run = await runPlugd(['exec', '--mcp', EVERYTHING.join(' '), '{"action":"call_tool_mcp","args":{"name":"get-sum","arguments":{"a":2,"b":3}}}']);
+    expect(run.code).toBe(0);
+    const observation = JSON.parse(run.stdout);
+    expect(observation).toMatchObject({ observation: 'mcp', extras: { name: 'get-sum', arguments: { a: 2, b: 3 } } });
+    expect(JSON.parse(observation.content).content[0].text).toContain('5');
   });
 
   it('runs a Python plugin written without the SDK via --plugin', async () => {

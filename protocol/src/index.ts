@@ -38,3 +38,5 @@ export { formatZodIssues } from './format-issues.js';
 export { encodeFrame, FrameDecoder } from './framing.js';
 export type { FrameSink } from './framing.js';
 export { signalGroup, groupExists } from './process-group.js';
+export { McpStdioServerSchema, UpdateMcpServerBodySchema } from './mcp-servers.js';
+export type { McpStdioServer, UpdateMcpServerAnswer } from './mcp-servers.js';

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { ActionSchema, ErrorIds, errorObservation, formatZodIssues } from '@plugd/protocol';
 import type { Observation, TraceLevel } from '@plugd/protocol';
 import type { Logger } from 'pino';
-import type { SupervisorConfig } from './config/types.js';
+import type { PluginOptions, SupervisorConfig } from './config/types.js';
 import type { SupervisorEvents } from './events.js';
 import { PlugdError } from './errors.js';
 import { silentLogger } from './log/logger.js';
@@ -11,6 +11,8 @@ import { DEFAULT_CONTAINMENT } from './config/defaults.js';
 import { Containment } from './containment/containment.js';
 import { SupervisorMetrics } from './metrics/supervisor-metrics.js';
 import type { ProcessLauncher } from './process/launcher.js';
+import { CALL_TOOL_MCP, routeToolCall } from './mcp/call-tool-route.js';
+import { asOpenHandsTimeout } from './mcp/mcp-observation.js';
 import { ManagedPlugin } from './plugin/managed-plugin.js';
 import type { PluginStatus } from './plugin/plugin-status.js';
 import { RouteTable } from './routing/route-table.js';
@@ -53,6 +55,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private readonly stderrLog: StderrLogger;
   /** Cgroups per plugin generation, or the process-tree fallback (detected at start). */
   readonly containment: Containment;
+  private readonly launcher: ProcessLauncher | undefined;
 
   constructor(
     readonly config: SupervisorConfig,
@@ -60,27 +63,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   ) {
     super();
     this.logger = options.logger ?? silentLogger();
+    this.launcher = options.launcher;
     this.routesTable = new RouteTable(config.routes);
     this.redactor = redactorFor(config);
     this.trace = new TraceHub(config.plugins, this.logger, this.redactor);
     this.containment = new Containment(config.containment ?? DEFAULT_CONTAINMENT, this.logger);
-    for (const plugin of config.plugins) {
-      this.managed.set(
-        plugin.name,
-        new ManagedPlugin(plugin, {
-          logger: this.logger,
-          username: config.username,
-          scrub: (text) => this.redactor.scrub(text),
-          emit: (event, ...args) => this.emitSafely(event, ...args),
-          claimRoutes: (name, actions) => this.claimRoutes(name, actions),
-          traceLevel: (name) => this.trace.level(name),
-          frameListener: (name, proc) => this.trace.listenerFor(name, proc),
-          lastFrames: (name) => this.trace.lastFrames(name),
-          ...(options.launcher ? { launcher: options.launcher } : { guardFor: (plugin, generation) => this.containment.forGeneration(plugin, generation) }),
-          sampleIntervalMs: this.containment.options.sampleIntervalMs,
-        }),
-      );
-    }
+    for (const plugin of config.plugins) this.managed.set(plugin.name, this.createManaged(plugin, options.launcher));
     for (const plugin of config.plugins) {
       if (plugin.declaredActions.length > 0) this.claimRoutes(plugin.name, plugin.declaredActions);
     }
@@ -132,10 +120,14 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       if (!ready) return errorObservation(ErrorIds.PLUGIN_UNAVAILABLE, `plugd was still starting its plugins when the action's ${waitMs / 1000} s timeout passed.`);
     }
     if (this.stopping) return errorObservation(ErrorIds.PLUGIN_UNAVAILABLE, 'plugd is stopping; the action was not run.');
-    const plugin = this.pluginFor(action.action);
+    const mcp = action.action === CALL_TOOL_MCP ? this.mcpServers() : [];
+    const routed = mcp.length > 0 ? routeToolCall(action, mcp) : undefined;
+    if (routed && 'observation' in routed) return routed;
+    const plugin = routed ? this.managed.get((routed as { server: string }).server) : this.pluginFor(action.action);
     if (!plugin) return this.noPlugin(action.action);
     const timeoutMs = explicitMs ?? plugin.options.timeouts.actionMs;
-    const observation = this.scrubError(await plugin.submit(action, acceptedAt, timeoutMs, this.session));
+    const answered = this.scrubError(await plugin.submit(action, acceptedAt, timeoutMs, this.session));
+    const observation = routed ? asOpenHandsTimeout(action, answered, timeoutMs) : answered;
     this.session.observe(observation);
     return observation;
   }
@@ -189,6 +181,49 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       await this.trace.close();
     })();
     return this.stopping;
+  }
+
+  private createManaged(plugin: PluginOptions, launcher: ProcessLauncher | undefined): ManagedPlugin {
+    return new ManagedPlugin(plugin, {
+      logger: this.logger,
+      username: this.config.username,
+      scrub: (text) => this.redactor.scrub(text),
+      emit: (event, ...args) => this.emitSafely(event, ...args),
+      claimRoutes: (name, actions) => this.claimRoutes(name, actions),
+      traceLevel: (name) => this.trace.level(name),
+      frameListener: (name, proc) => this.trace.listenerFor(name, proc),
+      lastFrames: (name) => this.trace.lastFrames(name),
+      // A test's fake processes get no cgroups; real ones are contained.
+      ...(launcher ? { launcher } : { guardFor: (options, generation) => this.containment.forGeneration(options, generation) }),
+      sampleIntervalMs: this.containment.options.sampleIntervalMs,
+    });
+  }
+
+  /** The MCP servers (`"protocol": "mcp"` plugins) with their tools, for call_tool_mcp and /mcp. */
+  mcpServers(): { name: string; state: string; tools: ManagedPlugin['tools'] }[] {
+    return [...this.managed.values()].filter((p) => p.options.protocol === 'mcp').map((p) => ({ name: p.name, state: p.state, tools: p.tools }));
+  }
+
+  /** Adds a plugin at run time (POST /update_mcp_server) and starts it; resolves true once it serves. */
+  addPlugin(options: PluginOptions): Promise<boolean> {
+    if (this.stopping) return Promise.reject(new PlugdError('SUPERVISOR_STOPPED', `plugd is stopping; plugin "${options.name}" was not added`));
+    if (this.managed.has(options.name)) return Promise.reject(new PlugdError('CONFIG_INVALID', `a plugin named "${options.name}" is already running`));
+    const plugin = this.createManaged(options, this.launcher);
+    this.managed.set(options.name, plugin);
+    return plugin.start();
+  }
+
+  /** Stops a plugin and forgets it (POST /update_mcp_server); its in-flight actions are answered first. */
+  async removePlugin(name: string): Promise<void> {
+    const plugin = this.require(name);
+    this.managed.delete(name);
+    this.routesTable.release(name);
+    await plugin.stop();
+  }
+
+  /** The options a plugin runs with (to tell whether an update changes it). */
+  pluginOptions(name: string): PluginOptions | undefined {
+    return this.managed.get(name)?.options;
   }
 
   private async runInitialRound(): Promise<void> {

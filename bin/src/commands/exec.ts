@@ -1,10 +1,11 @@
 import { Supervisor, isPlugdError } from '@plugd/supervisor';
 import { configFromPluginFlags, loadConfig } from '../config-from-flags.js';
 import { createLogger } from '../create-logger.js';
+import { mcpPluginsFromFlags, withMcpServers } from '../mcp-flags.js';
 import { parseFlags } from '../parse-flags.js';
 import { UsageError } from '../usage-error.js';
 
-export const EXEC_HELP = `Usage: plugd exec [-c plugd.json | --plugin CMD ...] '<action JSON>'
+export const EXEC_HELP = `Usage: plugd exec [-c plugd.json | --plugin CMD ...] [--mcp CMD ...] '<action JSON>'
 
 Starts the plugins, runs one action, prints its Observation as JSON on stdout and
 stops. Exit code 0 for an Observation, 1 for an error Observation, 2 for bad usage.
@@ -12,15 +13,20 @@ stops. Exit code 0 for an Observation, 1 for an error Observation, 2 for bad usa
   -c, --config FILE   config file (default ./plugd.json, else the built-ins)
   --plugin CMD        run this plugin command instead (repeatable), e.g.
                       --plugin "node ./my-tool/dist/index.js"
+  --mcp CMD           run this stdio MCP server (repeatable); alone, it is the only
+                      plugin: --mcp "npx -y @modelcontextprotocol/server-everything"
   --log-level L       default warn
   --log-file F        write JSON log lines to F
 
-Example: plugd exec '{"action":"run","args":{"command":"echo hi"}}'`;
+Example: plugd exec '{"action":"run","args":{"command":"echo hi"}}'
+         plugd exec --mcp "npx -y @modelcontextprotocol/server-everything" \\
+           '{"action":"call_tool_mcp","args":{"name":"echo","arguments":{"message":"hi"}}}'`;
 
 export async function execCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseFlags('exec', args, {
     config: { type: 'string', short: 'c' },
     plugin: { type: 'string', multiple: true },
+    mcp: { type: 'string', multiple: true },
     'log-level': { type: 'string' },
     'log-file': { type: 'string' },
   });
@@ -36,7 +42,10 @@ export async function execCommand(args: string[]): Promise<number> {
   } catch (error) {
     throw new UsageError(`the action is not JSON (${(error as Error).message}); quote it: '{"action":"echo","args":{"text":"hi"}}'`);
   }
-  const config = values.plugin ? configFromPluginFlags(values.plugin) : loadConfig(values.config);
+  const mcpOnly = values.mcp && !values.plugin && !values.config;
+  const config = mcpOnly
+    ? { ...loadConfig(undefined), plugins: mcpPluginsFromFlags(values.mcp!) }
+    : withMcpServers(values.plugin ? configFromPluginFlags(values.plugin) : loadConfig(values.config), values.mcp);
   const logger = createLogger({ level: values['log-level'], file: values['log-file'], defaultLevel: 'warn' });
   const supervisor = new Supervisor(config, { logger });
   try {

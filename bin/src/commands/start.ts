@@ -4,11 +4,12 @@ import type { SupervisorConfig } from '@plugd/supervisor';
 import { TraceLevelSchema } from '@plugd/protocol';
 import { loadConfig } from '../config-from-flags.js';
 import { createLogger, reopenLogFile } from '../create-logger.js';
+import { withMcpServers } from '../mcp-flags.js';
 import { oneOf, parseFlags, parsePort } from '../parse-flags.js';
 import { UsageError } from '../usage-error.js';
 
 export const START_HELP = `Usage: plugd start [-c plugd.json] [--host H] [--port P] [--trace off|messages|verbose]
-                   [--log-level L] [--log-file F] [--strict]
+                   [--log-level L] [--log-file F] [--strict] [--mcp CMD ...]
 
 Runs every configured plugin and serves the HTTP API until SIGINT/SIGTERM (graceful
 stop, exit 0). SIGHUP reloads every plugin. Without -c it reads ./plugd.json if
@@ -23,6 +24,8 @@ present, else starts the built-in plugins (shell, files, python, echo).
                       (for logrotate without copytruncate)
   --strict            a plugin whose program cannot be found is a config error (exit 2);
                       by default that plugin is failed (retried later) and the others serve
+  --mcp CMD           also run this stdio MCP server (repeatable), e.g.
+                      --mcp "npx -y @modelcontextprotocol/server-memory"
 The API key comes from SESSION_API_KEY (or server.apiKey in the config). A --host
 that is not a loopback address needs one (exit 2 without), unless the config opts
 out with "server": {"allowRemoteWithoutKey": true}. See docs/security.md.`;
@@ -36,13 +39,14 @@ export async function startCommand(args: string[]): Promise<number> {
     'log-level': { type: 'string' },
     'log-file': { type: 'string' },
     strict: { type: 'boolean' },
+    mcp: { type: 'string', multiple: true },
   });
   if (values.help) {
     process.stdout.write(`${START_HELP}\n`);
     return 0;
   }
   const trace = oneOf(values.trace, TraceLevelSchema.options, '--trace');
-  const loaded = loadConfig(values.config, { requirePrograms: values.strict === true });
+  const loaded = withMcpServers(loadConfig(values.config, { requirePrograms: values.strict === true }), values.mcp, values.strict === true);
   const port = parsePort(values.port);
   const apiKey = process.env['SESSION_API_KEY'] || loaded.server.apiKey;
   const config: SupervisorConfig = {

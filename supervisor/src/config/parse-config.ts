@@ -49,6 +49,10 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions): Supervis
     }
     seen.add(plugin.name);
     if (plugin.enabled === false) return;
+    if (plugin.protocol === 'mcp' && !plugin.command) {
+      problems.push({ path: `${at}.command`, message: `an MCP server needs "command", e.g. ["npx", "-y", "@modelcontextprotocol/server-memory"]` });
+      return;
+    }
     if (plugin.command && plugin.package) {
       problems.push({ path: `${at}.package`, message: `give either "command" or "package", not both` });
       return;
@@ -112,6 +116,7 @@ function normalizePlugin(file: PlugdConfigFile, plugin: PluginConfigFile, baseDi
   const entry = builtin ? builtinEntry(plugin.name as never) : entryFile(plugin.command ?? [], cwd, baseDir);
   return {
     name: plugin.name,
+    protocol: plugin.protocol ?? 'plugd',
     command,
     cwd,
     env: plugin.env ?? {},

@@ -108,6 +108,7 @@ export const PluginConfigSchema = z.strictObject({
   /** An installed plugin package to run (default for a name that is not a built-in: plugd-plugin-<name>). */
   package: z.string().min(1).optional(),
   cwd: z.string().optional(),
+  protocol: z.enum(['plugd', 'mcp'], { error: 'protocol is "plugd" (plugd\'s own, the default) or "mcp" (a stdio MCP server)' }).optional(),
   actions: z.array(z.string().min(1)).optional(),
   env: z.record(z.string(), z.string()).optional(),
   config: z.record(z.string(), z.unknown()).optional(),

@@ -35,6 +35,8 @@ export interface ContainmentOptions {
 
 export interface PluginOptions {
   readonly name: string;
+  /** What the plugin speaks: plugd's protocol (Content-Length frames) or MCP (a stdio MCP server). */
+  readonly protocol: 'plugd' | 'mcp';
   readonly command: readonly string[];
   readonly cwd: string;
   readonly env: Readonly<Record<string, string>>;

@@ -84,7 +84,8 @@ export class PlugdHttpServer {
         res.setHeader('allow', match.allowed.join(', '));
         throw new HttpError(405, { detail: `${url.pathname} takes ${match.allowed.join(', ')}, not ${req.method}` });
       }
-      if (!match.route.public && !authorized) {
+      const given = match.route.keysFrom ? match.route.keysFrom(req) : [req.headers[API_KEY_HEADER]];
+      if (!match.route.public && this.options.apiKey && !given.some((key) => apiKeyMatches(this.options.apiKey!, key))) {
         throw new HttpError(403, { detail: 'Invalid API Key' });
       }
       await match.route.handle({ req, res, supervisor: this.supervisor, params: match.params, url, maxBodyBytes: this.options.maxBodyBytes });

@@ -16,6 +16,8 @@ export interface Route {
   readonly path: string;
   /** Served without the API key (as OpenHands does for /alive and /server_info). */
   readonly public?: boolean;
+  /** Where this route may find the API key, when more than `X-Session-API-Key` (the MCP routes). */
+  readonly keysFrom?: (req: IncomingMessage) => readonly (string | string[] | undefined)[];
   handle(ctx: RouteContext): Promise<void> | void;
 }
 

@@ -8,6 +8,7 @@ import { errorMessage, isPlugdError } from '../errors.js';
 import { describeExit } from '../process/exit-info.js';
 import type { ExitInfo } from '../process/exit-info.js';
 import type { ProcessLauncher } from '../process/launcher.js';
+import type { ToolInfo } from '../process/protocol-session.js';
 import { PluginProcess } from '../process/plugin-process.js';
 import type { FrameListener } from '../trace/frame-event.js';
 import type { GenerationGuard } from '../containment/guard.js';
@@ -74,6 +75,8 @@ export class ManagedPlugin {
   lastReloadError: string | undefined;
   version: string | undefined;
   actionTypes: readonly string[] = [];
+  /** MCP servers: the tools of the last generation that served (kept while it restarts). */
+  private lastTools: readonly ToolInfo[] | undefined;
 
   constructor(
     readonly options: PluginOptions,
@@ -119,6 +122,11 @@ export class ManagedPlugin {
   /** The generation that serves, if any. */
   get current(): PluginProcess | undefined {
     return this.generations.current;
+  }
+
+  /** MCP servers: the serving generation's tools (fresh after tools/list_changed), else the last known. */
+  get tools(): readonly ToolInfo[] | undefined {
+    return this.current?.tools ?? this.lastTools;
   }
 
   get restarts(): number {
@@ -196,6 +204,11 @@ export class ManagedPlugin {
   }
 
   status(): PluginStatus {
+    const status = this.baseStatus();
+    return this.options.protocol === 'mcp' ? { ...status, tools: (this.tools ?? []).map((t) => t.name) } : status;
+  }
+
+  private baseStatus(): PluginStatus {
     return buildStatus({
       name: this.name,
       state: this.state,
@@ -269,6 +282,7 @@ export class ManagedPlugin {
     if (conflict) this.lastError = conflict;
     this.version = init.version;
     this.actionTypes = init.actions;
+    this.lastTools = proc.tools;
     this.hooks.emit('ready', { plugin: this.name, generation: proc.generation, pid: proc.pid, version: init.version, actions: init.actions, startMs: Date.now() - began });
     this.hooks.logger.info({ plugin: this.name, pid: proc.pid, generation: proc.generation, version: init.version, actions: init.actions, ms: Date.now() - began }, 'plugin ready');
     // A reload may have swapped in a generation while this one started: never orphan it.

@@ -31,6 +31,8 @@ export interface PluginStatus {
   /** The serving generation's whole tree (or cgroup): memory, CPU seconds, process count. */
   readonly resources: ResourceUsage | undefined;
   readonly limits: LimitOptions;
+  /** MCP servers only: the tools it lists (of the last generation that served). */
+  readonly tools?: readonly string[];
 }
 
 /** What a status is built from. */

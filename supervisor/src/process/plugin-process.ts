@@ -1,8 +1,7 @@
-import { InitializeResultSchema, LogParamsSchema, Methods, ProcessGroupParamsSchema, PROTOCOL_VERSION, formatZodIssues } from '@plugd/protocol';
+import { LogParamsSchema, Methods, ProcessGroupParamsSchema } from '@plugd/protocol';
 import type { Action, InitializeResult, LogParams, RunSession, TraceLevel } from '@plugd/protocol';
 import type { PluginOptions } from '../config/types.js';
 import { PlugdError, errorMessage } from '../errors.js';
-import { RpcChannel } from '../rpc/rpc-channel.js';
 import { ProtocolViolation } from '../rpc/protocol-violation.js';
 import { RpcResponseError } from '../rpc/rpc-error.js';
 import type { FrameListener } from '../trace/frame-event.js';
@@ -17,6 +16,8 @@ import type { GenerationGuard } from '../containment/guard.js';
 import { StderrTail } from './stderr-tail.js';
 import { withTimeout } from './with-timeout.js';
 import { Liveness } from './liveness.js';
+import { protocolFor } from './protocols.js';
+import type { ProtocolSession, ToolInfo } from './protocol-session.js';
 
 export type ProcessState = 'idle' | 'starting' | 'ready' | 'stopping' | 'exited';
 
@@ -65,7 +66,7 @@ export class PluginProcess {
   lastExit: ExitInfo | undefined;
 
   private child: LaunchedProcess | undefined;
-  private channel: RpcChannel | undefined;
+  private channel: ProtocolSession | undefined;
   private endReason: { reason: ExitReason; expected: boolean; detail?: string } | undefined;
   private resolveExited!: (exit: ExitInfo) => void;
   private readonly stderr: StderrTail;
@@ -96,6 +97,11 @@ export class PluginProcess {
 
   get concurrency(): number {
     return this.initResult?.capabilities?.concurrency ?? 1;
+  }
+
+  /** MCP servers: the tools this generation lists (undefined for plugd plugins). */
+  get tools(): readonly ToolInfo[] | undefined {
+    return this.channel?.tools;
   }
 
   stderrTail(count?: number): string[] {
@@ -130,24 +136,13 @@ export class PluginProcess {
     const channel = this.channel!;
     const { initMs } = this.options.timeouts;
     try {
-      const request = channel.request<unknown>(Methods.initialize.method, {
-        protocolVersion: PROTOCOL_VERSION,
-        name: this.options.name,
-        username: this.init.username,
-        config: this.options.config,
-        trace: this.init.trace,
-        maxFrameBytes: this.options.maxFrameBytes,
-      });
-      const raw = await withTimeout(request.result, initMs, () => new PlugdError('REQUEST_TIMEOUT', `did not answer initialize within ${initMs} ms (timeouts.initMs)`));
-      const parsed = InitializeResultSchema.safeParse(raw);
-      if (!parsed.success) throw new PlugdError('PROTOCOL_VIOLATION', `answered initialize with an invalid result: ${formatZodIssues(parsed.error)}`);
+      const result = (await withTimeout(channel.handshake(), initMs, () => new PlugdError('REQUEST_TIMEOUT', `did not answer initialize within ${initMs} ms (timeouts.initMs)`))) as InitializeResult;
       if (this.state !== 'starting') throw new PlugdError('PLUGIN_START_FAILED', 'was stopped while starting');
-      this.initResult = parsed.data;
-      channel.notify(Methods.initialized.method, {});
+      this.initResult = result;
       this.state = 'ready';
       this.readyAt = Date.now();
       this.startPings();
-      return parsed.data;
+      return result;
     } catch (error) {
       const message = (this.init.scrub ?? String)(this.startFailureMessage(error));
       this.kill('start-failed', message);
@@ -161,11 +156,11 @@ export class PluginProcess {
     if (!this.channel || this.state === 'exited') {
       return { id: -1, result: Promise.reject(new PluginExitedError(this.lastExit ?? this.syntheticExit())) };
     }
-    return this.channel.request<unknown>(Methods.run.method, { action, timeoutMs: Math.max(0, Math.round(timeoutMs)), ...(session ? { session } : {}) });
+    return this.channel.run(action, timeoutMs, session);
   }
 
   cancel(id: number): void {
-    this.channel?.notify(Methods.cancelRequest.method, { id });
+    this.channel?.cancel(id);
   }
 
   /** SIGKILLs the whole process group now. The first recorded reason wins. */
@@ -193,10 +188,7 @@ export class PluginProcess {
     const { shutdownMs } = this.options.timeouts;
     const gone = (ms: number) => withTimeout(this.exited.then(() => true), ms, () => false).catch(() => false);
     if (this.channel) {
-      const answered = await withTimeout(this.channel.request(Methods.shutdown.method, {}).result.then(() => true), shutdownMs, () => false).catch(() => false);
-      // The writer is asynchronous: ending stdin before `exit` is written would make it a
-      // write-after-end, i.e. a broken pipe, and skip the SIGTERM step.
-      await withTimeout(this.channel.notify(Methods.exit.method, {}), shutdownMs, () => undefined).catch(() => undefined);
+      const answered = await this.channel.shutdown(shutdownMs);
       // A plugin that answered shutdown gets its own step to exit on `exit`, before its
       // stdin closes (closing stdin first races its clean exit with its EOF handling).
       if (answered && (await gone(shutdownMs))) return this.exited;
@@ -232,7 +224,8 @@ export class PluginProcess {
     this.child = child;
     this.pid = child.pid;
     this.stderr.attach(child.stderr);
-    const channel = new RpcChannel(child.stdout, child.stdin, this.options.maxFrameBytes, {
+    const context = { options: this.options, username: this.init.username, trace: this.init.trace };
+    const channel = protocolFor(this.options).open(child, context, {
       onActivity: () => this.liveness?.sawActivity(),
       onNotification: (method, params) => this.onNotification(method, params),
       onBroken: (error) => {
@@ -317,11 +310,15 @@ export class PluginProcess {
     this.hooks.onExit(exit, this);
   }
 
+  private get protocolName(): string {
+    return this.options.protocol;
+  }
+
   private startPings(): void {
     const { pingIntervalMs, pingMisses } = this.options.timeouts;
     const channel = this.channel;
     if (!channel) return;
-    this.liveness = new Liveness(pingIntervalMs, pingMisses, () => channel.request(Methods.ping.method, {}).result, (detail) => this.kill('unresponsive', detail));
+    this.liveness = new Liveness(pingIntervalMs, pingMisses, () => channel.ping(), (detail) => this.kill('unresponsive', detail));
     this.liveness.start();
   }
 
@@ -340,6 +337,10 @@ export class PluginProcess {
     }
     if (error instanceof ProtocolViolation) return `broke the protocol before answering initialize: ${error.message}`;
     if (error instanceof RpcResponseError) return `initialize failed: ${error.message}`;
+    if (this.protocolName === 'mcp') {
+      const tail = this.stderr.tail(3);
+      return `MCP handshake failed: ${errorMessage(error)}${tail.length ? `; last stderr: ${tail.join(' | ')}` : ''}`;
+    }
     return errorMessage(error);
   }
 

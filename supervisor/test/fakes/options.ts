@@ -11,6 +11,7 @@ export function pluginOptions(overrides: Overrides = {}): PluginOptions {
   const { restart, timeouts, ...rest } = overrides;
   return {
     name: 'fake',
+    protocol: 'plugd',
     command: ['fake-plugin'],
     cwd: '/',
     env: {},

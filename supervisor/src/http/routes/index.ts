@@ -3,6 +3,7 @@ import { aliveRoute } from './alive.js';
 import { eventsRoute } from './events.js';
 import { executeActionRoute } from './execute-action.js';
 import { metricsRoute } from './metrics.js';
+import { MCP_ROUTES } from './mcp-routes.js';
 import { listPluginsRoute, reloadPluginRoute, restartPluginRoute } from './plugins.js';
 import { serverInfoRoute } from './server-info.js';
 import { getTraceRoute, setTraceRoute } from './trace.js';
@@ -21,4 +22,5 @@ export const ROUTES: readonly Route[] = [
   getTraceRoute,
   setTraceRoute,
   ...openHandsFileRoutes,
+  ...MCP_ROUTES,
 ];

@@ -1,0 +1,116 @@
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { JSONRPCMessageSchema } from '@modelcontextprotocol/sdk/types.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { encodeLine, LineDecoder } from '../rpc/line-codec.js';
+import { ProtocolViolation } from '../rpc/protocol-violation.js';
+import type { FrameEvent, FrameListener } from '../trace/frame-event.js';
+
+export interface PipeTransportHandlers {
+  onActivity(): void;
+  onBroken(error: Error): void;
+}
+
+type Id = string | number;
+
+/**
+ * The MCP SDK's Transport over a plugin generation's managed pipes (newline-delimited
+ * JSON), so the SDK's Client speaks MCP while plugd keeps the process: its stdio, its
+ * strict framing limits, and a frame listener for traces like any plugin's.
+ */
+export class PipeTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage) => void;
+  frameListener: FrameListener | undefined;
+
+  private readonly decoder: LineDecoder;
+  private readonly sent = new Map<Id, { method: string; at: number }>();
+  private readonly received = new Map<Id, string>();
+  private closed = false;
+  private failed = false;
+  private readonly onData = (chunk: Buffer): void => this.decoder.push(chunk);
+
+  constructor(
+    private readonly input: NodeJS.ReadableStream,
+    private readonly output: NodeJS.WritableStream,
+    maxFrameBytes: number,
+    private readonly handlers: PipeTransportHandlers,
+  ) {
+    this.decoder = new LineDecoder(maxFrameBytes, (message, bytes) => this.receive(message, bytes), (error) => this.fail(error));
+    // Stays attached: an EPIPE on a dead pipe must never be an uncaught error.
+    output.on('error', (error: Error) => this.fail(error));
+  }
+
+  async start(): Promise<void> {
+    this.input.on('data', this.onData);
+  }
+
+  send(message: JSONRPCMessage): Promise<void> {
+    if (this.closed || this.failed) return Promise.reject(new Error('the MCP server pipe is closed'));
+    const { text, bytes } = encodeLine(message);
+    this.tap('out', message, bytes);
+    return new Promise((resolve, reject) => {
+      this.output.write(text, 'utf8', (error?: Error | null) => {
+        if (error) {
+          this.fail(error);
+          reject(error);
+        } else resolve();
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.input.off('data', this.onData);
+    this.onclose?.();
+  }
+
+  private receive(raw: unknown, bytes: number): void {
+    if (this.closed) return;
+    this.handlers.onActivity();
+    const parsed = JSONRPCMessageSchema.safeParse(raw);
+    if (!parsed.success) {
+      this.fail(new ProtocolViolation('a line that is not a JSON-RPC 2.0 message', Buffer.from(JSON.stringify(raw))));
+      return;
+    }
+    this.tap('in', parsed.data, bytes);
+    this.onmessage?.(parsed.data);
+  }
+
+  private fail(error: Error): void {
+    if (this.failed || this.closed) return;
+    this.failed = true;
+    this.handlers.onBroken(error);
+  }
+
+  /** Describes the frame for the tracer (only when one listens: it costs nothing otherwise). */
+  private tap(dir: 'in' | 'out', message: JSONRPCMessage, bytes: number): void {
+    const listener = this.frameListener;
+    const m = message as { id?: Id; method?: string; error?: unknown };
+    // Request ids are tracked even with tracing off, to name responses when it is turned on.
+    if (typeof m.method === 'string') {
+      if (m.id !== undefined) {
+        if (dir === 'out') this.sent.set(m.id, { method: m.method, at: performance.now() });
+        else this.received.set(m.id, m.method);
+      }
+      if (!listener) return;
+      const event: FrameEvent = m.id === undefined
+        ? { dir, kind: 'notification', method: m.method, bytes, message }
+        : { dir, kind: 'request', method: m.method, id: m.id, bytes, message };
+      listener(event);
+      return;
+    }
+    if (m.id === undefined) return;
+    const kind = m.error ? 'error' : 'response';
+    if (dir === 'in') {
+      const request = this.sent.get(m.id);
+      this.sent.delete(m.id);
+      listener?.({ dir, kind, method: request?.method ?? '?', id: m.id, ...(request ? { durationMs: performance.now() - request.at } : {}), bytes, message });
+    } else {
+      const method = this.received.get(m.id);
+      this.received.delete(m.id);
+      listener?.({ dir, kind, method: method ?? '?', id: m.id, bytes, message });
+    }
+  }
+}

@@ -1,0 +1,43 @@
+import { describe, expect, it } from '@jest/globals';
+import { encodeLine, LineDecoder } from '../src/rpc/line-codec.js';
+import type { ProtocolViolation } from '../src/rpc/protocol-violation.js';
+
+function decoder(max = 64) {
+  const messages: unknown[] = [];
+  const sizes: number[] = [];
+  const errors: ProtocolViolation[] = [];
+  const d = new LineDecoder(max, (m, bytes) => (messages.push(m), sizes.push(bytes)), (e) => errors.push(e));
+  return { d, messages, sizes, errors };
+}
+
+describe('newline-delimited JSON codec (MCP stdio framing)', () => {
+  it('decodes messages split across chunks and several in one chunk, CRLF and blank lines included', () => {
+    const { d, messages, sizes } = decoder();
+    d.push(Buffer.from('{"a":'));
+    d.push(Buffer.from('1}\r\n\n{"b":2}\n{"c"'));
+    d.push(Buffer.from(':3}\n'));
+    expect(messages).toEqual([{ a: 1 }, { b: 2 }, { c: 3 }]);
+    expect(sizes).toEqual([7, 7, 7]);
+  });
+
+  it('fails on a line that is not JSON, quoting it, and delivers nothing after', () => {
+    const { d, messages, errors } = decoder();
+    d.push(Buffer.from('{"ok":1}\nnot json at all\n{"late":1}\n'));
+    expect(messages).toEqual([{ ok: 1 }]);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.message).toContain('not json at all');
+  });
+
+  it('fails on a line over maxFrameBytes before its newline arrives (no unbounded buffering)', () => {
+    const { d, errors } = decoder(64);
+    d.push(Buffer.from('{"x":"' + 'y'.repeat(40)));
+    expect(errors).toHaveLength(0);
+    d.push(Buffer.from('y'.repeat(40)));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.message).toMatch(/maxFrameBytes \(64 bytes\)/);
+  });
+
+  it('encodes one message a line with its size without the newline', () => {
+    expect(encodeLine({ jsonrpc: '2.0', method: 'ping' })).toEqual({ text: '{"jsonrpc":"2.0","method":"ping"}\n', bytes: 33 });
+  });
+});

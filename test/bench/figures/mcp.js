@@ -1,0 +1,37 @@
+// call_tool_mcp through plugd (Supervisor.execute -> the MCP SDK Client on plugd's pipes ->
+// a stdio MCP server) vs the MCP SDK client straight to the same server (baseline (2)'s
+// server, pinned the same way): p50 latency and throughput at 64 in flight, split placement.
+import { startMcpPeer, MCP_SERVER } from '../baselines/mcp.js';
+import { closedLoop, interleavedLatency } from '../lib/drive.js';
+import { makeSupervisor } from '../lib/plugd.js';
+import { PLACEMENTS, pinned } from '../lib/pin.js';
+import { compare } from '../lib/report.js';
+
+export const title = 'call_tool_mcp through plugd vs the MCP SDK client direct (split placement)';
+const ROUNDS = 5;
+const MS = 300;
+
+export async function run() {
+  const cpu = PLACEMENTS.split;
+  const direct = await startMcpPeer(cpu);
+  const supervisor = makeSupervisor([{ name: 'mcp', protocol: 'mcp', command: pinned(cpu, [process.execPath, MCP_SERVER]) }]);
+  await supervisor.start();
+  const action = (text) => ({ action: 'call_tool_mcp', args: { name: 'echo', arguments: { text } } });
+  const first = await supervisor.execute(action('warm'));
+  if (first.observation !== 'mcp') throw new Error(`call_tool_mcp failed: ${first.content}`);
+  const systems = { direct: (i) => direct.request(`hello ${i}`), plugd: (i) => supervisor.execute(action(`hello ${i}`)) };
+  const lat = { direct: [], plugd: [] };
+  const tput = { direct: [], plugd: [] };
+  for (const send of Object.values(systems)) await closedLoop(send, 64, MS); // warm-up
+  for (let round = 0; round < ROUNDS; round++) {
+    const r = await interleavedLatency(systems);
+    for (const k of Object.keys(lat)) lat[k].push(r[k].p50);
+    for (const [name, send] of Object.entries(systems)) tput[name].push(await closedLoop(send, 64, MS));
+  }
+  const rows = [
+    compare({ metric: 'call_tool_mcp p50 through plugd', unit: 'µs', values: lat.plugd, base: lat.direct, baseline: 'MCP SDK client direct', max: 1.2 }),
+    compare({ metric: 'call_tool_mcp throughput, 64 in flight', unit: '/s', values: tput.plugd, base: tput.direct, baseline: 'MCP SDK client direct', min: 0.8 }),
+  ];
+  await Promise.all([direct.close(), supervisor.stop()]);
+  return { rows };
+}
