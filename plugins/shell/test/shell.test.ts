@@ -130,7 +130,8 @@ describe('shell plugin', () => {
     const pid = obs.extras['metadata'].pid;
     expect(pid).toBeGreaterThan(0);
     expect(() => process.kill(pid, 0)).not.toThrow();
-    await client.run(run(`kill ${pid}`));
+    // Disowned first: bash's "[1]+ Terminated" job notice would land in a later command's output.
+    await client.run(run(`disown ${pid}; kill ${pid}`));
   });
 
   test('commands queue one at a time', async () => {
