@@ -31,3 +31,5 @@ export { Methods } from './methods.js';
 export type { Direction, MethodName, RequestDescriptor, NotificationDescriptor } from './methods.js';
 export { PROTOCOL_VERSION, PROTOCOL_ENV, DEFAULT_MAX_FRAME_BYTES, MAX_HEADER_BYTES } from './limits.js';
 export { formatZodIssues } from './format-issues.js';
+export { IdempotentRuleSchema, CallerSchema, ExecuteParamsSchema, ExecuteResultSchema } from './composition.js';
+export type { IdempotentRule, Caller, ExecuteParams } from './composition.js';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ActionSchema } from './action.js';
 import { ObservationSchema } from './observation.js';
+import { CallerSchema, IdempotentRuleSchema } from './composition.js';
 import { LogLevelSchema, TraceLevelSchema } from './trace-level.js';
 
 export const InitializeParamsSchema = z.object({
@@ -24,6 +25,8 @@ export const InitializeResultSchema = z.looseObject({
   protocolVersion: z.literal(1),
   actions: z.array(z.string().min(1)),
   capabilities: CapabilitiesSchema.optional(),
+  /** Action types (or type + argument values) safe to run twice: retried after a crash. */
+  idempotent: z.array(IdempotentRuleSchema).optional(),
 });
 export type InitializeResult = z.infer<typeof InitializeResultSchema>;
 
@@ -35,7 +38,12 @@ export type Empty = z.infer<typeof EmptySchema>;
  * so a plugin can stop a command itself and answer with partial output before the
  * supervisor gives up on it with ACTION_TIMEOUT.
  */
-export const RunParamsSchema = z.object({ action: ActionSchema, timeoutMs: z.number().nonnegative().optional() });
+export const RunParamsSchema = z.object({
+  action: ActionSchema,
+  timeoutMs: z.number().nonnegative().optional(),
+  /** Set when another plugin asked for this action (`plugd/execute`). */
+  caller: CallerSchema.optional(),
+});
 export type RunParams = z.infer<typeof RunParamsSchema>;
 export const RunResultSchema = ObservationSchema;
 

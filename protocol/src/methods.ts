@@ -9,6 +9,7 @@ import {
   RunParamsSchema,
   RunResultSchema,
 } from './messages.js';
+import { ExecuteParamsSchema, ExecuteResultSchema } from './composition.js';
 
 /** Who sends a message: `toPlugin` (supervisor -> plugin) or `toSupervisor`. */
 export type Direction = 'toPlugin' | 'toSupervisor';
@@ -44,6 +45,7 @@ export const Methods = {
   exit: notification('exit', 'toPlugin', EmptySchema),
   progress: notification('plugd/progress', 'toSupervisor', ProgressParamsSchema),
   log: notification('plugd/log', 'toSupervisor', LogParamsSchema),
+  execute: request('plugd/execute', 'toSupervisor', ExecuteParamsSchema, ExecuteResultSchema),
 } as const;
 
 export type MethodName = (typeof Methods)[keyof typeof Methods]['method'];

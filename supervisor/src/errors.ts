@@ -13,7 +13,8 @@ export type PlugdErrorCode =
   | 'PROTOCOL_VIOLATION'
   | 'REQUEST_TIMEOUT'
   | 'PLUGIN_NOT_FOUND'
-  | 'SUPERVISOR_STOPPED';
+  | 'SUPERVISOR_STOPPED'
+  | 'CONFIG_NOT_RELOADABLE';
 
 export class PlugdError extends Error {
   readonly code: PlugdErrorCode;

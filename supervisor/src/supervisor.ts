@@ -1,6 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { ActionSchema, ErrorIds, errorObservation, formatZodIssues } from '@plugd/protocol';
-import type { Observation, TraceLevel } from '@plugd/protocol';
+import { Methods } from '@plugd/protocol';
+import type { Action, Observation, TraceLevel } from '@plugd/protocol';
+import type { PluginProcess } from './process/plugin-process.js';
 import type { Logger } from 'pino';
 import type { SupervisorConfig } from './config/types.js';
 import type { SupervisorEvents } from './events.js';
@@ -14,12 +16,30 @@ import { RouteTable } from './routing/route-table.js';
 import { Redactor } from './trace/redact.js';
 import { TraceHub } from './trace/trace-hub.js';
 import { WatchSet } from './watch/watch-set.js';
+import type { PluginOptions } from './config/types.js';
+import { dependencyOrder } from './config/dependency-order.js';
+import { unmetCondition } from './compose/condition.js';
+import { diffPlugins } from './compose/config-diff.js';
+import { effectiveRules, isIdempotent } from './compose/idempotency.js';
+import { IdleStopper } from './compose/idle-stopper.js';
+import { pickPlugin } from './compose/pick-plugin.js';
+import { handlePluginCall } from './compose/plugin-call.js';
+import type { CallContext } from './compose/plugin-call.js';
+import type { ConfigReloadEvent } from './events.js';
 
 export interface SupervisorOptions {
   /** pino logger; silent when omitted. */
   readonly logger?: Logger;
   /** How plugin processes are run; real processes unless a test injects a fake. */
   readonly launcher?: ProcessLauncher;
+  /** Reads the config again for a config reload (`POST /config/reload`, SIGHUP); throws a ConfigError when it is bad. */
+  readonly loadConfig?: () => SupervisorConfig;
+}
+
+/** Per plugin: how often it stood in for another, and retries of actions that crashed in it. */
+interface CompositionCounts {
+  servedAsFallback: number;
+  retried: number;
 }
 
 /**
@@ -31,7 +51,13 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   readonly startedAt = Date.now();
   lastActionAt = Date.now();
   private readonly managed = new Map<string, ManagedPlugin>();
-  private readonly routesTable: RouteTable;
+  private routesTable: RouteTable;
+  private currentConfig: SupervisorConfig;
+  private readonly counts = new Map<string, CompositionCounts>();
+  private readonly idle: IdleStopper;
+  /** Replaced or removed by a config reload, still finishing their actions. */
+  private readonly retiring = new Set<ManagedPlugin>();
+  private configReload: Promise<unknown> = Promise.resolve();
   readonly trace: TraceHub;
   /** Deep redaction of the configured secret keys (`redact`), for traces and logs. */
   readonly redactor: Redactor;
@@ -41,35 +67,32 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private initialDone = false;
   private startupConflicts: string[] | undefined = [];
   private stopping: Promise<void> | undefined;
-  private readonly watchers: WatchSet;
+  private watchers: WatchSet;
 
   constructor(
-    readonly config: SupervisorConfig,
-    options: SupervisorOptions = {},
+    config: SupervisorConfig,
+    private readonly options: SupervisorOptions = {},
   ) {
     super();
+    this.currentConfig = config;
     this.logger = options.logger ?? silentLogger();
     this.routesTable = new RouteTable(config.routes);
     this.redactor = new Redactor(config.redact);
     this.trace = new TraceHub(config.plugins, this.logger, this.redactor);
-    for (const plugin of config.plugins) {
-      this.managed.set(
-        plugin.name,
-        new ManagedPlugin(plugin, {
-          logger: this.logger,
-          username: config.username,
-          emit: (event, ...args) => this.emitSafely(event, ...args),
-          claimRoutes: (name, actions) => this.claimRoutes(name, actions),
-          traceLevel: (name) => this.trace.level(name),
-          frameListener: (name, proc) => this.trace.listenerFor(name, proc),
-          lastFrames: (name) => this.trace.lastFrames(name),
-          ...(options.launcher ? { launcher: options.launcher } : {}),
-        }),
-      );
-    }
+    this.idle = new IdleStopper((plugin) => void this.stopIdle(plugin));
+    for (const plugin of config.plugins) this.managed.set(plugin.name, this.createPlugin(plugin));
     for (const plugin of config.plugins) {
       if (plugin.declaredActions.length > 0) this.claimRoutes(plugin.name, plugin.declaredActions);
     }
+    this.on('action', (e) => {
+      const plugin = this.managed.get(e.plugin);
+      if (plugin) this.idle.touch(plugin);
+    });
+    this.on('ready', (e) => this.onPluginReady(e.plugin));
+    this.on('state', (e) => {
+      // A dependency that goes down takes its restartWith dependents with it when it is back (rest_for_one).
+      if (e.state === 'restarting' && (e.previous === 'ready' || e.previous === 'reloading')) this.restartedDeps.add(e.plugin);
+    });
     this.metrics = new SupervisorMetrics(this, () => this.plugins());
     this.on('stderr', (e) => this.logger.info({ plugin: e.plugin, pid: e.pid, generation: e.generation, stream: 'stderr' }, e.line));
     this.on('log', (e) =>
@@ -82,6 +105,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.on('reload_failed', (e) => this.logger.error({ plugin: e.plugin, generation: e.generation, error: e.error }, `plugin ${e.plugin} did not reload (generation ${e.generation}: ${e.error}); the previous generation keeps serving`));
     this.watchers = new WatchSet(config.plugins, config.watchDebounceMs, this.logger, (name, files) => this.onFilesChanged(name, files));
   }
+
+  get config(): SupervisorConfig {
+    return this.currentConfig;
+  }
+
+  private readonly restartedDeps = new Set<string>();
 
   /**
    * Starts every plugin at once and resolves when each has answered `initialize` or
@@ -117,18 +146,127 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       if (!ready) return errorObservation(ErrorIds.PLUGIN_UNAVAILABLE, `plugd was still starting its plugins when the action's ${waitMs / 1000} s timeout passed.`);
     }
     if (this.stopping) return errorObservation(ErrorIds.PLUGIN_UNAVAILABLE, 'plugd is stopping; the action was not run.');
-    const plugin = this.pluginFor(action.action);
-    if (!plugin) return this.noPlugin(action.action);
-    const timeoutMs = explicitMs ?? plugin.options.timeouts.actionMs;
-    return plugin.submit(action, acceptedAt, timeoutMs - (Date.now() - acceptedAt));
+    const first = this.candidates(action.action)[0];
+    if (!first) return this.noPlugin(action.action);
+    const timeoutMs = explicitMs ?? first.options.timeouts.actionMs;
+    return this.dispatch(action, acceptedAt, undefined, acceptedAt + timeoutMs);
+  }
+
+  /**
+   * Runs one action on the first plugin of its route that can take it (fallbacks), and
+   * once more when it crashed under an idempotent action (retries). An action refused
+   * before it ran (PLUGIN_UNAVAILABLE) goes to the next plugin of the route.
+   */
+  private async dispatch(action: Action, acceptedAt: number, call: CallContext | undefined, deadline = call?.deadline ?? Infinity): Promise<Observation> {
+    const tried = new Set<string>();
+    let retried = false;
+    for (;;) {
+      const chain = this.candidates(action.action);
+      const plugin = pickPlugin(chain.map((p) => this.candidateOf(p)), tried);
+      const managed = plugin && chain.find((p) => p.name === plugin.name);
+      if (!plugin || !managed) return this.noPlugin(action.action);
+      await this.wake(managed);
+      const observation = await managed.submit(action, acceptedAt, deadline - Date.now(), call?.signal, call?.caller);
+      const primary = chain[0]!;
+      const error = observation.observation === 'error' ? (observation.extras as { error_id?: unknown }).error_id : undefined;
+      if (error === undefined || error !== ErrorIds.PLUGIN_UNAVAILABLE) {
+        if (managed !== primary && error !== ErrorIds.PLUGIN_UNAVAILABLE) {
+          this.count(managed.name).servedAsFallback += 1;
+          this.emitSafely('fallback', { type: action.action, plugin: managed.name, primary: primary.name, primaryState: primary.state });
+        }
+      }
+      const left = deadline - Date.now();
+      if (error === ErrorIds.PLUGIN_UNAVAILABLE && left > 0 && !call?.signal.aborted) {
+        tried.add(managed.name);
+        if (chain.some((p) => !tried.has(p.name))) continue;
+      }
+      if (error === ErrorIds.PLUGIN_CRASHED && !retried && left > 0 && !call?.signal.aborted && this.idempotent(managed, action)) {
+        retried = true;
+        this.count(managed.name).retried += 1;
+        this.emitSafely('retry', { type: action.action, plugin: managed.name, reason: observation.content.split('\n')[0] ?? '' });
+        continue;
+      }
+      return observation;
+    }
+  }
+
+  /** The plugins of a route, in order: the claimant (or the configured first) and its fallbacks. */
+  private candidates(type: string): ManagedPlugin[] {
+    const names: string[] = [];
+    const first = this.pluginFor(type)?.name ?? this.config.routes[type];
+    if (first !== undefined) names.push(first);
+    for (const name of this.config.fallbacks[type] ?? []) if (!names.includes(name)) names.push(name);
+    return names.map((name) => this.managed.get(name)).filter((p): p is ManagedPlugin => p !== undefined);
+  }
+
+  private candidateOf(p: ManagedPlugin) {
+    const startable = p.state === 'stopped' && !this.stopping && (p.options.start === 'lazy' || this.idle.stopped.has(p.name));
+    return { name: p.name, serving: p.state === 'ready' || p.state === 'reloading', startable, refusal: startable || this.idle.stopping.has(p.name) ? undefined : p.refusal() };
+  }
+
+  /** A lazy plugin (or one stopped for being idle) starts on the action that needs it. */
+  private async wake(plugin: ManagedPlugin): Promise<void> {
+    await this.idle.stopping.get(plugin.name);
+    if (plugin.state !== 'stopped' || this.stopping) return;
+    if (plugin.options.start !== 'lazy' && !this.idle.stopped.has(plugin.name)) return;
+    this.idle.stopped.delete(plugin.name);
+    this.logger.info({ plugin: plugin.name }, `plugin ${plugin.name}: started by an action (${plugin.options.start === 'lazy' ? 'lazy' : 'was stopped for being idle'})`);
+    void this.startWhenReady(plugin);
+  }
+
+  private idempotent(plugin: ManagedPlugin, action: Action): boolean {
+    const declared = plugin.current?.initResult?.idempotent ?? plugin.lastIdempotent ?? [];
+    return isIdempotent(effectiveRules(declared, plugin.options.idempotent), action);
+  }
+
+  private async stopIdle(plugin: ManagedPlugin): Promise<void> {
+    if (this.stopping || this.idle.stopping.has(plugin.name)) return;
+    this.logger.info({ plugin: plugin.name, idleStopMs: plugin.options.idleStopMs }, `plugin ${plugin.name}: stopped after ${plugin.options.idleStopMs} ms without actions (idleStopMs); the next action starts it`);
+    const stopping = plugin.stop().finally(() => this.idle.stopping.delete(plugin.name));
+    this.idle.stopping.set(plugin.name, stopping);
+    this.idle.stopped.add(plugin.name);
+    await stopping;
+  }
+
+  /** Handles a plugin's plugd/execute request. */
+  private onPluginRequest(plugin: ManagedPlugin, method: string, params: unknown, proc: PluginProcess): Promise<unknown> | undefined {
+    if (method !== Methods.execute.method) return undefined;
+    return handlePluginCall(
+      {
+        maxCallDepth: this.config.maxCallDepth,
+        dispatch: (action, acceptedAt, call) => this.dispatch(action, acceptedAt, call),
+        onCall: (caller, type, outcome) => this.emitSafely('call', { plugin: caller.plugin, requestId: caller.requestId, depth: caller.depth, type, outcome }),
+      },
+      plugin,
+      proc,
+      params,
+    );
+  }
+
+  private count(name: string): CompositionCounts {
+    let counts = this.counts.get(name);
+    if (!counts) this.counts.set(name, (counts = { servedAsFallback: 0, retried: 0 }));
+    return counts;
   }
 
   plugins(): PluginStatus[] {
-    return [...this.managed.values()].map((p) => p.status());
+    return [...this.managed.values()].map((p) => this.statusOf(p));
   }
 
   plugin(name: string): PluginStatus | undefined {
-    return this.managed.get(name)?.status();
+    const p = this.managed.get(name);
+    return p && this.statusOf(p);
+  }
+
+  private statusOf(p: ManagedPlugin): PluginStatus {
+    const counts = this.counts.get(p.name);
+    return {
+      ...p.status(),
+      ...(p.reason !== undefined ? { reason: p.reason } : {}),
+      ...(p.options.start === 'lazy' ? { start: 'lazy' as const } : {}),
+      servedAsFallback: counts?.servedAsFallback ?? 0,
+      retried: counts?.retried ?? 0,
+    };
   }
 
   routes(): Record<string, string> {
@@ -161,14 +299,17 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       await this.watchers.close();
       // Not waiting for the first start round: each plugin's stop() cuts its start short
       // (waiting would take up to initMs), and the round settles as they stop.
-      await Promise.all([...this.managed.values()].map((p) => p.stop()));
+      this.idle.clear();
+      await this.stopInOrder();
+      await Promise.all([...this.retiring].map((p) => p.stop()));
       await this.trace.close();
     })();
     return this.stopping;
   }
 
   private async runInitialRound(): Promise<void> {
-    const results = await Promise.all([...this.managed.values()].map(async (p) => [p.name, await p.start()] as const));
+    const started = await this.startInOrder([...this.managed.values()]);
+    const results = started;
     const conflicts = this.startupConflicts ?? [];
     this.startupConflicts = undefined;
     this.initialDone = true;
@@ -177,10 +318,263 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     if (conflicts.length > 0) {
       // Not this.stop(): it waits for this very round first (a deadlock).
       void this.watchers.close();
-      this.stopping ??= Promise.all([...this.managed.values()].map((p) => p.stop())).then(() => undefined);
+      this.stopping ??= this.stopInOrder();
       await this.stopping;
       throw new PlugdError('ROUTE_CONFLICT', `${this.config.source}: ${conflicts.join('\n')}`);
     }
+  }
+
+  private createPlugin(options: PluginOptions, firstGeneration = 0): ManagedPlugin {
+    return new ManagedPlugin(options, {
+      logger: this.logger,
+      username: this.config.username,
+      emit: (event, ...args) => this.emitSafely(event, ...args),
+      claimRoutes: (name, actions) => this.claimRoutes(name, actions),
+      traceLevel: (name) => this.trace.level(name),
+      frameListener: (name, proc) => this.trace.listenerFor(name, proc),
+      lastFrames: (name) => this.trace.lastFrames(name),
+      onRequest: (plugin, method, params, proc) => this.onPluginRequest(plugin, method, params, proc),
+      firstGeneration,
+      ...(this.options.launcher ? { launcher: this.options.launcher } : {}),
+    });
+  }
+
+  // --- start order, conditions, lazy plugins ---------------------------------
+
+  /**
+   * Starts `plugins` each after the ones it depends on are ready (at once when none).
+   * A false condition disables a plugin; a lazy one waits for its first action (unless
+   * an eager one depends on it); one whose dependency did not come up waits for it.
+   * Resolves with each started plugin's first-start outcome.
+   */
+  private async startInOrder(plugins: readonly ManagedPlugin[]): Promise<(readonly [string, boolean])[]> {
+    const results = new Map<string, Promise<boolean | undefined>>();
+    const needed = this.eagerClosure(plugins);
+    const ordered = dependencyOrder(plugins.map((p) => p.options));
+    const names = 'order' in ordered ? ordered.order : plugins.map((p) => p.name);
+    for (const name of names) {
+      const plugin = plugins.find((p) => p.name === name);
+      if (plugin) results.set(name, this.startOne(plugin, results, needed.has(name)));
+    }
+    const outcomes = await Promise.all([...results].map(async ([name, result]) => [name, await result] as const));
+    return outcomes.filter((o): o is readonly [string, boolean] => o[1] !== undefined);
+  }
+
+  /** The eager plugins and everything they depend on (a lazy dependency of an eager plugin starts with it). */
+  private eagerClosure(plugins: readonly ManagedPlugin[]): Set<string> {
+    const needed = new Set<string>();
+    const add = (name: string): void => {
+      if (needed.has(name)) return;
+      needed.add(name);
+      for (const dep of this.managed.get(name)?.options.dependsOn ?? []) add(dep);
+    };
+    for (const p of plugins) if (p.options.start === 'eager') add(p.name);
+    return needed;
+  }
+
+  private async startOne(plugin: ManagedPlugin, results: ReadonlyMap<string, Promise<boolean | undefined>>, now: boolean): Promise<boolean | undefined> {
+    const unmet = unmetCondition(plugin.options.when, plugin.options.cwd);
+    if (unmet) {
+      this.disable(plugin, unmet);
+      return undefined;
+    }
+    if (!now) return undefined;
+    const deps = plugin.options.dependsOn;
+    if (deps.length > 0) {
+      await Promise.all(deps.map((d) => results.get(d)));
+      if (this.stopping) return undefined;
+      const down = this.depsDown(plugin);
+      if (down) {
+        plugin.wait(down);
+        this.logger.warn({ plugin: plugin.name }, `plugin ${plugin.name} is ${down}; it starts when they are ready`);
+        return undefined;
+      }
+    }
+    return plugin.start();
+  }
+
+  private disable(plugin: ManagedPlugin, reason: string): void {
+    plugin.disable(reason);
+    this.logger.info({ plugin: plugin.name }, `plugin ${plugin.name} is disabled: ${reason}`);
+  }
+
+  /** "waiting for db (failed: ...)" when a dependency does not serve; undefined when all do. */
+  private depsDown(plugin: ManagedPlugin): string | undefined {
+    const down = plugin.options.dependsOn
+      .map((name) => this.managed.get(name))
+      .filter((d) => d !== undefined && d.state !== 'ready' && d.state !== 'reloading')
+      .map((d) => `${d!.name} (${d!.state}${d!.reason ? `: ${d!.reason}` : d!.lastError ? `: ${d!.lastError}` : ''})`);
+    return down.length > 0 ? `waiting for ${down.join(', ')}` : undefined;
+  }
+
+  /** An action needs a plugin that is not running: start its stopped dependencies, then it. */
+  private async startWhenReady(plugin: ManagedPlugin): Promise<void> {
+    for (const name of plugin.options.dependsOn) {
+      const dep = this.managed.get(name);
+      if (dep && dep.state === 'stopped') await this.startWhenReady(dep);
+    }
+    const down = this.depsDown(plugin);
+    if (plugin.state !== 'stopped' || this.stopping) return;
+    if (down) {
+      plugin.wait(down);
+      return;
+    }
+    const started = plugin.start();
+    if (this.dependentsOf(plugin.name).length > 0) await started;
+  }
+
+  private dependentsOf(name: string): ManagedPlugin[] {
+    return [...this.managed.values()].filter((p) => p.options.dependsOn.includes(name));
+  }
+
+  /** A plugin is ready: start the ones that waited for it; restart its restartWith dependents if it had gone down. */
+  private onPluginReady(name: string): void {
+    if (this.stopping) return;
+    const restarted = this.restartedDeps.delete(name);
+    for (const dependent of this.dependentsOf(name)) {
+      if (dependent.state === 'waiting') {
+        const down = this.depsDown(dependent);
+        if (down) dependent.wait(down);
+        else void dependent.start();
+      } else if (restarted && dependent.options.restartWith && (dependent.state === 'ready' || dependent.state === 'reloading')) {
+        this.logger.info({ plugin: dependent.name, dependency: name }, `plugin ${dependent.name} restarts with its dependency ${name} (restartWith)`);
+        void dependent.restart();
+      }
+    }
+  }
+
+  /** Every plugin stops after the ones that depend on it (start order reversed). */
+  private async stopInOrder(): Promise<void> {
+    const stops = new Map<string, Promise<void>>();
+    const stopOne = (plugin: ManagedPlugin): Promise<void> => {
+      let stop = stops.get(plugin.name);
+      if (!stop) {
+        stop = Promise.all(this.dependentsOf(plugin.name).map(stopOne)).then(() => plugin.stop());
+        stops.set(plugin.name, stop);
+      }
+      return stop;
+    };
+    await Promise.all([...this.managed.values()].map(stopOne));
+  }
+
+  // --- config reload -----------------------------------------------------------
+
+  /**
+   * Reads the config again (or takes `next`) and applies the difference: new plugins
+   * start, removed ones stop after their actions, changed ones are replaced blue/green
+   * (the old instance serves until the new one is ready), unchanged ones are left alone
+   * (their `when` condition is checked again). A bad config throws and changes nothing.
+   */
+  reloadConfig(next?: SupervisorConfig): Promise<ConfigReloadEvent> {
+    const run = this.configReload.then(async () => {
+      let config: SupervisorConfig;
+      try {
+        if (this.stopping) throw new PlugdError('SUPERVISOR_STOPPED', 'plugd is stopping');
+        config = next ?? this.readConfig();
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        this.logger.error({ err: error }, `config reload refused, nothing changed: ${message}`);
+        this.emitSafely('config_reload', { added: [], removed: [], changed: [], unchanged: [], notApplied: [], error: message });
+        throw error;
+      }
+      await this.initialRound?.catch(() => undefined);
+      const result = await this.applyConfig(config);
+      this.logger.info(result, `config reloaded: ${result.added.length} added, ${result.removed.length} removed, ${result.changed.length} changed, ${result.unchanged.length} unchanged`);
+      this.emitSafely('config_reload', result);
+      return result;
+    });
+    this.configReload = run.catch(() => undefined);
+    return run;
+  }
+
+  private readConfig(): SupervisorConfig {
+    if (this.options.loadConfig) return this.options.loadConfig();
+    throw new PlugdError('CONFIG_NOT_RELOADABLE', `plugd runs the config from ${this.config.source}, which it cannot read again; start it with -c FILE (or a plugd.json) to reload its config`);
+  }
+
+  private async applyConfig(next: SupervisorConfig): Promise<ConfigReloadEvent> {
+    const diff = diffPlugins(this.config.plugins, next.plugins);
+    this.currentConfig = next;
+    const notApplied: { plugin: string; error: string }[] = [];
+    // Removed plugins take no new action from now on; what they run, they finish.
+    for (const name of diff.removed) {
+      const old = this.managed.get(name);
+      this.managed.delete(name);
+      if (old) void this.retire(old);
+    }
+    this.routesTable = new RouteTable(next.routes);
+    for (const plugin of this.managed.values()) this.claimRoutes(plugin.name, [...plugin.options.declaredActions, ...plugin.actionTypes]);
+    for (const options of [...diff.added, ...diff.changed]) this.trace.configure(options);
+    const added = diff.added.map((options) => {
+      const plugin = this.createPlugin(options);
+      this.managed.set(options.name, plugin);
+      if (options.declaredActions.length > 0) this.claimRoutes(options.name, options.declaredActions);
+      return plugin;
+    });
+    const replaced = diff.changed.map(async (options) => {
+      const error = await this.replace(this.managed.get(options.name)!, options);
+      if (error) notApplied.push({ plugin: options.name, error });
+    });
+    await Promise.all([this.startInOrder(added), ...replaced, ...diff.unchanged.map((name) => this.recheck(this.managed.get(name)!))]);
+    await this.watchers.close();
+    this.watchers = new WatchSet(next.plugins, next.watchDebounceMs, this.logger, (name, files) => this.onFilesChanged(name, files));
+    await this.watchers.start();
+    return { added: diff.added.map((p) => p.name), removed: diff.removed, changed: diff.changed.map((p) => p.name), unchanged: diff.unchanged, notApplied };
+  }
+
+  /** Blue/green across configs: the new instance starts beside the old, which serves until it is ready. */
+  private async replace(old: ManagedPlugin, options: PluginOptions): Promise<string | undefined> {
+    const fresh = this.createPlugin(options, old.latestGeneration);
+    const unmet = unmetCondition(options.when, options.cwd);
+    const swap = (): void => {
+      this.managed.set(options.name, fresh);
+      this.claimRoutes(options.name, [...options.declaredActions, ...fresh.actionTypes]);
+      void this.retire(old);
+    };
+    if (unmet) {
+      this.disable(fresh, unmet);
+      swap();
+      return undefined;
+    }
+    const down = this.depsDown(fresh);
+    if (options.start === 'lazy' || down) {
+      if (down) fresh.wait(down);
+      swap();
+      return undefined;
+    }
+    if (await fresh.start()) {
+      swap();
+      return undefined;
+    }
+    const error = `its new config did not start (${fresh.lastError ?? 'failed'}); the previous one keeps serving`;
+    await fresh.stop();
+    this.logger.error({ plugin: options.name }, `config reload: plugin ${options.name}: ${error}`);
+    return error;
+  }
+
+  /** An unchanged plugin: its condition may have changed (a program installed, a variable set). */
+  private async recheck(plugin: ManagedPlugin): Promise<void> {
+    const unmet = unmetCondition(plugin.options.when, plugin.options.cwd);
+    if (unmet && plugin.state !== 'disabled') {
+      this.managed.delete(plugin.name);
+      await this.retire(plugin);
+      const fresh = this.createPlugin(plugin.options, plugin.latestGeneration);
+      this.disable(fresh, unmet);
+      this.managed.set(plugin.name, fresh);
+    } else if (!unmet && plugin.state === 'disabled') {
+      plugin.enable();
+      if (plugin.options.start === 'eager') await this.startWhenReady(plugin);
+    }
+  }
+
+  /** A plugin that left the config (or was replaced): it finishes what it has, bounded by its action timeout, then stops. */
+  private async retire(plugin: ManagedPlugin): Promise<void> {
+    this.retiring.add(plugin);
+    this.idle.forget(plugin);
+    const until = Date.now() + plugin.options.timeouts.actionMs + plugin.options.timeouts.cancelGraceMs;
+    while (!plugin.idle && Date.now() < until && !this.stopping) await delay(20);
+    await plugin.stop();
+    this.retiring.delete(plugin);
   }
 
   private onFilesChanged(name: string, files: readonly string[]): void {

@@ -1,4 +1,4 @@
-import { PlugdHttpServer, Supervisor, isPlugdError } from '@plugd/supervisor';
+import { PlugdHttpServer, Supervisor, isPlugdError, resolveConfig } from '@plugd/supervisor';
 import type { SupervisorConfig } from '@plugd/supervisor';
 import { TraceLevelSchema } from '@plugd/protocol';
 import { loadConfig } from '../config-from-flags.js';
@@ -10,7 +10,7 @@ export const START_HELP = `Usage: plugd start [-c plugd.json] [--host H] [--port
                    [--log-level L] [--log-file F]
 
 Runs every configured plugin and serves the HTTP API until SIGINT/SIGTERM (graceful
-stop, exit 0). SIGHUP reloads every plugin. Without -c it reads ./plugd.json if
+stop, exit 0). SIGHUP reads the config again and applies the difference (plugd reload --config). Without -c it reads ./plugd.json if
 present, else starts the built-in plugins (shell, files, python, echo).
 
   -c, --config FILE   config file (plugd.json)
@@ -43,7 +43,9 @@ export async function startCommand(args: string[]): Promise<number> {
     server: { ...loaded.server, ...(values.host ? { host: values.host } : {}), ...(port !== undefined ? { port } : {}), ...(apiKey ? { apiKey } : {}) },
   };
   const logger = createLogger({ level: values['log-level'], file: values['log-file'], defaultLevel: 'info' });
-  const supervisor = new Supervisor(config, { logger });
+  // A config reload (SIGHUP, POST /config/reload) reads the same source again; the command line's server flags still win.
+  const reread = (): SupervisorConfig => ({ ...resolveConfig(values.config), server: config.server });
+  const supervisor = new Supervisor(config, { logger, loadConfig: reread });
   if (trace) supervisor.setTraceLevel(trace);
   const server = new PlugdHttpServer(supervisor, config.server);
   try {
@@ -70,8 +72,9 @@ export async function startCommand(args: string[]): Promise<number> {
     process.once('SIGTERM', () => void stop('SIGTERM').then(resolve));
   });
   process.on('SIGHUP', () => {
-    logger.info('SIGHUP: reloading every plugin');
-    void supervisor.reload();
+    logger.info('SIGHUP: reading the config again');
+    // A bad config is logged by reloadConfig and changes nothing.
+    supervisor.reloadConfig().catch(() => undefined);
   });
   try {
     await supervisor.start();

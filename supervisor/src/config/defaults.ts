@@ -30,3 +30,5 @@ export const DEFAULT_WATCH_DEBOUNCE_MS = 300;
 export const DEFAULT_REDACT = ['api_key', 'apiKey', 'password', 'token', 'secret', 'authorization'];
 /** Waiting actions per plugin: enough for bursts, bounded so a stalled plugin cannot eat memory. */
 export const DEFAULT_MAX_QUEUED = 1000;
+/** Nesting of plugin-to-plugin calls (A calls B calls C ...): stops a loop between plugins. */
+export const DEFAULT_MAX_CALL_DEPTH = 4;

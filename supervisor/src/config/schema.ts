@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TraceLevelSchema } from '@plugd/protocol';
+import { IdempotentRuleSchema, TraceLevelSchema } from '@plugd/protocol';
 
 const ms = (what: string) => z.number({ error: `${what} must be a number of milliseconds` }).int().nonnegative();
 
@@ -34,6 +34,16 @@ export const TraceConfigSchema = z.union([
   }),
 ]);
 
+const pluginName = z.string().min(1);
+
+export const WhenConfigSchema = z
+  .strictObject({
+    command: z.string().min(1).optional(),
+    path: z.string().min(1).optional(),
+    env: z.string().min(1).optional(),
+  })
+  .refine((w) => w.command !== undefined || w.path !== undefined || w.env !== undefined, 'give "command", "path" or "env", e.g. {"command": "python3"}');
+
 export const PluginConfigSchema = z.strictObject({
   name: z
     .string()
@@ -50,6 +60,13 @@ export const PluginConfigSchema = z.strictObject({
   maxFrameBytes: z.number().int().min(1024).optional(),
   maxQueued: z.number().int().min(0, 'maxQueued is how many actions may wait for this plugin; 0 or more, e.g. 1000').max(1_000_000, 'maxQueued is at most 1000000, e.g. 1000').optional(),
   enabled: z.boolean().optional(),
+  start: z.enum(['eager', 'lazy'], { error: 'start is "eager" (with plugd) or "lazy" (on its first action)' }).optional(),
+  idleStopMs: ms('idleStopMs').optional(),
+  when: WhenConfigSchema.optional(),
+  dependsOn: z.array(pluginName).optional(),
+  restartWith: z.boolean().optional(),
+  calls: z.array(z.string().min(1)).optional(),
+  idempotent: z.strictObject({ add: z.array(IdempotentRuleSchema).optional(), remove: z.array(z.string().min(1)).optional() }).optional(),
 });
 
 export const PlugdConfigFileSchema = z.strictObject({
@@ -66,7 +83,8 @@ export const PlugdConfigFileSchema = z.strictObject({
       maxBodyBytes: z.number().int().min(1024).optional(),
     })
     .optional(),
-  routes: z.record(z.string(), z.string()).optional(),
+  routes: z.record(z.string(), z.union([pluginName, z.array(pluginName).min(1, 'a fallback list names at least one plugin, e.g. ["shell", "shell-lite"]')])).optional(),
+  maxCallDepth: z.number().int().min(1).max(32).optional(),
   defaults: z
     .strictObject({ restart: RestartConfigSchema.optional(), timeouts: TimeoutsConfigSchema.optional() })
     .optional(),

@@ -1,4 +1,4 @@
-import type { TraceLevel } from '@plugd/protocol';
+import type { IdempotentRule, TraceLevel } from '@plugd/protocol';
 
 export type RestartMode = 'always' | 'on-failure' | 'never';
 
@@ -50,6 +50,29 @@ export interface PluginOptions {
   readonly builtin: boolean;
   /** Action types routed to this plugin before it has answered `initialize` (config `actions`, or a built-in's). */
   readonly declaredActions: readonly string[];
+  /** eager: started with plugd; lazy: on its first action. */
+  readonly start: 'eager' | 'lazy';
+  /** Stop after this long with no action (0: never). */
+  readonly idleStopMs: number;
+  /** Environment conditions; a false one leaves the plugin disabled. */
+  readonly when: WhenOptions | undefined;
+  /** Plugins that must be ready before this one starts (and stop after it). */
+  readonly dependsOn: readonly string[];
+  /** Restart this plugin when a dependency restarts (OTP rest_for_one). */
+  readonly restartWith: boolean;
+  /** Action types this plugin may run through `plugd/execute`. */
+  readonly calls: readonly string[];
+  /** Config changes to the plugin's own idempotency declaration. */
+  readonly idempotent: { readonly add: readonly IdempotentRule[]; readonly remove: readonly string[] };
+}
+
+export interface WhenOptions {
+  /** A program that must be on PATH. */
+  readonly command?: string;
+  /** An absolute path that must exist. */
+  readonly path?: string;
+  /** An environment variable that must be set (non-empty). */
+  readonly env?: string;
 }
 
 export interface ServerOptions {
@@ -65,7 +88,12 @@ export interface SupervisorConfig {
   readonly baseDir: string;
   readonly username: string;
   readonly server: ServerOptions;
+  /** Action type -> the plugin that serves it first (the head of a fallback list). */
   readonly routes: Readonly<Record<string, string>>;
+  /** Action type -> the plugins that stand in, in order, when the first is not serving. */
+  readonly fallbacks: Readonly<Record<string, readonly string[]>>;
+  /** Nesting limit of plugin-to-plugin calls. */
+  readonly maxCallDepth: number;
   readonly redact: readonly string[];
   readonly watchDebounceMs: number;
   readonly plugins: readonly PluginOptions[];

@@ -1,5 +1,5 @@
 import { ErrorIds, errorObservation } from '@plugd/protocol';
-import type { Action, Observation, TraceLevel } from '@plugd/protocol';
+import type { Action, Caller, IdempotentRule, Observation, TraceLevel } from '@plugd/protocol';
 import type { Logger } from 'pino';
 import type { PluginOptions } from '../config/types.js';
 import type { SupervisorEvents } from '../events.js';
@@ -11,6 +11,7 @@ import { PluginProcess } from '../process/plugin-process.js';
 import type { FrameListener } from '../trace/frame-event.js';
 import { ActionQueue } from './action-queue.js';
 import { Generations } from './generations.js';
+import type { Job } from './job.js';
 import { Lifecycle } from './lifecycle.js';
 import type { IllegalTransition, LifecycleEvent } from './lifecycle.js';
 import type { PluginState } from './plugin-state.js';
@@ -30,6 +31,10 @@ export interface ManagedPluginHooks {
   lastFrames(plugin: string): readonly unknown[] | undefined;
   /** How generations are run; real processes unless a test injects a fake. */
   readonly launcher?: ProcessLauncher;
+  /** A request from one of its generations (plugd/execute); undefined: not served. */
+  onRequest?(plugin: ManagedPlugin, method: string, params: unknown, proc: PluginProcess): Promise<unknown> | undefined;
+  /** Generation numbers continue from here (a plugin replaced by a config reload keeps counting). */
+  readonly firstGeneration?: number;
   /** An illegal lifecycle transition throws (tests); otherwise it is logged as a bug. */
   readonly strictLifecycle?: boolean;
 }
@@ -44,7 +49,7 @@ type StartKind = 'start' | 'restart' | 'probe' | 'reload';
  */
 export class ManagedPlugin {
   private readonly lifecycle: Lifecycle;
-  private readonly generations = new Generations();
+  private readonly generations: Generations;
   private readonly actions: ActionQueue;
   private readonly retry: RestartScheduler;
   private reloading: Promise<void> | undefined;
@@ -63,11 +68,16 @@ export class ManagedPlugin {
   lastReloadError: string | undefined;
   version: string | undefined;
   actionTypes: readonly string[] = [];
+  /** The idempotency rules of the last generation that started (kept after it crashed: they decide a retry). */
+  lastIdempotent: readonly IdempotentRule[] | undefined;
+  /** Why it is disabled (its `when` condition) or waiting (a dependency), for /plugins. */
+  reason: string | undefined;
 
   constructor(
     readonly options: PluginOptions,
     private readonly hooks: ManagedPluginHooks,
   ) {
+    this.generations = new Generations(hooks.firstGeneration);
     this.lifecycle = new Lifecycle(
       (state, previous) => this.hooks.emit('state', { plugin: this.name, state, previous, generation: this.generations.latest }),
       (error) => this.onIllegal(error),
@@ -104,6 +114,31 @@ export class ManagedPlugin {
     return this.generations.current;
   }
 
+  /** Disabled or waiting: not started, so nothing to restart or reload. */
+  private get dormant(): boolean {
+    return this.state === 'disabled' || this.state === 'waiting';
+  }
+
+  /** The action a generation is running as `run` request `rpcId`, while it runs. */
+  runningJob(proc: PluginProcess, rpcId: number): Job | undefined {
+    return this.actions.runningJob(proc, rpcId);
+  }
+
+  /** Every live generation (for a plugd/execute request, to find which one asked). */
+  generationsAlive(): PluginProcess[] {
+    return this.generations.all();
+  }
+
+  /** The highest generation number handed out. */
+  get latestGeneration(): number {
+    return this.generations.latest;
+  }
+
+  /** Nothing queued or in flight on any generation. */
+  get idle(): boolean {
+    return this.actions.queued === 0 && this.actions.inFlightTotal() === 0;
+  }
+
   get restarts(): number {
     return this.retry.restarts;
   }
@@ -115,17 +150,37 @@ export class ManagedPlugin {
     return this.launch('start');
   }
 
-  /** Accepts one action; resolves with exactly one Observation. */
-  submit(action: Action, acceptedAt: number, timeoutMs: number): Promise<Observation> {
+  /** Its `when` condition is false: it does not run; actions are refused with `reason`. */
+  disable(reason: string): void {
+    this.reason = reason;
+    this.fire('disable');
+  }
+
+  /** Its condition holds again: stopped, ready to be started. */
+  enable(): void {
+    this.reason = undefined;
+    this.fire('enable');
+  }
+
+  /** A dependency is not ready: it starts later (start()), actions are refused with `reason`. */
+  wait(reason: string): void {
+    this.reason = reason;
+    this.fire('wait');
+  }
+
+  /** Accepts one action; resolves with exactly one Observation. `cancel` abandons it (a caller ended). */
+  submit(action: Action, acceptedAt: number, timeoutMs: number, cancel?: AbortSignal, caller?: Caller): Promise<Observation> {
     const refused = this.refusal();
     if (refused) return Promise.resolve(this.unavailable(action, refused));
-    const observation = this.actions.enqueue(action, acceptedAt, timeoutMs);
+    const observation = this.actions.enqueue(action, acceptedAt, timeoutMs, cancel, caller);
     this.actions.pump();
     return observation;
   }
 
   /** Why an action would be refused at once (failed, stopped), or undefined when it may wait. */
   refusal(): string | undefined {
+    if (this.state === 'disabled') return `it is disabled: ${this.reason ?? 'its condition is false'}`;
+    if (this.state === 'waiting') return `it is waiting: ${this.reason ?? 'for its dependencies'}`;
     if (this.state === 'failed') return `it has failed: ${this.lastError ?? 'crash loop'}. ${this.retryText()}`;
     if (this.stopped || this.state === 'stopped' || this.state === 'stopping') return `it is ${this.state}${this.lastError ? ` (${this.lastError})` : ''}`;
     return undefined;
@@ -133,7 +188,7 @@ export class ManagedPlugin {
 
   /** Stop, then start a fresh generation; a failed plugin is probed at once. */
   async restart(): Promise<void> {
-    if (this.stopped) return;
+    if (this.stopped || this.dormant) return;
     this.retry.clear();
     this.retry.reset();
     const old = this.generations.dropCurrent();
@@ -145,7 +200,7 @@ export class ManagedPlugin {
 
   /** Blue/green: start the next generation beside the current one and swap when it is ready. */
   reload(): Promise<void> {
-    if (this.stopped) return Promise.resolve();
+    if (this.stopped || this.dormant) return Promise.resolve();
     if (this.reloading) {
       this.reloadAgain = true;
       return this.reloading;
@@ -235,7 +290,8 @@ export class ManagedPlugin {
     }
   }
 
-  private onReady(proc: PluginProcess, kind: StartKind, init: { version: string; actions: string[] }, began: number): void {
+  private onReady(proc: PluginProcess, kind: StartKind, init: { version: string; actions: string[]; idempotent?: IdempotentRule[] | undefined }, began: number): void {
+    this.lastIdempotent = init.idempotent;
     const conflict = this.hooks.claimRoutes(this.name, init.actions);
     // lastError is the last one seen, kept after a recovery (state says whether it serves).
     if (conflict) this.lastError = conflict;
@@ -317,6 +373,7 @@ export class ManagedPlugin {
         onStderr: (line, p) => this.hooks.emit('stderr', { plugin: this.name, generation: p.generation, pid: p.pid, line }),
         onLog: (params, p) => this.hooks.emit('log', { plugin: this.name, generation: p.generation, pid: p.pid, ...params }),
         onExit: (exit, p) => this.onProcessExit(exit, p),
+        onRequest: (method, params, p) => this.hooks.onRequest?.(this, method, params, p),
       },
     );
     // The listener needs the process (pid, generation), so it is attached after construction.

@@ -26,6 +26,14 @@ export interface PluginStatus {
   readonly lastReloadError: string | undefined;
   readonly nextRetryAt: string | undefined;
   readonly watch: readonly string[];
+  /** Why it is disabled (its `when` condition) or waiting (its dependencies). */
+  readonly reason?: string;
+  /** "lazy" when it starts on its first action. */
+  readonly start?: 'lazy';
+  /** Actions it served standing in for the route's first plugin (fallback). */
+  readonly servedAsFallback?: number;
+  /** Idempotent actions run once more after crashing in it. */
+  readonly retried?: number;
 }
 
 /** What a status is built from. */

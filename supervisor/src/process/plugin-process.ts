@@ -1,5 +1,5 @@
 import { InitializeResultSchema, LogParamsSchema, Methods, PROTOCOL_VERSION, formatZodIssues } from '@plugd/protocol';
-import type { Action, InitializeResult, LogParams, TraceLevel } from '@plugd/protocol';
+import type { Action, Caller, InitializeResult, LogParams, TraceLevel } from '@plugd/protocol';
 import type { PluginOptions } from '../config/types.js';
 import { PlugdError, errorMessage } from '../errors.js';
 import { RpcChannel } from '../rpc/rpc-channel.js';
@@ -23,6 +23,8 @@ export interface PluginProcessHooks {
   onStderr(line: string, proc: PluginProcess): void;
   onLog(params: LogParams, proc: PluginProcess): void;
   onExit(exit: ExitInfo, proc: PluginProcess): void;
+  /** A request from the plugin (plugd/execute); without a handler it is answered MethodNotFound. */
+  onRequest?(method: string, params: unknown, proc: PluginProcess): Promise<unknown> | undefined;
 }
 
 export interface InitOptions {
@@ -147,11 +149,11 @@ export class PluginProcess {
   }
 
   /** Sends one action; rejects with PluginExitedError, ProtocolViolation or RpcResponseError. */
-  run(action: Action, timeoutMs: number): { id: number; result: Promise<unknown> } {
+  run(action: Action, timeoutMs: number, caller?: Caller): { id: number; result: Promise<unknown> } {
     if (!this.channel || this.state === 'exited') {
       return { id: -1, result: Promise.reject(new PluginExitedError(this.lastExit ?? this.syntheticExit())) };
     }
-    return this.channel.request<unknown>(Methods.run.method, { action, timeoutMs: Math.max(0, Math.round(timeoutMs)) });
+    return this.channel.request<unknown>(Methods.run.method, { action, timeoutMs: Math.max(0, Math.round(timeoutMs)), ...(caller ? { caller } : {}) });
   }
 
   cancel(id: number): void {
@@ -208,6 +210,7 @@ export class PluginProcess {
     const channel = new RpcChannel(child.stdout, child.stdin, this.options.maxFrameBytes, {
       onActivity: () => this.liveness?.sawActivity(),
       onNotification: (method, params) => this.onNotification(method, params),
+      onRequest: (method, params) => this.hooks.onRequest?.(method, params, this),
       onBroken: (error) => {
         if (this.state === 'exited') return;
         this.broken = true;

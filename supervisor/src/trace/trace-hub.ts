@@ -32,6 +32,12 @@ export class TraceHub {
     }
   }
 
+  /** A plugin added or changed by a config reload: its configured level and file from now on. */
+  configure(plugin: PluginOptions): void {
+    this.levels.set(plugin.name, plugin.trace.level);
+    this.options.set(plugin.name, plugin.trace);
+  }
+
   level(plugin: string): TraceLevel {
     return this.levels.get(plugin) ?? 'off';
   }
