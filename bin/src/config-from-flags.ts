@@ -2,10 +2,13 @@ import { ConfigError, isPlugdError, parseConfig, resolveConfig } from '@plugd/su
 import type { SupervisorConfig } from '@plugd/supervisor';
 import { UsageError } from './usage-error.js';
 
-/** -c FILE, ./plugd.json, or the embedded default; config errors become usage errors (exit 2). */
-export function loadConfig(file: string | undefined): SupervisorConfig {
+/**
+ * -c FILE, ./plugd.json, or the embedded default; config errors become usage errors (exit 2).
+ * `requirePrograms: false` lets a plugin whose program is missing start as `failed` instead.
+ */
+export function loadConfig(file: string | undefined, options: { requirePrograms?: boolean } = {}): SupervisorConfig {
   try {
-    return resolveConfig(file);
+    return resolveConfig(file, process.cwd(), options);
   } catch (error) {
     if (error instanceof ConfigError) throw new UsageError(oneLine(error.message), { cause: error });
     throw error;

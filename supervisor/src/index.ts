@@ -18,7 +18,7 @@ export type {
   ServerOptions,
   RestartMode,
 } from './config/types.js';
-export { DEFAULT_RESTART, DEFAULT_TIMEOUTS } from './config/defaults.js';
+export { DEFAULT_RESTART, DEFAULT_TIMEOUTS, DEFAULT_MAX_QUEUED } from './config/defaults.js';
 export { RestartPolicy } from './policy/restart-policy.js';
 export type { ExitFacts, RestartDecision } from './policy/restart-policy.js';
 export { RouteTable } from './routing/route-table.js';
@@ -26,7 +26,12 @@ export { StrictMessageReader } from './rpc/strict-reader.js';
 export { ProtocolViolation } from './rpc/protocol-violation.js';
 export { PlugdError, isPlugdError } from './errors.js';
 export type { PlugdErrorCode } from './errors.js';
+export { PLUGIN_STATES } from './plugin/plugin-state.js';
 export type { PluginState } from './plugin/plugin-state.js';
+export { LIFECYCLE, Lifecycle, IllegalTransition, lifecycleDiagram } from './plugin/lifecycle.js';
+export type { LifecycleEvent } from './plugin/lifecycle.js';
+export { execaLauncher, launchCommand, programProblem } from './process/execa-launcher.js';
+export type { LaunchSpec, LaunchedProcess, ProcessLauncher } from './process/launcher.js';
 export type { PluginStatus } from './plugin/plugin-status.js';
 export type { ExitInfo, ExitReason } from './process/exit-info.js';
 export type * from './events.js';

@@ -7,7 +7,7 @@ import { oneOf, parseFlags, parsePort } from '../parse-flags.js';
 import { UsageError } from '../usage-error.js';
 
 export const START_HELP = `Usage: plugd start [-c plugd.json] [--host H] [--port P] [--trace off|messages|verbose]
-                   [--log-level L] [--log-file F]
+                   [--log-level L] [--log-file F] [--strict]
 
 Runs every configured plugin and serves the HTTP API until SIGINT/SIGTERM (graceful
 stop, exit 0). SIGHUP reads the config again and applies the difference (plugd reload --config). Without -c it reads ./plugd.json if
@@ -19,6 +19,8 @@ present, else starts the built-in plugins (shell, files, python, echo).
   --trace LEVEL       stdio trace level for every plugin: off, messages, verbose
   --log-level L       trace, debug, info, warn, error, silent (default info)
   --log-file F        write JSON log lines to F instead of stderr
+  --strict            a plugin whose program cannot be found is a config error (exit 2);
+                      by default that plugin is failed (retried later) and the others serve
 The API key comes from SESSION_API_KEY (or server.apiKey in the config).`;
 
 export async function startCommand(args: string[]): Promise<number> {
@@ -29,13 +31,14 @@ export async function startCommand(args: string[]): Promise<number> {
     trace: { type: 'string' },
     'log-level': { type: 'string' },
     'log-file': { type: 'string' },
+    strict: { type: 'boolean' },
   });
   if (values.help) {
     process.stdout.write(`${START_HELP}\n`);
     return 0;
   }
   const trace = oneOf(values.trace, TraceLevelSchema.options, '--trace');
-  const loaded = loadConfig(values.config);
+  const loaded = loadConfig(values.config, { requirePrograms: values.strict === true });
   const port = parsePort(values.port);
   const apiKey = process.env['SESSION_API_KEY'] || loaded.server.apiKey;
   const config: SupervisorConfig = {
@@ -44,7 +47,7 @@ export async function startCommand(args: string[]): Promise<number> {
   };
   const logger = createLogger({ level: values['log-level'], file: values['log-file'], defaultLevel: 'info' });
   // A config reload (SIGHUP, POST /config/reload) reads the same source again; the command line's server flags still win.
-  const reread = (): SupervisorConfig => ({ ...resolveConfig(values.config), server: config.server });
+  const reread = (): SupervisorConfig => ({ ...resolveConfig(values.config, process.cwd(), { requirePrograms: values.strict === true }), server: config.server });
   const supervisor = new Supervisor(config, { logger, loadConfig: reread });
   if (trace) supervisor.setTraceLevel(trace);
   const server = new PlugdHttpServer(supervisor, config.server);
@@ -53,7 +56,6 @@ export async function startCommand(args: string[]): Promise<number> {
   } catch (error) {
     throw new UsageError(`cannot listen on ${config.server.host}:${config.server.port} (${(error as NodeJS.ErrnoException).code ?? error}); choose another --port`);
   }
-  logger.info({ url: server.url, config: config.source, plugins: config.plugins.map((p) => p.name) }, `plugd listening on ${server.url}`);
 
   let stopping: Promise<number> | undefined;
   const stop = (signal: string): Promise<number> => {
@@ -76,6 +78,8 @@ export async function startCommand(args: string[]): Promise<number> {
     // A bad config is logged by reloadConfig and changes nothing.
     supervisor.reloadConfig().catch(() => undefined);
   });
+  // Logged once the signal handlers are in place: a SIGHUP right after this line must reload, not kill.
+  logger.info({ url: server.url, config: config.source, plugins: config.plugins.map((p) => p.name) }, `plugd listening on ${server.url}`);
   try {
     await supervisor.start();
   } catch (error) {

@@ -4,12 +4,13 @@ import { EMBEDDED_DEFAULT_PLUGINS } from './builtins.js';
 import { ConfigError } from './config-error.js';
 import { jsonErrorOffset, lineColumn } from './json-error-offset.js';
 import { parseConfig } from './parse-config.js';
+import type { ParseConfigOptions } from './parse-config.js';
 import type { SupervisorConfig } from './types.js';
 
 export const DEFAULT_CONFIG_FILE = 'plugd.json';
 
 /** Reads and validates a plugd.json; JSON syntax errors name the line and column. */
-export function loadConfigFile(path: string): SupervisorConfig {
+export function loadConfigFile(path: string, options: Pick<ParseConfigOptions, 'requirePrograms'> = {}): SupervisorConfig {
   const file = resolve(path);
   let text: string;
   try {
@@ -23,7 +24,7 @@ export function loadConfigFile(path: string): SupervisorConfig {
   } catch (error) {
     throw new ConfigError(path, [{ path: '', message: `not valid JSON at ${describeJsonError(text, error)}` }], { cause: error });
   }
-  return parseConfig(raw, { source: path, baseDir: dirname(file) });
+  return parseConfig(raw, { ...options, source: path, baseDir: dirname(file) });
 }
 
 /** The built-in plugins, no file needed. */
@@ -32,10 +33,10 @@ export function embeddedDefaultConfig(baseDir = process.cwd()): SupervisorConfig
 }
 
 /** `-c FILE` if given, else ./plugd.json if present, else the embedded default. */
-export function resolveConfig(path: string | undefined, cwd = process.cwd()): SupervisorConfig {
-  if (path) return loadConfigFile(path);
+export function resolveConfig(path: string | undefined, cwd = process.cwd(), options: Pick<ParseConfigOptions, 'requirePrograms'> = {}): SupervisorConfig {
+  if (path) return loadConfigFile(path, options);
   const local = resolve(cwd, DEFAULT_CONFIG_FILE);
-  return existsSync(local) ? loadConfigFile(local) : embeddedDefaultConfig(cwd);
+  return existsSync(local) ? loadConfigFile(local, options) : embeddedDefaultConfig(cwd);
 }
 
 function describeJsonError(text: string, error: unknown): string {

@@ -30,6 +30,12 @@ export interface ParseConfigOptions {
   readonly source: string;
   /** Relative paths in the config resolve against this folder. */
   readonly baseDir: string;
+  /**
+   * A command whose program cannot be found is a config error (default true). When
+   * false, that plugin is started anyway and becomes `failed` with the reason, probed
+   * later (it may be installed meanwhile), and the other plugins serve (`plugd start`).
+   */
+  readonly requirePrograms?: boolean;
 }
 
 /**
@@ -61,7 +67,8 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions): Supervis
     }
     const normalized = normalizePlugin(file, plugin, options.baseDir, traceDir);
     const program = normalized.command[0]!;
-    if (plugin.command && !findExecutable(program, normalized.cwd, normalized.env['PATH'] ?? process.env['PATH'])) {
+    // A plugin with a `when` condition may name a program that is absent: the condition disables it.
+    if (plugin.command && !plugin.when && options.requirePrograms !== false && !findExecutable(program, normalized.cwd, normalized.env['PATH'] ?? process.env['PATH'])) {
       problems.push({
         path: `${at}.command[0]`,
         message: `cannot find the program "${plugin.command[0]}" (${program.includes('/') ? 'no executable file there' : 'not on PATH'}); give a program on PATH or a path to an executable, e.g. ["python3", "./tool.py"]`,

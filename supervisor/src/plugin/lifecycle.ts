@@ -30,7 +30,7 @@ export const LIFECYCLE: { readonly [S in PluginState]: Readonly<Partial<Record<L
   restarting: { ready: 'ready', crashed: 'restarting', 'gave-up': 'failed', exited: 'stopped', restart: 'restarting', reload: 'restarting', stop: 'stopping' },
   failed: { probe: 'restarting', restart: 'restarting', reload: 'restarting', stop: 'stopping' },
   stopping: { stop: 'stopping', stopped: 'stopped' },
-  disabled: { enable: 'stopped', disable: 'disabled', stop: 'disabled' },
+  disabled: { enable: 'stopped', disable: 'disabled', stop: 'stopping' },
   waiting: { start: 'starting', wait: 'waiting', stop: 'stopping', disable: 'disabled' },
 };
 
