@@ -408,7 +408,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 
   /** An action needs a plugin that is not running: start its stopped dependencies, then it. */
-  private async startWhenReady(plugin: ManagedPlugin): Promise<void> {
+  private async startWhenReady(plugin: ManagedPlugin, untilReady = false): Promise<void> {
     for (const name of plugin.options.dependsOn) {
       const dep = this.managed.get(name);
       if (dep && dep.state === 'stopped') await this.startWhenReady(dep);
@@ -420,7 +420,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       return;
     }
     const started = plugin.start();
-    if (this.dependentsOf(plugin.name).length > 0) await started;
+    if (untilReady || this.dependentsOf(plugin.name).length > 0) await started;
   }
 
   private dependentsOf(name: string): ManagedPlugin[] {
@@ -563,7 +563,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       this.managed.set(plugin.name, fresh);
     } else if (!unmet && plugin.state === 'disabled') {
       plugin.enable();
-      if (plugin.options.start === 'eager') await this.startWhenReady(plugin);
+      if (plugin.options.start === 'eager') await this.startWhenReady(plugin, true);
     }
   }
 
