@@ -128,6 +128,9 @@ export class TraceHub {
     if (event.id !== undefined) record.id = event.id;
     if (event.durationMs !== undefined) record.durationMs = Math.round(event.durationMs * 1000) / 1000;
     record.bytes = event.bytes;
+    // A run asked for by another plugin (plugd/execute) names its caller at every level: the trace shows the chain.
+    const caller = event.kind === 'request' ? (event.message as { params?: { caller?: TraceRecord['caller'] } }).params?.caller : undefined;
+    if (caller) record.caller = caller;
     if (level === 'verbose') {
       const message = event.message as { params?: unknown; result?: unknown; error?: unknown };
       if ('params' in message) record.params = this.redactor.redact(message.params);
