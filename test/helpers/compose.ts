@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig, Supervisor } from '@plugd/supervisor';
-import type { SupervisorEvents } from '@plugd/supervisor';
+import type { SupervisorConfig, SupervisorEvents } from '@plugd/supervisor';
 import { FAST_RESTART, FAST_TIMEOUTS, FIXTURES, REPO_ROOT, expectAllGone } from './supervision.js';
 import { nextEvent } from './supervisor-events.js';
 
@@ -28,8 +28,9 @@ export class ComposeHarness {
   readonly log: { [K in keyof SupervisorEvents]?: SupervisorEvents[K][0][] } = {};
   readonly dir = mkdtempSync(join(tmpdir(), 'plugd-compose-'));
 
-  constructor(raw: Record<string, unknown>, options: ConstructorParameters<typeof Supervisor>[1] = {}) {
-    this.supervisor = new Supervisor(configOf(raw), options);
+  /** `config`: a raw plugd.json object, or a config already loaded (e.g. from a file). */
+  constructor(config: Record<string, unknown> | SupervisorConfig, options: ConstructorParameters<typeof Supervisor>[1] = {}) {
+    this.supervisor = new Supervisor('source' in config ? (config as SupervisorConfig) : configOf(config), options);
     for (const kind of ['state', 'spawn', 'ready', 'exit', 'action', 'fallback', 'retry', 'call', 'config_reload'] as const) {
       this.supervisor.on(kind, ((e: unknown) => void ((this.log[kind] ??= []) as unknown[]).push(e)) as never);
     }
