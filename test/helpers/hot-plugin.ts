@@ -22,6 +22,8 @@ export interface HotPluginSource {
   readonly prelude?: string;
   /** Appended verbatim: a syntax error, for instance. */
   readonly trailer?: string;
+  /** Each `version` action appends "<version>|<id>" to this file before it runs (what the plugin side received). */
+  readonly receivedFile?: string;
 }
 
 /**
@@ -32,7 +34,9 @@ export function hotPluginSource(src: HotPluginSource): string {
   const extras = (src.extraActions ?? [])
     .map((type) => `    ${JSON.stringify(type)}: defineAction({ args: z.object({}), run: () => ({ observation: ${JSON.stringify(type)}, content: VERSION, extras: {} }) }),`)
     .join('\n');
-  return `import { defineAction, definePlugin } from ${JSON.stringify(SDK_URL)};
+  const record = src.receivedFile ? `appendFileSync(${JSON.stringify(src.receivedFile)}, VERSION + '|' + (args.id ?? '') + '\\n');` : '';
+  return `import { appendFileSync } from 'node:fs';
+import { defineAction, definePlugin } from ${JSON.stringify(SDK_URL)};
 import { z } from ${JSON.stringify(ZOD_URL)};
 const VERSION = ${JSON.stringify(src.version)};
 ${src.prelude ?? ''}
@@ -44,6 +48,7 @@ definePlugin({
     version: defineAction({
       args: z.object({ id: z.number().optional(), ms: z.number().optional() }),
       run: async (args) => {
+        ${record}
         if (args.ms) await new Promise((resolve) => setTimeout(resolve, args.ms));
         return { observation: 'version', content: VERSION + '|' + (args.id ?? ''), extras: {} };
       },

@@ -22,6 +22,7 @@ export interface PluginSpec {
   readonly restart?: Record<string, unknown>;
   readonly timeouts?: Record<string, unknown>;
   readonly maxFrameBytes?: number;
+  readonly maxQueued?: number;
 }
 
 /** Short timeouts for tests; each spec may override. */
@@ -55,6 +56,7 @@ export function harness(specs: readonly PluginSpec[], extra: Record<string, unkn
         restart: { ...FAST_RESTART, ...s.restart },
         timeouts: { ...FAST_TIMEOUTS, ...s.timeouts },
         ...(s.maxFrameBytes ? { maxFrameBytes: s.maxFrameBytes } : {}),
+        ...(s.maxQueued !== undefined ? { maxQueued: s.maxQueued } : {}),
       })),
     },
     { source: 'test', baseDir: REPO_ROOT },

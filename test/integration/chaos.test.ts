@@ -1,12 +1,15 @@
 /**
  * Chaos: 2,000 actions at 100 concurrent against two behave.mjs plugins (concurrency 8)
  * that are SIGKILLed at random every few hundred ms. Every action gets exactly one
- * Observation (ok, PLUGIN_CRASHED or PLUGIN_UNAVAILABLE), the supervisor (and its HTTP
- * front) answers throughout, and after stop no process of the test remains.
+ * Observation (ok, PLUGIN_CRASHED or PLUGIN_UNAVAILABLE), the plugin side ran none twice
+ * and every "ok" was run by a plugin (both sides counted: ActionLedger), the supervisor
+ * (and its HTTP front) answers throughout, and after stop no process of the test remains.
  */
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { PlugdHttpServer } from '@plugd/supervisor';
 import type { Observation } from '@plugd/protocol';
+import { ActionLedger, receivedKeys } from '../helpers/ledger.js';
+import { tempDir } from '../helpers/plugd-process.js';
 import { errorId, expectAllGone, harness, nodeFixture } from '../helpers/supervision.js';
 import type { Harness } from '../helpers/supervision.js';
 
@@ -16,9 +19,11 @@ const ALLOWED = new Set(['ok', 'PLUGIN_CRASHED', 'PLUGIN_UNAVAILABLE']);
 
 let h: Harness | undefined;
 let http: PlugdHttpServer | undefined;
+const tmp = tempDir('plugd-chaos-');
 afterAll(async () => {
   await http?.close();
   await h?.stopAndCheck();
+  tmp.remove();
 });
 
 const randomBetween = (lo: number, hi: number) => lo + Math.floor(Math.random() * (hi - lo));
@@ -28,7 +33,7 @@ describe('chaos', () => {
     const plugin = (name: string, actions: string) => ({
       name,
       command: nodeFixture('behave.mjs'),
-      env: { FIXTURE_NAME: name, FIXTURE_ACTIONS: actions, FIXTURE_CONCURRENCY: '8' },
+      env: { FIXTURE_NAME: name, FIXTURE_ACTIONS: actions, FIXTURE_CONCURRENCY: '8', FIXTURE_RECEIVED_FILE: tmp.path(`${name}.received`) },
       restart: { initialDelayMs: 20, maxDelayMs: 200, maxRestarts: 100_000 },
       timeouts: { actionMs: 60_000, pingIntervalMs: 1_000 },
     });
@@ -72,36 +77,43 @@ describe('chaos', () => {
       }
     })();
 
-    // 2,000 actions, 100 at a time
-    const answers = new Array<number>(TOTAL).fill(0);
+    // 2,000 actions, 100 at a time; each has a unique key both sides record
+    const ledger = new ActionLedger();
     const outcomes = new Map<string, number>();
     let next = 0;
     const one = (i: number): Promise<Observation> => {
       const kind = i % 3;
       if (kind === 0) return sup.execute({ action: 'echo', args: { text: `a${i}` } });
       if (kind === 1) return sup.execute({ action: 'echo2', args: { text: `b${i}` } });
-      return sup.execute({ action: 'sleep', args: { ms: randomBetween(0, 50) } });
+      return sup.execute({ action: 'sleep', args: { ms: randomBetween(0, 50), key: `s${i}` } });
     };
+    const key = (i: number) => `${'abs'[i % 3]}${i}`;
+    const wrong: string[] = [];
     const worker = async () => {
       while (next < TOTAL) {
         const i = next++;
+        ledger.sent(key(i));
         const o = await one(i);
-        answers[i]! += 1;
         const outcome = errorId(o) ?? 'ok';
+        ledger.answered(key(i), outcome);
         outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
-        if (outcome === 'ok' && i % 3 !== 2) expect(o.content).toBe(i % 3 === 0 ? `a${i}` : `b${i}`);
+        if (outcome === 'ok' && i % 3 !== 2 && o.content !== key(i)) wrong.push(`${key(i)} got ${o.content}`);
       }
     };
     const began = Date.now();
-    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-    running = false;
-    await Promise.all([killer, prober]);
+    try {
+      await ledger.settle(Promise.all(Array.from({ length: CONCURRENCY }, worker)), 200_000);
+    } finally {
+      running = false;
+      await Promise.all([killer, prober]);
+    }
     const seconds = (Date.now() - began) / 1000;
 
     const summary = { seconds, kills, restarts: sup.plugins().map((p) => p.restarts), outcomes: Object.fromEntries(outcomes), probes: probes.length, pids: h.pids.size };
     console.log(`chaos: ${JSON.stringify(summary)}`);
 
-    expect(answers.every((n) => n === 1)).toBe(true);
+    expect(ledger.problems(receivedKeys(tmp.path('p1.received'), tmp.path('p2.received')))).toEqual([]);
+    expect(wrong).toEqual([]); // every ok answer is its own action's
     expect(actionEvents).toBe(TOTAL);
     for (const outcome of outcomes.keys()) expect(ALLOWED.has(outcome)).toBe(true);
     expect(outcomes.get('ok') ?? 0).toBeGreaterThan(TOTAL / 10);

@@ -8,17 +8,18 @@ import { join } from 'node:path';
 import { Supervisor, parseConfig } from '@plugd/supervisor';
 import type { ReadyEvent, ReloadEvent, ReloadFailedEvent } from '@plugd/supervisor';
 import { atomicWritePlugin, makeTempDir, nextEvent, recordEvents, removeDir, writePlugin } from '../helpers/hot-plugin.js';
+import { ActionLedger, receivedKeys } from '../helpers/ledger.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function setup(options: { initMs?: number; debounceMs?: number } = {}): Promise<{ dir: string; file: string; supervisor: Supervisor }> {
+async function setup(options: { initMs?: number; debounceMs?: number; receivedFile?: string } = {}): Promise<{ dir: string; file: string; supervisor: Supervisor }> {
   const dir = await makeTempDir();
   cleanups.push(() => removeDir(dir));
   const file = join(dir, 'plugin.mjs');
-  await writePlugin(file, { version: 'v1' });
+  await writePlugin(file, { version: 'v1', ...(options.receivedFile ? { receivedFile: options.receivedFile } : {}) });
   const config = parseConfig(
     {
       watchDebounceMs: options.debounceMs ?? 100,
@@ -64,10 +65,14 @@ describe('hot reload on file change', () => {
     expect(supervisor.plugin('hot')).toMatchObject({ state: 'ready', generation: 3, reloads: 2, restarts: 0, lastReloadError: undefined });
   });
 
-  it('5 reloads during a continuous load of 50 concurrent actions lose none and answer none twice', async () => {
-    const { file, supervisor } = await setup();
+  it('5 reloads during a continuous load of 50 concurrent actions lose none and run none twice', async () => {
+    const receivedDir = await makeTempDir('plugd-received-');
+    cleanups.push(() => removeDir(receivedDir));
+    const receivedFile = join(receivedDir, 'received');
+    const { file, supervisor } = await setup({ receivedFile });
     const events = recordEvents(supervisor, ['reload', 'reload_failed', 'exit', 'restart']);
-    const answers = new Map<number, string[]>();
+    const ledger = new ActionLedger();
+    const contents = new Map<string, string>();
     const outcomes: { id: number; observation: string; content: string }[] = [];
     let nextId = 0;
     let loading = true;
@@ -75,9 +80,10 @@ describe('hot reload on file change', () => {
     const worker = async (): Promise<void> => {
       while (loading) {
         const id = nextId++;
-        answers.set(id, []);
+        ledger.sent(String(id));
         const obs = await supervisor.execute({ action: 'version', args: { id, ms: 5 + (id % 4) * 10 } });
-        answers.get(id)!.push(obs.content);
+        ledger.answered(String(id), obs.observation === 'version' ? 'ok' : obs.observation);
+        contents.set(String(id), obs.content);
         outcomes.push({ id, observation: obs.observation, content: obs.content });
         if (obs.observation === 'version') seen.add(obs.content.split('|')[0]!);
       }
@@ -95,21 +101,23 @@ describe('hot reload on file change', () => {
         }, 5);
       });
       const reloaded = nextEvent<ReloadEvent>(supervisor, 'reload', (e) => e.toGeneration === v, 45_000);
-      await writePlugin(file, { version });
+      await writePlugin(file, { version, receivedFile });
       await reloaded;
       await served; // the new generation answers actions under load
     }
     loading = false;
-    await Promise.all(workers);
+    await ledger.settle(Promise.all(workers), 60_000);
     events.dispose();
 
     expect(outcomes.length).toBeGreaterThan(250);
     expect(outcomes.filter((o) => o.observation !== 'version')).toEqual([]);
-    for (const [id, got] of answers) {
-      expect(got).toHaveLength(1); // exactly one observation per request
-      expect(got[0]!.split('|')[1]).toBe(String(id)); // and it is this request's
-    }
-    expect(answers.size).toBe(nextId);
+    // Both sides: each action answered once, run once by exactly one generation, and
+    // answered by the generation that ran it ("<version>|<id>" on both sides).
+    const lines = receivedKeys(receivedFile);
+    expect(ledger.problems(lines.map((line) => line.split('|')[1]!))).toEqual([]);
+    const mismatched = lines.filter((line) => contents.get(line.split('|')[1]!) !== line);
+    expect(mismatched).toEqual([]);
+    expect(lines).toHaveLength(nextId);
     const reloads = events.log.filter((e) => e.event === 'reload').map((e) => e.payload as ReloadEvent);
     expect(reloads.map((r) => r.toGeneration)).toEqual([2, 3, 4, 5, 6]);
     expect(events.log.filter((e) => e.event === 'reload_failed' || e.event === 'restart')).toEqual([]);
