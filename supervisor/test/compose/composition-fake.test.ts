@@ -1,0 +1,64 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import type { SupervisorConfig } from '../../src/config/types.js';
+import { Supervisor } from '../../src/supervisor.js';
+import { FakeLauncher } from '../fakes/fake-process.js';
+import { errorId, flush, managedPlugin, submit } from '../fakes/managed.js';
+import { pluginOptions } from '../fakes/options.js';
+
+function config(plugins: SupervisorConfig['plugins'], extra: Partial<SupervisorConfig> = {}): SupervisorConfig {
+  return { source: 'test', baseDir: '/', username: 'tester', server: { host: '127.0.0.1', port: 0, maxBodyBytes: 1024 }, routes: {}, fallbacks: {}, maxCallDepth: 4, redact: [], watchDebounceMs: 100, plugins, ...extra };
+}
+
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 2000 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 2));
+  expect(check()).toBe(true);
+}
+
+let supervisor: Supervisor | undefined;
+afterEach(async () => {
+  await supervisor?.stop();
+  supervisor = undefined;
+});
+
+describe('retries over the fake process', () => {
+  it('sends a crashed idempotent read to the restarted generation once, and a crashed run never again', async () => {
+    const launcher = new FakeLauncher({ actions: ['read', 'run'], run: 'hold', idempotent: ['read'], concurrency: 4 });
+    const options = pluginOptions({ name: 'p', restart: { initialDelayMs: 1, minUptimeMs: 600_000 }, timeouts: { pingIntervalMs: 600_000 } });
+    supervisor = new Supervisor(config([options]), { launcher });
+    await supervisor.start();
+
+    const read = supervisor.execute({ action: 'read', args: {}, id: 1 });
+    await until(() => launcher.last.held.length === 1);
+    launcher.last.exit(1);
+    await until(() => launcher.processes.length === 2 && launcher.last.held.length === 1);
+    launcher.last.answer();
+    expect(await read).toMatchObject({ observation: 'run' });
+    expect(launcher.processes.map((p) => p.ranIds)).toEqual([[1], [1]]);
+
+    const run = supervisor.execute({ action: 'run', args: {}, id: 2 });
+    await until(() => launcher.last.held.length === 1);
+    launcher.last.exit(1);
+    expect(errorId(await run)).toBe('PLUGIN_CRASHED');
+    await until(() => launcher.processes.length === 3 && supervisor!.plugin('p')?.state === 'ready');
+    await flush();
+    expect(launcher.processes.flatMap((p) => p.ranIds)).toEqual([1, 1, 2]);
+  });
+});
+
+describe('disabled and waiting states', () => {
+  it('refuses actions while disabled or waiting, with the reason, and starts once enabled or no longer waiting', async () => {
+    const { plugin, states } = managedPlugin();
+    plugin.disable('condition not met: the program "python3" is not on PATH');
+    const refused = await submit(plugin);
+    expect(errorId(refused)).toBe('PLUGIN_UNAVAILABLE');
+    expect(refused.content).toContain('it is disabled: condition not met: the program "python3" is not on PATH');
+    await plugin.reload(); // nothing to reload: no transition, no throw
+    await plugin.restart();
+    plugin.enable();
+    plugin.wait('waiting for db (failed)');
+    expect(await submit(plugin)).toMatchObject({ content: expect.stringContaining('it is waiting: waiting for db (failed)') });
+    expect(await plugin.start()).toBe(true);
+    expect(states()).toEqual(['disabled', 'stopped', 'waiting', 'starting', 'ready']);
+    await plugin.stop();
+  });
+});
