@@ -28,22 +28,8 @@ afterEach(async () => {
 
 describe('Supervisor routing to a plugin that is down', () => {
   it('answers an action type that `routes` sends to a failed plugin PLUGIN_UNAVAILABLE with the reason, not NO_PLUGIN_FOR_ACTION', async () => {
-    const launcher = new FakeLauncher({ actions: ['run'] });
-    // The first launch is "down": its program does not exist.
-    const launch = launcher.launch.bind(launcher);
-    let first = true;
-    launcher.launch = (spec) => {
-      if (first) {
-        first = false;
-        launcher.missing = 'cannot find the program "down-tool" (not on PATH)';
-        try {
-          return launch(spec);
-        } finally {
-          launcher.missing = undefined;
-        }
-      }
-      return launch(spec);
-    };
+    // Plugins start in config order: "down" first, and its program does not exist.
+    const launcher = new FakeLauncher({ actions: ['run'] }).next({ missing: 'cannot find the program "down-tool" (not on PATH)' });
     supervisor = new Supervisor(config({ special: 'down' }), { launcher });
     await supervisor.start();
     expect(supervisor.plugin('down')?.state).toBe('failed');

@@ -17,6 +17,8 @@ export interface HeldRun {
 
 /** What the fake plugin does; every field has a well-behaved default. */
 export interface FakeScript {
+  /** This launch fails as the real launcher does for a program that does not exist, with this message. */
+  missing?: string;
   /** answer (default), hang (never answers), error (JSON-RPC error), exit (exits with code 3 first). */
   initialize?: 'answer' | 'hang' | 'error' | 'exit';
   actions?: readonly string[];
@@ -213,8 +215,10 @@ export class FakeLauncher implements ProcessLauncher {
   }
 
   launch(spec: LaunchSpec): LaunchedProcess {
-    if (this.missing) throw new PlugdError('PROGRAM_NOT_FOUND', this.missing);
-    const proc = new FakeProcess(spec, this.scripts.shift() ?? this.defaultScript);
+    const script = this.scripts.shift() ?? this.defaultScript;
+    const missing = this.missing ?? script.missing;
+    if (missing) throw new PlugdError('PROGRAM_NOT_FOUND', missing);
+    const proc = new FakeProcess(spec, script);
     this.processes.push(proc);
     return proc;
   }
