@@ -211,7 +211,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     if (plugin.options.start !== 'lazy' && !this.idle.stopped.has(plugin.name)) return;
     this.idle.stopped.delete(plugin.name);
     this.logger.info({ plugin: plugin.name }, `plugin ${plugin.name}: started by an action (${plugin.options.start === 'lazy' ? 'lazy' : 'was stopped for being idle'})`);
-    void this.startWhenReady(plugin);
+    // Resolves once the plugin is starting (its dependencies first): the action then queues for it.
+    await this.startWhenReady(plugin);
   }
 
   private idempotent(plugin: ManagedPlugin, action: Action): boolean {
@@ -430,6 +431,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   /** A plugin is ready: start the ones that waited for it; restart its restartWith dependents if it had gone down. */
   private onPluginReady(name: string): void {
     if (this.stopping) return;
+    const ready = this.managed.get(name);
+    if (ready) this.idle.touch(ready); // idleStopMs counts from ready, too
     const restarted = this.restartedDeps.delete(name);
     for (const dependent of this.dependentsOf(name)) {
       if (dependent.state === 'waiting') {
