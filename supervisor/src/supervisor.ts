@@ -165,7 +165,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       const plugin = pickPlugin(chain.map((p) => this.candidateOf(p)), tried);
       const managed = plugin && chain.find((p) => p.name === plugin.name);
       if (!plugin || !managed) return this.noPlugin(action.action);
-      await this.wake(managed);
+      // Only a plugin that is not running is awaited: otherwise the action is queued at once (maxQueued counts it now).
+      if (this.idle.stopping.has(managed.name) || (managed.state === 'stopped' && plugin.startable)) await this.wake(managed);
       const observation = await managed.submit(action, acceptedAt, deadline - Date.now(), call?.signal, call?.caller);
       const primary = chain[0]!;
       const error = observation.observation === 'error' ? (observation.extras as { error_id?: unknown }).error_id : undefined;
@@ -481,6 +482,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
         throw error;
       }
       await this.initialRound?.catch(() => undefined);
+      // plugd began to stop while the first start round ran: nothing to apply the config to.
+      if (this.stopping) throw new PlugdError('SUPERVISOR_STOPPED', 'plugd is stopping; the config was not reloaded');
       const result = await this.applyConfig(config);
       this.logger.info(result, `config reloaded: ${result.added.length} added, ${result.removed.length} removed, ${result.changed.length} changed, ${result.unchanged.length} unchanged`);
       this.emitSafely('config_reload', result);
@@ -519,9 +522,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       if (error) notApplied.push({ plugin: options.name, error });
     });
     await Promise.all([this.startInOrder(added), ...replaced, ...diff.unchanged.map((name) => this.recheck(this.managed.get(name)!))]);
-    await this.watchers.close();
-    this.watchers = new WatchSet(next.plugins, next.watchDebounceMs, this.logger, (name, files) => this.onFilesChanged(name, files));
-    await this.watchers.start();
+    if (!this.stopping) {
+      await this.watchers.close();
+      this.watchers = new WatchSet(next.plugins, next.watchDebounceMs, this.logger, (name, files) => this.onFilesChanged(name, files));
+      await this.watchers.start();
+    }
     return { added: diff.added.map((p) => p.name), removed: diff.removed, changed: diff.changed.map((p) => p.name), unchanged: diff.unchanged, notApplied };
   }
 
