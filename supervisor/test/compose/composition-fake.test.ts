@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import type { SupervisorConfig } from '../../src/config/types.js';
 import { Supervisor } from '../../src/supervisor.js';
 import { FakeLauncher } from '../fakes/fake-process.js';
+import type { FakeProcess } from '../fakes/fake-process.js';
 import { errorId, flush, managedPlugin, submit } from '../fakes/managed.js';
 import { pluginOptions } from '../fakes/options.js';
 
@@ -42,6 +43,28 @@ describe('retries over the fake process', () => {
     await until(() => launcher.processes.length === 3 && supervisor!.plugin('p')?.state === 'ready');
     await flush();
     expect(launcher.processes.flatMap((p) => p.ranIds)).toEqual([1, 1, 2]);
+  });
+});
+
+describe('plugin-to-plugin calls over the fake process', () => {
+  it('runs a plugd/execute within the caller, names the caller in the run params, and cancels the callee when the caller crashes', async () => {
+    const launcher = new FakeLauncher({}).next({ actions: ['a'], run: 'hold' }).next({ actions: ['b'], run: 'hold' });
+    const quiet = { pingIntervalMs: 600_000, cancelGraceMs: 600_000 };
+    supervisor = new Supervisor(config([pluginOptions({ name: 'A', calls: ['b'], timeouts: quiet, restart: { mode: 'never' } }), pluginOptions({ name: 'B', timeouts: quiet })]), { launcher });
+    await supervisor.start();
+    const [a, b] = launcher.processes as [FakeProcess, FakeProcess];
+    const answer = supervisor.execute({ action: 'a', args: {}, id: 1 });
+    await until(() => a.held.length === 1);
+    const requestId = a.held[0]!.rpcId;
+    a.send({ id: 99, method: 'plugd/execute', params: { action: { action: 'b', args: {}, id: 2 }, requestId } });
+    await until(() => b.held.length === 1);
+    expect((b.runs[0]!.params as { caller?: unknown }).caller).toEqual({ plugin: 'A', requestId, depth: 1 });
+
+    a.exit(1);
+    expect(errorId(await answer)).toBe('PLUGIN_CRASHED');
+    await until(() => b.received.some((m) => m.method === '$/cancelRequest'));
+    expect(b.received.find((m) => m.method === '$/cancelRequest')?.params).toEqual({ id: b.held[0]!.rpcId });
+    b.answer(); // the late answer is dropped; B is idle again
   });
 });
 
