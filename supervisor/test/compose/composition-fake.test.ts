@@ -68,6 +68,29 @@ describe('plugin-to-plugin calls over the fake process', () => {
   });
 });
 
+describe('hostile plugd/execute requests', () => {
+  it('answers malformed params, a request id that is not a running action, and a type not in calls with CALL_REFUSED; nothing runs', async () => {
+    const launcher = new FakeLauncher({}).next({ actions: ['a'], run: 'hold' }).next({ actions: ['b'] });
+    supervisor = new Supervisor(config([pluginOptions({ name: 'A', calls: [] }), pluginOptions({ name: 'B' })]), { launcher });
+    await supervisor.start();
+    const [a, b] = launcher.processes as [FakeProcess, FakeProcess];
+    const answer = supervisor.execute({ action: 'a', args: {}, id: 1 });
+    await until(() => a.held.length === 1);
+    a.send({ id: 97, method: 'plugd/execute', params: { nonsense: true } });
+    a.send({ id: 98, method: 'plugd/execute', params: { action: { action: 'b', args: {} }, requestId: 12345 } });
+    a.send({ id: 99, method: 'plugd/execute', params: { action: { action: 'b', args: {} }, requestId: a.held[0]!.rpcId } });
+    const reply = (id: number) => a.received.find((m) => m.id === id && m.method === undefined) as { result?: { content: string; extras: { error_id: string } } } | undefined;
+    await until(() => [97, 98, 99].every((id) => reply(id) !== undefined));
+    expect([97, 98, 99].map((id) => reply(id)!.result!.extras.error_id)).toEqual(['CALL_REFUSED', 'CALL_REFUSED', 'CALL_REFUSED']);
+    expect(reply(97)!.result!.content).toMatch(/bad plugd\/execute params/);
+    expect(reply(98)!.result!.content).toMatch(/no running action with request id 12345/);
+    expect(reply(99)!.result!.content).toMatch(/may not run "b" actions; allow it in its config: "calls": \["b"\]/);
+    expect(b.runs).toHaveLength(0);
+    a.answer();
+    expect(await answer).toMatchObject({ observation: 'run' });
+  });
+});
+
 describe('disabled and waiting states', () => {
   it('refuses actions while disabled or waiting, with the reason, and starts once enabled or no longer waiting', async () => {
     const { plugin, states } = managedPlugin();
