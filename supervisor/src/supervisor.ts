@@ -268,6 +268,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       ...(p.options.start === 'lazy' ? { start: 'lazy' as const } : {}),
       servedAsFallback: counts?.servedAsFallback ?? 0,
       retried: counts?.retried ?? 0,
+      idempotent: effectiveRules(p.current?.initResult?.idempotent ?? p.lastIdempotent ?? [], p.options.idempotent),
     };
   }
 

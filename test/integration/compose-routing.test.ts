@@ -50,7 +50,7 @@ describe('retries', () => {
     expect(read).toMatchObject({ observation: 'read', content: 'files:r' });
     expect(h.received(log).filter((l) => l.includes(' read '))).toHaveLength(2);
     expect(h.events('retry')).toEqual([expect.objectContaining({ type: 'read', plugin: 'files' })]);
-    expect(h.status('files').retried).toBe(1);
+    expect(h.status('files')).toMatchObject({ retried: 1, idempotent: ['read'] });
 
     rmSync(once);
     const run = await h.run('run', { text: 'x', crash: true });
@@ -60,6 +60,14 @@ describe('retries', () => {
     expect(h.received(log).filter((l) => l.includes(' run '))).toEqual([expect.stringContaining('"crash":true'), expect.stringContaining('"after"')]);
     expect(h.events('retry')).toHaveLength(1);
     rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('idempotency declarations', () => {
+  it('the built-in files plugin declares read and edit view idempotent; the config adds and removes', async () => {
+    h = new ComposeHarness({ plugins: [{ name: 'files', idempotent: { add: ['list_files'], remove: ['read'] } }] });
+    await h.supervisor.start();
+    expect(h.status('files').idempotent).toEqual([{ action: 'edit', args: { command: ['view'] } }, 'list_files']);
   });
 });
 

@@ -1,3 +1,4 @@
+import type { IdempotentRule } from '@plugd/protocol';
 import type { ExitInfo, ExitReason } from '../process/exit-info.js';
 import type { PluginProcess } from '../process/plugin-process.js';
 import type { ActionQueue } from './action-queue.js';
@@ -34,6 +35,8 @@ export interface PluginStatus {
   readonly servedAsFallback?: number;
   /** Idempotent actions run once more after crashing in it. */
   readonly retried?: number;
+  /** The actions it may be asked to run again after a crash: its declaration with the config's changes. */
+  readonly idempotent?: readonly IdempotentRule[];
 }
 
 /** What a status is built from. */
