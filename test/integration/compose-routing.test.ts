@@ -89,6 +89,20 @@ describe('lazy start and idle stop', () => {
   });
 });
 
+describe('lazy dependencies', () => {
+  it('starts the lazy dependencies of a lazy plugin first, on its first action', async () => {
+    h = new ComposeHarness({
+      plugins: [
+        composePlugin('top', { start: 'lazy', dependsOn: ['base'], actions: ['top'] }, { FIXTURE_ACTIONS: 'top' }),
+        composePlugin('base', { start: 'lazy', actions: ['base'] }, { FIXTURE_ACTIONS: 'base', FIXTURE_START_DELAY_MS: '200' }),
+      ],
+    });
+    await h.supervisor.start();
+    expect(await h.run('top', { text: 't' })).toMatchObject({ content: 'top:t' });
+    expect(h.events('ready').map((e) => e.plugin)).toEqual(['base', 'top']);
+  });
+});
+
 describe('conditions', () => {
   it('disables a plugin whose condition is false, says what is missing, and enables it when a config reload finds it met', async () => {
     delete process.env['PLUGD_TEST_COMPOSE_FLAG'];
