@@ -7,6 +7,8 @@ export const ErrorIds = {
   ACTION_TIMEOUT: 'ACTION_TIMEOUT',
   PLUGIN_ERROR: 'PLUGIN_ERROR',
   PROTOCOL_ERROR: 'PROTOCOL_ERROR',
+  /** A plugin-to-plugin call (`plugd/execute`) was refused: not allowed, too deep, or its caller is done. */
+  CALL_REFUSED: 'CALL_REFUSED',
 } as const;
 
 export type ErrorId = (typeof ErrorIds)[keyof typeof ErrorIds];

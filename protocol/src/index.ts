@@ -40,3 +40,5 @@ export type { FrameSink } from './framing.js';
 export { signalGroup, groupExists } from './process-group.js';
 export { McpStdioServerSchema, UpdateMcpServerBodySchema } from './mcp-servers.js';
 export type { McpStdioServer, UpdateMcpServerAnswer } from './mcp-servers.js';
+export { IdempotentRuleSchema, CallerSchema, ExecuteParamsSchema, ExecuteResultSchema } from './composition.js';
+export type { IdempotentRule, Caller, ExecuteParams } from './composition.js';

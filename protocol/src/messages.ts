@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ActionSchema } from './action.js';
 import { ObservationSchema } from './observation.js';
+import { CallerSchema, IdempotentRuleSchema } from './composition.js';
 import { LogLevelSchema, TraceLevelSchema } from './trace-level.js';
 
 export const InitializeParamsSchema = z.object({
@@ -30,6 +31,8 @@ export const InitializeResultSchema = z.looseObject({
   protocolVersion: z.literal(1),
   actions: z.array(z.string().min(1)),
   capabilities: CapabilitiesSchema.optional(),
+  /** Action types (or type + argument values) safe to run twice: retried after a crash. */
+  idempotent: z.array(IdempotentRuleSchema).optional(),
 });
 export type InitializeResult = z.infer<typeof InitializeResultSchema>;
 
@@ -47,7 +50,13 @@ export type Empty = z.infer<typeof EmptySchema>;
  */
 export const RunSessionSchema = z.object({ cwd: z.string().optional() });
 export type RunSession = z.infer<typeof RunSessionSchema>;
-export const RunParamsSchema = z.object({ action: ActionSchema, timeoutMs: z.number().nonnegative().optional(), session: RunSessionSchema.optional() });
+export const RunParamsSchema = z.object({
+  action: ActionSchema,
+  timeoutMs: z.number().nonnegative().optional(),
+  session: RunSessionSchema.optional(),
+  /** Set when another plugin asked for this action (`plugd/execute`). */
+  caller: CallerSchema.optional(),
+});
 export type RunParams = z.infer<typeof RunParamsSchema>;
 export const RunResultSchema = ObservationSchema;
 

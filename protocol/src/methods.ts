@@ -10,6 +10,7 @@ import {
   RunParamsSchema,
   RunResultSchema,
 } from './messages.js';
+import { ExecuteParamsSchema, ExecuteResultSchema } from './composition.js';
 
 /** Who sends a message: `toPlugin` (supervisor -> plugin) or `toSupervisor`. */
 export type Direction = 'toPlugin' | 'toSupervisor';
@@ -46,6 +47,7 @@ export const Methods = {
   progress: notification('plugd/progress', 'toSupervisor', ProgressParamsSchema),
   log: notification('plugd/log', 'toSupervisor', LogParamsSchema),
   processGroup: notification('plugd/processGroup', 'toSupervisor', ProcessGroupParamsSchema),
+  execute: request('plugd/execute', 'toSupervisor', ExecuteParamsSchema, ExecuteResultSchema),
 } as const;
 
 export type MethodName = (typeof Methods)[keyof typeof Methods]['method'];

@@ -9,11 +9,12 @@ import {
   InitializeParamsSchema,
   LogParamsSchema,
   Methods,
+  ObservationSchema,
   PROTOCOL_VERSION,
   RunParamsSchema,
   formatZodIssues,
 } from '@plugd/protocol';
-import type { InitializeParams, InitializeResult, LogLevel } from '@plugd/protocol';
+import type { ActionInput, InitializeParams, InitializeResult, LogLevel, Observation } from '@plugd/protocol';
 import type { InitContext, PluginDefinition, PluginLogger } from './types.js';
 import { runAction } from './run-action.js';
 import { reportProcessGroupsTo } from './process-groups.js';
@@ -106,6 +107,36 @@ export function servePlugin(def: PluginDefinition, options: ServeOptions): Plugi
   };
   reportProcessGroupsTo(notify);
 
+  // Requests this plugin sends (plugd/execute), keyed by their own id space.
+  const outgoing = new Map<number, (observation: Observation) => void>();
+  let nextOutgoingId = 1;
+  const execute = (requestId: Id, action: ActionInput): Promise<Observation> =>
+    new Promise((resolve) => {
+      if (ended) {
+        resolve(errorObservation(ErrorIds.CALL_REFUSED, 'the plugin is stopping; the call was not sent'));
+        return;
+      }
+      const id = nextOutgoingId++;
+      outgoing.set(id, resolve);
+      const over = send({ jsonrpc: '2.0', id, method: Methods.execute.method, params: { action, requestId } } as Message);
+      if (over) {
+        outgoing.delete(id);
+        resolve(errorObservation(ErrorIds.CALL_REFUSED, `the call is ${over} bytes, over the supervisor's frame limit of ${maxFrameBytes} bytes; it was not sent`));
+      }
+    });
+  const onResponse = (message: { id?: unknown; result?: unknown; error?: { message?: string } }): void => {
+    if (typeof message.id !== 'number') return;
+    const resolve = outgoing.get(message.id);
+    if (!resolve) return;
+    outgoing.delete(message.id);
+    const parsed = ObservationSchema.safeParse(message.result);
+    resolve(
+      parsed.success
+        ? parsed.data
+        : errorObservation(ErrorIds.CALL_REFUSED, `plugd refused the call: ${message.error?.message ?? 'its answer was not an Observation'}`),
+    );
+  };
+
   const log: PluginLogger = Object.fromEntries(
     (['debug', 'info', 'warn', 'error'] as LogLevel[]).map((level) => [
       level,
@@ -137,6 +168,8 @@ export function servePlugin(def: PluginDefinition, options: ServeOptions): Plugi
     if (ended) return;
     ended = true;
     for (const request of running.values()) request.abort(new Error('plugin is stopping'));
+    for (const resolve of outgoing.values()) resolve(errorObservation(ErrorIds.CALL_REFUSED, 'the plugin is stopping'));
+    outgoing.clear();
     await disposeOnce();
     options.input.off('data', onData);
     options.onEnd?.(reason);
@@ -170,6 +203,7 @@ export function servePlugin(def: PluginDefinition, options: ServeOptions): Plugi
       protocolVersion: PROTOCOL_VERSION,
       actions: Object.keys(def.actions),
       capabilities: { concurrency: def.concurrency ?? 1, progress: true },
+      ...(def.idempotent ? { idempotent: [...def.idempotent] } : {}),
     };
     respond(request.id!, result);
   };
@@ -199,6 +233,7 @@ export function servePlugin(def: PluginDefinition, options: ServeOptions): Plugi
           // Not after the answer: the supervisor has forgotten this id by then.
           if (!run.aborted && !answered) notify(Methods.progress.method, { id, content });
         },
+        execute: (action: ActionInput) => execute(id, action),
       });
       const over = send({ jsonrpc: '2.0', id, result: observation } as Message);
       // Only this action fails: an oversized frame would make the supervisor kill the plugin and every action in flight.
@@ -246,7 +281,10 @@ export function servePlugin(def: PluginDefinition, options: ServeOptions): Plugi
   const decoder = new FrameDecoder(Number.MAX_SAFE_INTEGER, {
     message: (message) => {
       const m = message as Partial<RequestMessage>;
-      if (typeof m.method !== 'string') return; // a response: the plugin sends no requests
+      if (typeof m.method !== 'string') {
+        onResponse(message as never); // the answer to a plugd/execute
+        return;
+      }
       if (m.id !== undefined && m.id !== null) onRequest(m as RequestMessage);
       else onNotification(m as NotificationMessage);
     },

@@ -1,4 +1,4 @@
-import type { Action, LogLevel, Observation } from '@plugd/protocol';
+import type { Action, ActionInput, IdempotentRule, LogLevel, Observation } from '@plugd/protocol';
 import type { z } from 'zod';
 
 export interface PluginLogger {
@@ -32,6 +32,13 @@ export interface RunContext extends InitContext {
   readonly cwd?: string;
   /** Sends partial output (`plugd/progress`); also tells the supervisor the action is alive. */
   progress(content: string): void;
+  /**
+   * Runs another action through plugd (`plugd/execute`), routed like any action, within
+   * what is left of this action's deadline; cancelled when this action is. Allowed only
+   * for the types in this plugin's `calls` config; a refusal is an error Observation
+   * (CALL_REFUSED). Never rejects.
+   */
+  execute(action: ActionInput): Promise<Observation>;
 }
 
 export interface ActionHandler<S extends z.ZodType = z.ZodType> {
@@ -46,6 +53,12 @@ export interface PluginDefinition<A extends Record<string, ActionHandler<any>> =
   readonly actions: A;
   /** How many `run` requests the supervisor may send at once (default 1). */
   readonly concurrency?: number;
+  /**
+   * Actions safe to run twice (no effect beyond the first run): plugd runs one of these
+   * once more if the plugin crashes under it. A rule is a type, or a type narrowed by
+   * argument values: `{action: 'edit', args: {command: ['view']}}`.
+   */
+  readonly idempotent?: readonly IdempotentRule[];
   /** Runs once before the plugin answers `initialize`; a throw fails the start with its message. */
   initialize?(ctx: InitContext): Promise<void> | void;
   /** Runs on `shutdown` and when stdin closes, before the process exits. */

@@ -14,7 +14,8 @@ export type PlugdErrorCode =
   | 'REQUEST_TIMEOUT'
   | 'PLUGIN_NOT_FOUND'
   | 'SUPERVISOR_STOPPED'
-  | 'CONTAINMENT_UNAVAILABLE';
+  | 'CONTAINMENT_UNAVAILABLE'
+  | 'CONFIG_NOT_RELOADABLE';
 
 export class PlugdError extends Error {
   readonly code: PlugdErrorCode;

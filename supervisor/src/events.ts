@@ -78,6 +78,44 @@ export interface PluginLogEvent {
   readonly data?: unknown;
 }
 
+/** An action served by a fallback because the plugin before it in the route was not serving. */
+export interface FallbackEvent {
+  readonly type: string;
+  /** The plugin that served it. */
+  readonly plugin: string;
+  /** The route's first plugin, and its state then. */
+  readonly primary: string;
+  readonly primaryState: string;
+}
+/** An idempotent action run once more after its plugin crashed under it. */
+export interface RetryEvent {
+  readonly type: string;
+  /** The plugin it crashed in. */
+  readonly plugin: string;
+  readonly reason: string;
+}
+/** A plugin-to-plugin call (plugd/execute), answered or refused. */
+export interface CallEvent {
+  /** The calling plugin. */
+  readonly plugin: string;
+  readonly requestId: number | string;
+  readonly depth: number;
+  readonly type: string;
+  /** `ok`, the error_id of the Observation, or CALL_REFUSED. */
+  readonly outcome: string;
+}
+/** A config reload applied (or refused: `error`, nothing changed). */
+export interface ConfigReloadEvent {
+  readonly added: readonly string[];
+  readonly removed: readonly string[];
+  readonly changed: readonly string[];
+  readonly unchanged: readonly string[];
+  /** Changed plugins whose new instance did not start (the previous one keeps serving), with why. */
+  readonly notApplied: readonly { readonly plugin: string; readonly error: string }[];
+  /** The new config was refused (nothing changed), with why. */
+  readonly error?: string;
+}
+
 /** Every event a Supervisor emits, with its payload. */
 export interface SupervisorEvents {
   state: [StateEvent];
@@ -92,6 +130,10 @@ export interface SupervisorEvents {
   action: [ActionEvent];
   stderr: [StderrEvent];
   log: [PluginLogEvent];
+  fallback: [FallbackEvent];
+  retry: [RetryEvent];
+  call: [CallEvent];
+  config_reload: [ConfigReloadEvent];
 }
 
 export type SupervisorEventName = keyof SupervisorEvents;

@@ -13,6 +13,8 @@ function config(routes: Record<string, string>): SupervisorConfig {
     username: 'tester',
     server: { ...DEFAULT_SERVER, port: 0, maxBodyBytes: 1024 },
     routes,
+    fallbacks: {},
+    maxCallDepth: 4,
     redact: [],
     watchDebounceMs: 100,
     plugins: [pluginOptions({ name: 'down', restart: { failedRetryMs: 600_000 } }), pluginOptions({ name: 'up' })],

@@ -66,7 +66,7 @@ describe('plugd start: SIGTERM during a SIGHUP reload', () => {
     const file = tmp.write('slow.json', { plugins: [{ name: 'slow', command: ['node', `${FIXTURES}/slow-start.mjs`], env: { FIXTURE_START_DELAY_MS: '60000' } }] });
     const plugd = await startPlugd(['--port', '0', '-c', file]);
     plugd.child.kill('SIGHUP');
-    await plugd.waitForStderr(/SIGHUP: reloading every plugin/).catch(async (error: Error) => {
+    await plugd.waitForStderr(/SIGHUP: reading the config again/).catch(async (error: Error) => {
       throw new Error(`${error.message}\nexit: ${JSON.stringify(await plugd.exited)}`);
     });
     const exit = await plugd.stop('SIGTERM');

@@ -1,6 +1,6 @@
 /**
  * Reload by hand: POST /plugins/{name}/reload, `plugd reload NAME` against a running
- * `plugd start`, and SIGHUP to `plugd start` (reloads every plugin). Watching is off
+ * `plugd start`, and `plugd reload --config` / SIGHUP (re-read the config, apply the difference). Watching is off
  * here, so only these trigger reloads.
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
@@ -123,8 +123,8 @@ function runPlugd(args: string[]): Promise<{ code: number | null; stdout: string
   });
 }
 
-describe('plugd reload NAME and SIGHUP, against a running plugd start', () => {
-  it('plugd reload swaps in the edited plugin, reports a broken one (exit 1); SIGHUP reloads every plugin', async () => {
+describe('plugd reload NAME, reload --config and SIGHUP, against a running plugd start', () => {
+  it('plugd reload swaps in the edited plugin, reports a broken one (exit 1); SIGHUP and plugd reload --config apply the config difference', async () => {
     const { dir, file } = await pluginDir();
     const second = join(dir, 'second.mjs');
     await writePlugin(second, { version: 's1' });
@@ -152,18 +152,29 @@ describe('plugd reload NAME and SIGHUP, against a running plugd start', () => {
 
     expect(await runPlugd(['reload', 'nope', '--url', plugd.url])).toMatchObject({ code: 2 });
 
+    // SIGHUP reads the config again: second's config changed (replaced blue/green, so its
+    // new code runs); hot's did not, so it is untouched although its file changed.
     await writePlugin(file, { version: 'v3' });
     await writePlugin(second, { version: 's2' });
+    const config = (secondEnv: Record<string, string>, extra: Record<string, unknown> = {}) =>
+      JSON.stringify({ plugins: [PLUGIN_CONFIG, { name: 'second', command: ['node', './second.mjs'], watch: false, env: secondEnv }], routes: { version: 'hot' }, ...extra });
+    await writeFile(join(dir, 'plugd.json'), config({ CHANGED: '1' }));
     plugd.child.kill('SIGHUP');
-    await plugd.waitFor(/"msg":"plugin hot reloaded: generation 4 serves"/);
-    await plugd.waitFor(/"msg":"plugin second reloaded: generation 2 serves"/);
+    await plugd.waitFor(/"msg":"config reloaded: 0 added, 0 removed, 1 changed, 1 unchanged"/);
     const list = await http(plugd.url, 'GET', '/plugins');
     const byName = Object.fromEntries((list.body.plugins as any[]).map((p) => [p.name, p]));
-    expect(byName['hot']).toMatchObject({ state: 'ready', version: 'v3', generation: 4, reloads: 2, restarts: 0 });
-    expect(byName['hot'].lastReloadError).toBeUndefined();
-    expect(byName['second']).toMatchObject({ state: 'ready', version: 's2', generation: 2, reloads: 1 });
+    expect(byName['hot']).toMatchObject({ state: 'ready', version: 'v2', generation: 2, reloads: 1, restarts: 0 });
+    expect(byName['second']).toMatchObject({ state: 'ready', version: 's2', generation: 2 });
     const action = await fetch(new URL('/execute_action', plugd.url), { method: 'POST', body: JSON.stringify({ action: { action: 'version', args: { id: 5 } } }) });
-    expect(await action.json()).toMatchObject({ observation: 'version', content: 'v3|5' });
+    expect(await action.json()).toMatchObject({ observation: 'version', content: 'v2|5' });
+
+    // plugd reload --config: a bad config changes nothing and says why (exit 1); a good one lists the difference.
+    await writeFile(join(dir, 'plugd.json'), config({ CHANGED: '1' }, { routes: { version: 'nobody' } }));
+    const refused = await runPlugd(['reload', '--config', '--url', plugd.url]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/nothing changed: .*routes\.version.*"nobody", which is not configured/);
+    await writeFile(join(dir, 'plugd.json'), config({ CHANGED: '2' }));
+    expect(await runPlugd(['reload', '--config', '--url', plugd.url])).toMatchObject({ code: 0, stdout: expect.stringContaining('changed: second\nunchanged: hot') });
 
     plugd.child.kill('SIGTERM');
     expect(await plugd.exited).toEqual({ code: 0, signal: null });

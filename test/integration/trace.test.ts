@@ -241,6 +241,7 @@ describe('HTTP: /events and /metrics', () => {
     const url = await withServer(o);
     await o.supervisor.start();
     const before = o.supervisor.listenerCount('restart');
+    const beforeAction = o.supervisor.listenerCount('action');
     const client = await openSse(`${url}/events?heartbeatMs=50`);
     sse.push(client);
     await eventually(() => o.supervisor.listenerCount('restart') === before + 1, 5_000, 'SSE subscribed');
@@ -258,7 +259,7 @@ describe('HTTP: /events and /metrics', () => {
     await eventually(() => client.comments.some((c) => c.startsWith('heartbeat')), 5_000, 'a heartbeat');
 
     client.close();
-    await eventually(() => o.supervisor.listenerCount('restart') === before && o.supervisor.listenerCount('action') < 2, 5_000, 'SSE listeners removed');
+    await eventually(() => o.supervisor.listenerCount('restart') === before && o.supervisor.listenerCount('action') === beforeAction, 5_000, 'SSE listeners removed');
   });
 
   it('GET /metrics counts match the actions sent (own registry, Prometheus text)', async () => {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { PlugdHttpServer, Supervisor, apiKeyExposure, isPlugdError, remoteAccessRefusal, servesRemoteWithoutKey } from '@plugd/supervisor';
+import { PlugdHttpServer, Supervisor, apiKeyExposure, isPlugdError, remoteAccessRefusal, resolveConfig, servesRemoteWithoutKey } from '@plugd/supervisor';
 import type { SupervisorConfig } from '@plugd/supervisor';
 import { TraceLevelSchema } from '@plugd/protocol';
 import { loadConfig } from '../config-from-flags.js';
@@ -12,7 +12,7 @@ export const START_HELP = `Usage: plugd start [-c plugd.json] [--host H] [--port
                    [--log-level L] [--log-file F] [--strict] [--mcp CMD ...]
 
 Runs every configured plugin and serves the HTTP API until SIGINT/SIGTERM (graceful
-stop, exit 0). SIGHUP reloads every plugin. Without -c it reads ./plugd.json if
+stop, exit 0). SIGHUP reads the config again and applies the difference (plugd reload --config). Without -c it reads ./plugd.json if
 present, else starts the built-in plugins (shell, files, python, echo).
 
   -c, --config FILE   config file (plugd.json)
@@ -63,7 +63,13 @@ export async function startCommand(args: string[]): Promise<number> {
     );
   }
   for (const warning of apiKeyExposure(loaded, existsSync(loaded.source) ? loaded.source : undefined)) logger.warn({ config: loaded.source }, warning);
-  const supervisor = new Supervisor(config, { logger });
+  // A config reload (SIGHUP, POST /config/reload) reads the same source again, with the
+  // --mcp servers of the command line; the command line's server flags still win.
+  const reread = (): SupervisorConfig => ({
+    ...withMcpServers(resolveConfig(values.config, process.cwd(), { requirePrograms: values.strict === true }), values.mcp, values.strict === true),
+    server: config.server,
+  });
+  const supervisor = new Supervisor(config, { logger, loadConfig: reread });
   if (trace) supervisor.setTraceLevel(trace);
   const server = new PlugdHttpServer(supervisor, config.server);
   try {
@@ -89,9 +95,9 @@ export async function startCommand(args: string[]): Promise<number> {
     process.once('SIGTERM', () => void stop('SIGTERM').then(resolve));
   });
   process.on('SIGHUP', () => {
-    logger.info('SIGHUP: reloading every plugin');
-    // A reload cut short by a stop (SIGTERM during SIGHUP) is not an error to crash on.
-    supervisor.reload().catch((error: unknown) => logger.error({ err: error }, 'SIGHUP reload failed'));
+    logger.info('SIGHUP: reading the config again');
+    // A bad config is logged by reloadConfig and changes nothing.
+    supervisor.reloadConfig().catch(() => undefined);
   });
   process.on('SIGUSR2', () => {
     if (reopenLogFile(logger)) logger.info('SIGUSR2: log file reopened');

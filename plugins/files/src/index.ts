@@ -48,6 +48,8 @@ definePlugin({
   name: 'files',
   version: '0.1.0',
   concurrency: 8,
+  // Reading twice changes nothing: plugd may run these again after a crash. Edits may not.
+  idempotent: ['read', { action: 'edit', args: { command: ['view'] } }],
   initialize: (ctx) => {
     if (typeof ctx.config['cwd'] === 'string') cwd = ctx.config['cwd'];
     editor = new Editor(cwd);

@@ -44,3 +44,5 @@ export const DEFAULT_REDACT = ['api_key', 'apiKey', 'password', 'token', 'secret
 /** Waiting actions per plugin: enough for bursts, bounded so a stalled plugin cannot eat memory. */
 export const DEFAULT_MAX_QUEUED = 1000;
 export const DEFAULT_CONTAINMENT: ContainmentOptions = { mode: 'auto', cgroupName: 'plugd', sampleIntervalMs: 1_000 };
+/** Nesting of plugin-to-plugin calls (A calls B calls C ...): stops a loop between plugins. */
+export const DEFAULT_MAX_CALL_DEPTH = 4;

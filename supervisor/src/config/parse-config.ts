@@ -5,11 +5,22 @@ import { DEFAULT_MAX_FRAME_BYTES } from '@plugd/protocol';
 import type { TraceLevel } from '@plugd/protocol';
 import { BUILTIN_ACTIONS, builtinCommand, builtinEntry, isBuiltin } from './builtins.js';
 import { ConfigError, problemsFromZod } from './config-error.js';
+import { dependencyOrder } from './dependency-order.js';
 import { discoverPlugin } from './discover-plugin.js';
 import type { DiscoveredPlugin } from './discover-plugin.js';
 import { findExecutable } from './find-executable.js';
 import type { ConfigProblem } from './config-error.js';
-import { DEFAULT_CONTAINMENT, DEFAULT_MAX_QUEUED, DEFAULT_REDACT, DEFAULT_RESTART, DEFAULT_SERVER, DEFAULT_TIMEOUTS, DEFAULT_TRACE, DEFAULT_WATCH_DEBOUNCE_MS } from './defaults.js';
+import {
+  DEFAULT_CONTAINMENT,
+  DEFAULT_MAX_CALL_DEPTH,
+  DEFAULT_MAX_QUEUED,
+  DEFAULT_REDACT,
+  DEFAULT_RESTART,
+  DEFAULT_SERVER,
+  DEFAULT_TIMEOUTS,
+  DEFAULT_TRACE,
+  DEFAULT_WATCH_DEBOUNCE_MS,
+} from './defaults.js';
 import { PlugdConfigFileSchema } from './schema.js';
 import { securityOptions } from './security-options.js';
 import type { PluginConfigFile, PlugdConfigFile, TraceConfigFile } from './schema.js';
@@ -76,7 +87,8 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions): Supervis
       });
     }
     const program = normalized.command[0]!;
-    if (plugin.command && options.requirePrograms !== false && !findExecutable(program, normalized.cwd, normalized.env['PATH'] ?? process.env['PATH'])) {
+    // A plugin with a `when` condition may name a program that is absent: the condition disables it.
+    if (plugin.command && !plugin.when && options.requirePrograms !== false && !findExecutable(program, normalized.cwd, normalized.env['PATH'] ?? process.env['PATH'])) {
       problems.push({
         path: `${at}.command[0]`,
         message: `cannot find the program "${plugin.command[0]}" (${program.includes('/') ? 'no executable file there' : 'not on PATH'}); give a program on PATH or a path to an executable, e.g. ["python3", "./tool.py"]`,
@@ -85,14 +97,22 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions): Supervis
     plugins.push(normalized);
   });
 
+  const routes: Record<string, string> = {};
+  const fallbacks: Record<string, string[]> = {};
   for (const [type, target] of Object.entries(file.routes ?? {})) {
-    if (!seen.has(target)) {
-      problems.push({
-        path: `routes.${type}`,
-        message: `routes "${type}" to plugin "${target}", which is not configured; use one of: ${[...seen].join(', ') || '(no plugins)'}`,
-      });
+    const list = typeof target === 'string' ? [target] : target;
+    for (const name of list) {
+      if (!seen.has(name)) {
+        problems.push({
+          path: `routes.${type}`,
+          message: `routes "${type}" to plugin "${name}", which is not configured; use one of: ${[...seen].join(', ') || '(no plugins)'}`,
+        });
+      }
     }
+    routes[type] = list[0]!;
+    if (list.length > 1) fallbacks[type] = list.slice(1);
   }
+  problems.push(...compositionProblems(file, plugins));
   if (problems.length > 0) throw new ConfigError(options.source, problems);
 
   return {
@@ -100,7 +120,9 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions): Supervis
     baseDir: options.baseDir,
     username: file.username ?? safeUsername(),
     server: { ...DEFAULT_SERVER, ...file.server },
-    routes: file.routes ?? {},
+    routes,
+    fallbacks,
+    maxCallDepth: file.maxCallDepth ?? DEFAULT_MAX_CALL_DEPTH,
     redact: file.redact ?? DEFAULT_REDACT,
     watchDebounceMs: file.watchDebounceMs ?? DEFAULT_WATCH_DEBOUNCE_MS,
     plugins,
@@ -132,6 +154,13 @@ function normalizePlugin(file: PlugdConfigFile, plugin: PluginConfigFile, baseDi
     ...(entry ? { entry } : {}),
     sha256: {},
     limits: { ...file.defaults?.limits, ...plugin.limits },
+    start: plugin.start ?? 'eager',
+    idleStopMs: plugin.idleStopMs ?? 0,
+    when: plugin.when ? { ...plugin.when, ...(plugin.when.path ? { path: resolve(baseDir, plugin.when.path) } : {}) } : undefined,
+    dependsOn: plugin.dependsOn ?? [],
+    restartWith: plugin.restartWith ?? false,
+    calls: plugin.calls ?? [],
+    idempotent: { add: plugin.idempotent?.add ?? [], remove: plugin.idempotent?.remove ?? [] },
   };
 }
 
@@ -148,6 +177,28 @@ function withDiscovered(plugin: PluginConfigFile, found: DiscoveredPlugin): Plug
 function normalizeContainment(spec: PlugdConfigFile['containment']): ContainmentOptions {
   const given = typeof spec === 'string' ? { mode: spec } : (spec ?? {});
   return { ...DEFAULT_CONTAINMENT, ...given };
+}
+
+/** Start order, lazy plugins and dependencies: the checks that need every plugin. */
+function compositionProblems(file: PlugdConfigFile, plugins: readonly PluginOptions[]): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const enabled = new Set(plugins.map((p) => p.name));
+  const at = (name: string) => `plugins[${file.plugins.findIndex((p) => p.name === name)}]`;
+  for (const plugin of plugins) {
+    for (const dep of plugin.dependsOn) {
+      if (!enabled.has(dep)) {
+        problems.push({ path: `${at(plugin.name)}.dependsOn`, message: `depends on "${dep}", which is not configured (or not enabled); use one of: ${[...enabled].join(', ')}` });
+      }
+    }
+    if (plugin.start === 'lazy' && plugin.declaredActions.length === 0) {
+      problems.push({ path: `${at(plugin.name)}.actions`, message: `a lazy plugin is started by its first action, so plugd must know its action types before it runs: list them, e.g. "actions": ["read"]` });
+    }
+  }
+  const result = dependencyOrder(plugins);
+  if ('cycle' in result) {
+    problems.push({ path: `${at(result.cycle[0]!)}.dependsOn`, message: `dependency cycle: ${result.cycle.join(' -> ')}; a plugin cannot start before itself, remove one of these dependsOn entries` });
+  }
+  return problems;
 }
 
 /** `node` runs on this very Node; `./x` and `../x` arguments are relative to the config file. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_TIMER_MS, TraceLevelSchema } from '@plugd/protocol';
+import { IdempotentRuleSchema, MAX_TIMER_MS, TraceLevelSchema } from '@plugd/protocol';
 
 /**
  * Each option group is defined once here. The `...OptionsSchema` objects list every
@@ -100,6 +100,27 @@ export const PermissionsConfigSchema = z.strictObject({
   worker: z.boolean().optional(),
 });
 
+const pluginName = z.string().min(1);
+
+/** Environment conditions (all must hold); `path` is resolved to an absolute path when normalised. */
+export const WhenConfigSchema = z
+  .strictObject({
+    /** A program that must be on PATH. */
+    command: z.string().min(1).optional(),
+    /** A path that must exist. */
+    path: z.string().min(1).optional(),
+    /** An environment variable that must be set (non-empty). */
+    env: z.string().min(1).optional(),
+  })
+  .refine((w) => w.command !== undefined || w.path !== undefined || w.env !== undefined, 'give "command", "path" or "env", e.g. {"command": "python3"}');
+
+/** eager: started with plugd; lazy: on its first action. */
+export const StartModeSchema = z.enum(['eager', 'lazy'], { error: 'start is "eager" (with plugd) or "lazy" (on its first action)' });
+
+/** Config changes to a plugin's own idempotency declaration. */
+export const IdempotentOptionsSchema = z.strictObject({ add: z.array(IdempotentRuleSchema), remove: z.array(z.string().min(1)) });
+export const IdempotentConfigSchema = IdempotentOptionsSchema.partial();
+
 export const PluginConfigSchema = z.strictObject({
   name: z
     .string()
@@ -124,6 +145,13 @@ export const PluginConfigSchema = z.strictObject({
   group: userOrId('group').optional(),
   permissions: PermissionsConfigSchema.optional(),
   sha256: z.union([sha256Hex, z.record(z.string().min(1), sha256Hex)]).optional(),
+  start: StartModeSchema.optional(),
+  idleStopMs: ms('idleStopMs').optional(),
+  when: WhenConfigSchema.optional(),
+  dependsOn: z.array(pluginName).optional(),
+  restartWith: z.boolean().optional(),
+  calls: z.array(z.string().min(1)).optional(),
+  idempotent: IdempotentConfigSchema.optional(),
 });
 
 export const PlugdConfigFileSchema = z.strictObject({
@@ -133,7 +161,8 @@ export const PlugdConfigFileSchema = z.strictObject({
   traceDir: z.string().optional(),
   redact: z.array(z.string().min(1)).optional(),
   server: ServerConfigSchema.optional(),
-  routes: z.record(z.string(), z.string()).optional(),
+  routes: z.record(z.string(), z.union([pluginName, z.array(pluginName).min(1, 'a fallback list names at least one plugin, e.g. ["shell", "shell-lite"]')])).optional(),
+  maxCallDepth: z.number().int().min(1).max(32).optional(),
   defaults: z
     .strictObject({ restart: RestartConfigSchema.optional(), timeouts: TimeoutsConfigSchema.optional(), limits: LimitsConfigSchema.optional() })
     .optional(),

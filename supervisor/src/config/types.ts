@@ -1,5 +1,13 @@
 import type { z } from 'zod';
-import type { RestartOptionsSchema, ServerOptionsSchema, TimeoutOptionsSchema, TraceOptionsSchema } from './schema.js';
+import type {
+  IdempotentOptionsSchema,
+  RestartOptionsSchema,
+  ServerOptionsSchema,
+  StartModeSchema,
+  TimeoutOptionsSchema,
+  TraceOptionsSchema,
+  WhenConfigSchema,
+} from './schema.js';
 import type { NodePermissionOptions } from '../security/node-permissions.js';
 import type { RunAs } from '../security/run-as.js';
 
@@ -11,6 +19,10 @@ export type TimeoutOptions = Readonly<z.output<typeof TimeoutOptionsSchema>>;
 /** `file`, when set, is the absolute path of the plugin's trace file (JSON lines). */
 export type TraceOptions = Readonly<z.output<typeof TraceOptionsSchema>>;
 export type ServerOptions = Readonly<z.output<typeof ServerOptionsSchema>>;
+/** Environment conditions of a plugin; `path` is absolute. */
+export type WhenOptions = Readonly<z.output<typeof WhenConfigSchema>>;
+export type StartMode = z.output<typeof StartModeSchema>;
+export type IdempotentOptions = Readonly<z.output<typeof IdempotentOptionsSchema>>;
 
 /** Per-plugin resource limits (`limits`); hard ones need cgroups, memoryRestartMiB does not. */
 export interface LimitOptions {
@@ -62,6 +74,20 @@ export interface PluginOptions {
   readonly sha256: Readonly<Record<string, string>>;
   /** Absent means none (parseConfig always sets it). */
   readonly limits?: LimitOptions;
+  /** eager: started with plugd; lazy: on its first action. */
+  readonly start: StartMode;
+  /** Stop after this long with no action (0: never). */
+  readonly idleStopMs: number;
+  /** Environment conditions; a false one leaves the plugin disabled. */
+  readonly when: WhenOptions | undefined;
+  /** Plugins that must be ready before this one starts (and stop after it). */
+  readonly dependsOn: readonly string[];
+  /** Restart this plugin when a dependency restarts (OTP rest_for_one). */
+  readonly restartWith: boolean;
+  /** Action types this plugin may run through `plugd/execute`. */
+  readonly calls: readonly string[];
+  /** Config changes to the plugin's own idempotency declaration. */
+  readonly idempotent: IdempotentOptions;
 }
 
 export interface SupervisorConfig {
@@ -70,7 +96,12 @@ export interface SupervisorConfig {
   readonly baseDir: string;
   readonly username: string;
   readonly server: ServerOptions;
+  /** Action type -> the plugin that serves it first (the head of a fallback list). */
   readonly routes: Readonly<Record<string, string>>;
+  /** Action type -> the plugins that stand in, in order, when the first is not serving. */
+  readonly fallbacks: Readonly<Record<string, readonly string[]>>;
+  /** Nesting limit of plugin-to-plugin calls. */
+  readonly maxCallDepth: number;
   readonly redact: readonly string[];
   readonly watchDebounceMs: number;
   readonly plugins: readonly PluginOptions[];

@@ -18,6 +18,9 @@ export class SupervisorMetrics {
   private readonly restarts: Counter<'plugin'>;
   private readonly reloads: Counter<'plugin' | 'outcome'>;
   private readonly exits: Counter<'plugin' | 'reason'>;
+  private readonly fallbacks: Counter<'plugin' | 'primary' | 'type'>;
+  private readonly retries: Counter<'plugin' | 'type'>;
+  private readonly calls: Counter<'caller' | 'type' | 'outcome'>;
 
   constructor(source: EventEmitter<SupervisorEvents>, plugins: () => readonly PluginStatus[]) {
     const registers = [this.registry];
@@ -77,6 +80,12 @@ export class SupervisorMetrics {
       this.actions.inc({ plugin: e.plugin, type: e.type, outcome: outcomeLabel(e.outcome) });
       this.latency.observe({ plugin: e.plugin, type: e.type }, e.durationMs / 1000);
     });
+    this.fallbacks = new Counter({ name: 'plugd_fallback_actions_total', help: 'Actions served by a fallback plugin, by the plugin that served, the route\'s first plugin and action type', labelNames: ['plugin', 'primary', 'type'], registers });
+    this.retries = new Counter({ name: 'plugd_action_retries_total', help: 'Idempotent actions run once more after their plugin crashed, by the plugin they crashed in and type', labelNames: ['plugin', 'type'], registers });
+    this.calls = new Counter({ name: 'plugd_plugin_calls_total', help: 'Plugin-to-plugin calls (plugd/execute), by calling plugin, action type and outcome', labelNames: ['caller', 'type', 'outcome'], registers });
+    source.on('fallback', (e) => this.fallbacks.inc({ plugin: e.plugin, primary: e.primary, type: e.type }));
+    source.on('retry', (e) => this.retries.inc({ plugin: e.plugin, type: e.type }));
+    source.on('call', (e) => this.calls.inc({ caller: e.plugin, type: e.type, outcome: e.outcome }));
     source.on('restart', (e) => this.restarts.inc({ plugin: e.plugin }));
     source.on('reload', (e) => this.reloads.inc({ plugin: e.plugin, outcome: 'ok' }));
     source.on('reload_failed', (e) => this.reloads.inc({ plugin: e.plugin, outcome: 'failed' }));

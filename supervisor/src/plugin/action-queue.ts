@@ -1,10 +1,20 @@
 import { ErrorIds, errorObservation } from '@plugd/protocol';
-import type { Action, Observation } from '@plugd/protocol';
+import type { Action, Caller, Observation } from '@plugd/protocol';
 import type { PluginProcess } from '../process/plugin-process.js';
 import { checkObservation, failureObservation } from './failure-observation.js';
 import type { Job } from './job.js';
 import type { SessionState } from '../routing/session-state.js';
 import { LatencyWindow } from './latency-window.js';
+
+/** What an action carries besides its deadline. */
+export interface SubmitOptions {
+  /** Shared session state (the shell's cwd), read when the action is sent. */
+  readonly session?: SessionState | undefined;
+  /** Abandons the action (its caller ended first). */
+  readonly cancel?: AbortSignal | undefined;
+  /** Set when another plugin asked for this action (plugd/execute). */
+  readonly caller?: Caller | undefined;
+}
 
 export interface ActionQueueHost {
   readonly name: string;
@@ -67,7 +77,8 @@ export class ActionQueue {
   }
 
   /** Queues one action; past `maxQueued` waiting it is answered PLUGIN_UNAVAILABLE at once. */
-  enqueue(action: Action, acceptedAt: number, timeoutMs: number, session?: SessionState): Promise<Observation> {
+  enqueue(action: Action, acceptedAt: number, timeoutMs: number, options: SubmitOptions = {}): Promise<Observation> {
+    const { session, cancel, caller } = options;
     const { maxQueued, name } = this.host;
     if (this.queue.length >= maxQueued) {
       return Promise.resolve(
@@ -78,9 +89,14 @@ export class ActionQueue {
       );
     }
     return new Promise<Observation>((resolve) => {
-      const job: Job = { action, acceptedAt, deadline: acceptedAt + timeoutMs, phase: 'queued', rpcPending: false, resolve, ...(session ? { session } : {}) };
+      const job: Job = { action, acceptedAt, deadline: acceptedAt + timeoutMs, phase: 'queued', rpcPending: false, resolve, ...(session ? { session } : {}), ...(caller ? { caller } : {}) };
       job.timer = setTimeout(() => this.onDeadline(job, this.host.waitingFor()), Math.max(0, job.deadline - Date.now()));
       this.queue.push(job);
+      if (cancel) {
+        const why = () => errorObservation(ErrorIds.ACTION_TIMEOUT, `Action "${action.action}" was cancelled: the action that asked for it (${caller ? `plugin ${caller.plugin}` : 'its caller'}) ended first.`);
+        if (cancel.aborted) this.abandon(job, why());
+        else cancel.addEventListener('abort', () => this.abandon(job, why()), { once: true });
+      }
     });
   }
 
@@ -115,7 +131,7 @@ export class ActionQueue {
     job.proc = proc;
     job.rpcPending = true;
     active.add(job);
-    const { id, result } = proc.run(job.action, job.deadline - Date.now(), job.session?.params());
+    const { id, result } = proc.run(job.action, job.deadline - Date.now(), { session: job.session?.params(), caller: job.caller });
     job.rpcId = id;
     result
       .then(
@@ -135,6 +151,25 @@ export class ActionQueue {
       });
   }
 
+  /** The job that generation `proc` runs as request `rpcId`, while it is not answered. */
+  runningJob(proc: PluginProcess, rpcId: number): Job | undefined {
+    for (const job of this.running.get(proc) ?? []) if (job.rpcId === rpcId && job.phase === 'running') return job;
+    return undefined;
+  }
+
+  /** Answers `job` with `observation` now; a running one is cancelled (and killed past the grace). */
+  private abandon(job: Job, observation: Observation): void {
+    if (job.phase === 'done') return;
+    if (job.phase === 'queued') {
+      const index = this.queue.indexOf(job);
+      if (index >= 0) this.queue.splice(index, 1);
+      this.settle(job, observation);
+      return;
+    }
+    this.settle(job, observation);
+    this.cancelRunning(job);
+  }
+
   private onDeadline(job: Job, waitingFor: string | undefined): void {
     if (job.phase === 'done') return;
     const seconds = Math.round((job.deadline - job.acceptedAt) / 100) / 10;
@@ -151,6 +186,10 @@ export class ActionQueue {
       return;
     }
     this.settle(job, errorObservation(ErrorIds.ACTION_TIMEOUT, `Action "${job.action.action}" got no observation from plugin ${name} within ${seconds} s; it was cancelled. Raise "timeout" on the action if it needs longer.`));
+    this.cancelRunning(job);
+  }
+
+  private cancelRunning(job: Job): void {
     const proc = job.proc;
     if (!proc || job.rpcId === undefined) return;
     proc.cancel(job.rpcId);
@@ -164,6 +203,7 @@ export class ActionQueue {
     if (job.phase === 'done') return;
     job.phase = 'done';
     if (job.timer) clearTimeout(job.timer);
+    job.calls?.abort();
     this.handled += 1;
     const outcome = observation.observation === 'error' ? String((observation.extras as { error_id?: unknown }).error_id ?? 'error') : 'ok';
     if (outcome !== 'ok') this.errors += 1;

@@ -7,7 +7,11 @@ import type { PluginProcess } from '../process/plugin-process.js';
 export class Generations {
   current: PluginProcess | undefined;
   private readonly draining = new Set<PluginProcess>();
-  private counter = 0;
+  private counter: number;
+
+  constructor(first = 0) {
+    this.counter = first;
+  }
 
   /** The number of the next generation. */
   next(): number {

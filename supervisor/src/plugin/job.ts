@@ -1,4 +1,4 @@
-import type { Action, Observation } from '@plugd/protocol';
+import type { Action, Caller, Observation } from '@plugd/protocol';
 import type { PluginProcess } from '../process/plugin-process.js';
 import type { SessionState } from '../routing/session-state.js';
 
@@ -16,5 +16,9 @@ export interface Job {
   rpcPending: boolean;
   timer?: NodeJS.Timeout;
   graceTimer?: NodeJS.Timeout;
+  /** Set when another plugin asked for this action (plugd/execute). */
+  readonly caller?: Caller;
+  /** Aborted when this job is answered: the plugin-to-plugin calls made within it end too. */
+  calls?: AbortController;
   resolve(observation: Observation): void;
 }

@@ -12,7 +12,10 @@ export type LifecycleEvent =
   | 'exited' // exited and the restart mode says stay stopped
   | 'probe' // a failed plugin's retry timer fired
   | 'stop' // stop asked
-  | 'stopped'; // every generation is gone
+  | 'stopped' // every generation is gone
+  | 'disable' // its `when` condition is false: it does not run
+  | 'enable' // its condition holds again (config reload)
+  | 'wait'; // a dependency is not ready: it starts when they all are
 
 /**
  * The plugin lifecycle, whole: for each state, the events it accepts and where each
@@ -20,13 +23,15 @@ export type LifecycleEvent =
  * this table; a test keeps the drawing and the table equal.
  */
 export const LIFECYCLE: { readonly [S in PluginState]: Readonly<Partial<Record<LifecycleEvent, PluginState>>> } = {
-  stopped: { start: 'starting', restart: 'restarting', reload: 'restarting', stop: 'stopping' },
+  stopped: { start: 'starting', restart: 'restarting', reload: 'restarting', stop: 'stopping', disable: 'disabled', wait: 'waiting' },
   starting: { ready: 'ready', crashed: 'restarting', 'gave-up': 'failed', exited: 'stopped', restart: 'restarting', stop: 'stopping' },
   ready: { reload: 'reloading', restart: 'restarting', crashed: 'restarting', 'gave-up': 'failed', exited: 'stopped', stop: 'stopping' },
   reloading: { ready: 'ready', 'reload-failed': 'ready', crashed: 'restarting', 'gave-up': 'failed', exited: 'stopped', restart: 'restarting', stop: 'stopping' },
   restarting: { ready: 'ready', crashed: 'restarting', 'gave-up': 'failed', exited: 'stopped', restart: 'restarting', reload: 'restarting', stop: 'stopping' },
   failed: { probe: 'restarting', restart: 'restarting', reload: 'restarting', stop: 'stopping' },
   stopping: { stop: 'stopping', stopped: 'stopped' },
+  disabled: { enable: 'stopped', disable: 'disabled', stop: 'stopping' },
+  waiting: { start: 'starting', wait: 'waiting', stop: 'stopping', disable: 'disabled' },
 };
 
 export class IllegalTransition extends Error {

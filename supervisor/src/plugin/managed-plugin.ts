@@ -1,6 +1,5 @@
-import type { SessionState } from '../routing/session-state.js';
 import { ErrorIds, errorObservation } from '@plugd/protocol';
-import type { Action, Observation, TraceLevel } from '@plugd/protocol';
+import type { Action, IdempotentRule, Observation, TraceLevel } from '@plugd/protocol';
 import type { Logger } from 'pino';
 import type { PluginOptions } from '../config/types.js';
 import type { SupervisorEvents } from '../events.js';
@@ -14,7 +13,9 @@ import type { FrameListener } from '../trace/frame-event.js';
 import type { GenerationGuard } from '../containment/guard.js';
 import { MemoryRestart } from '../containment/memory-restart.js';
 import { ActionQueue } from './action-queue.js';
+import type { SubmitOptions } from './action-queue.js';
 import { Generations } from './generations.js';
+import type { Job } from './job.js';
 import { Lifecycle } from './lifecycle.js';
 import type { IllegalTransition, LifecycleEvent } from './lifecycle.js';
 import type { PluginState } from './plugin-state.js';
@@ -36,6 +37,10 @@ export interface ManagedPluginHooks {
   lastFrames(plugin: string): readonly unknown[] | undefined;
   /** How generations are run; real processes unless a test injects a fake. */
   readonly launcher?: ProcessLauncher;
+  /** A request from one of its generations (plugd/execute); undefined: not served. */
+  onRequest?(plugin: ManagedPlugin, method: string, params: unknown, proc: PluginProcess): Promise<unknown> | undefined;
+  /** Generation numbers continue from here (a plugin replaced by a config reload keeps counting). */
+  readonly firstGeneration?: number;
   /** An illegal lifecycle transition throws (tests); otherwise it is logged as a bug. */
   readonly strictLifecycle?: boolean;
   /** Containment of a new generation (its cgroup or process tree). */
@@ -54,7 +59,7 @@ type StartKind = 'start' | 'restart' | 'probe' | 'reload';
  */
 export class ManagedPlugin {
   private readonly lifecycle: Lifecycle;
-  private readonly generations = new Generations();
+  private readonly generations: Generations;
   private readonly actions: ActionQueue;
   private readonly retry: RestartScheduler;
   private reloading: Promise<void> | undefined;
@@ -77,11 +82,16 @@ export class ManagedPlugin {
   actionTypes: readonly string[] = [];
   /** MCP servers: the tools of the last generation that served (kept while it restarts). */
   private lastTools: readonly ToolInfo[] | undefined;
+  /** The idempotency rules of the last generation that started (kept after it crashed: they decide a retry). */
+  lastIdempotent: readonly IdempotentRule[] | undefined;
+  /** Why it is disabled (its `when` condition) or waiting (a dependency), for /plugins. */
+  reason: string | undefined;
 
   constructor(
     readonly options: PluginOptions,
     private readonly hooks: ManagedPluginHooks,
   ) {
+    this.generations = new Generations(hooks.firstGeneration);
     this.lifecycle = new Lifecycle(
       (state, previous) => this.hooks.emit('state', { plugin: this.name, state, previous, generation: this.generations.latest }),
       (error) => this.onIllegal(error),
@@ -129,6 +139,31 @@ export class ManagedPlugin {
     return this.current?.tools ?? this.lastTools;
   }
 
+  /** Disabled or waiting: not started, so nothing to restart or reload. */
+  private get dormant(): boolean {
+    return this.state === 'disabled' || this.state === 'waiting';
+  }
+
+  /** The action a generation is running as `run` request `rpcId`, while it runs. */
+  runningJob(proc: PluginProcess, rpcId: number): Job | undefined {
+    return this.actions.runningJob(proc, rpcId);
+  }
+
+  /** Every live generation (for a plugd/execute request, to find which one asked). */
+  generationsAlive(): PluginProcess[] {
+    return this.generations.all();
+  }
+
+  /** The highest generation number handed out. */
+  get latestGeneration(): number {
+    return this.generations.latest;
+  }
+
+  /** Nothing queued or in flight on any generation. */
+  get idle(): boolean {
+    return this.actions.queued === 0 && this.actions.inFlightTotal() === 0;
+  }
+
   get restarts(): number {
     return this.retry.restarts;
   }
@@ -141,17 +176,40 @@ export class ManagedPlugin {
     return this.launch('start');
   }
 
-  /** Accepts one action; resolves with exactly one Observation. */
-  submit(action: Action, acceptedAt: number, timeoutMs: number, session?: SessionState): Promise<Observation> {
+  /** Its `when` condition is false: it does not run; actions are refused with `reason`. */
+  disable(reason: string): void {
+    this.reason = reason;
+    this.fire('disable');
+  }
+
+  /** Its condition holds again: stopped, ready to be started. */
+  enable(): void {
+    this.reason = undefined;
+    this.fire('enable');
+  }
+
+  /** A dependency is not ready: it starts later (start()), actions are refused with `reason`. */
+  wait(reason: string): void {
+    this.reason = reason;
+    this.fire('wait');
+  }
+
+  /**
+   * Accepts one action; resolves with exactly one Observation. `options`: the shared
+   * session, and for a plugin-to-plugin call its caller and `cancel` (the caller ended).
+   */
+  submit(action: Action, acceptedAt: number, timeoutMs: number, options: SubmitOptions = {}): Promise<Observation> {
     const refused = this.refusal();
     if (refused) return Promise.resolve(this.unavailable(action, refused));
-    const observation = this.actions.enqueue(action, acceptedAt, timeoutMs, session);
+    const observation = this.actions.enqueue(action, acceptedAt, timeoutMs, options);
     this.actions.pump();
     return observation;
   }
 
   /** Why an action would be refused at once (failed, stopped), or undefined when it may wait. */
   refusal(): string | undefined {
+    if (this.state === 'disabled') return `it is disabled: ${this.reason ?? 'its condition is false'}`;
+    if (this.state === 'waiting') return `it is waiting: ${this.reason ?? 'for its dependencies'}`;
     if (this.state === 'failed') return `it has failed: ${this.lastError ?? 'crash loop'}. ${this.retryText()}`;
     if (this.stopped || this.state === 'stopped' || this.state === 'stopping') return `it is ${this.state}${this.lastError ? ` (${this.lastError})` : ''}`;
     return undefined;
@@ -159,7 +217,7 @@ export class ManagedPlugin {
 
   /** Stop, then start a fresh generation; a failed plugin is probed at once. */
   async restart(): Promise<void> {
-    if (this.stopped) return;
+    if (this.stopped || this.dormant) return;
     this.retry.clear();
     this.retry.reset();
     const old = this.generations.dropCurrent();
@@ -171,7 +229,7 @@ export class ManagedPlugin {
 
   /** Blue/green: start the next generation beside the current one and swap when it is ready. */
   reload(): Promise<void> {
-    if (this.stopped) return Promise.resolve();
+    if (this.stopped || this.dormant) return Promise.resolve();
     if (this.reloading) {
       this.reloadAgain = true;
       return this.reloading;
@@ -276,7 +334,8 @@ export class ManagedPlugin {
     }
   }
 
-  private onReady(proc: PluginProcess, kind: StartKind, init: { version: string; actions: string[] }, began: number): void {
+  private onReady(proc: PluginProcess, kind: StartKind, init: { version: string; actions: string[]; idempotent?: IdempotentRule[] | undefined }, began: number): void {
+    this.lastIdempotent = init.idempotent;
     const conflict = this.hooks.claimRoutes(this.name, init.actions);
     // lastError is the last one seen, kept after a recovery (state says whether it serves).
     if (conflict) this.lastError = conflict;
@@ -363,6 +422,7 @@ export class ManagedPlugin {
         onLog: (params, p) => this.hooks.emit('log', { plugin: this.name, generation: p.generation, pid: p.pid, ...params }),
         onExit: (exit, p) => this.onProcessExit(exit, p),
         ...(guard ? { guard } : {}),
+        onRequest: (method, params, p) => this.hooks.onRequest?.(this, method, params, p),
       },
     );
     if (guard) this.guards.set(proc, guard);

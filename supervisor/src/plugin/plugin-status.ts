@@ -1,3 +1,4 @@
+import type { IdempotentRule } from '@plugd/protocol';
 import type { ExitInfo, ExitReason } from '../process/exit-info.js';
 import type { PluginProcess } from '../process/plugin-process.js';
 import type { ActionQueue } from './action-queue.js';
@@ -33,6 +34,16 @@ export interface PluginStatus {
   readonly limits: LimitOptions;
   /** MCP servers only: the tools it lists (of the last generation that served). */
   readonly tools?: readonly string[];
+  /** Why it is disabled (its `when` condition) or waiting (its dependencies). */
+  readonly reason?: string;
+  /** "lazy" when it starts on its first action. */
+  readonly start?: 'lazy';
+  /** Actions it served standing in for the route's first plugin (fallback). */
+  readonly servedAsFallback?: number;
+  /** Idempotent actions run once more after crashing in it. */
+  readonly retried?: number;
+  /** The actions it may be asked to run again after a crash: its declaration with the config's changes. */
+  readonly idempotent?: readonly IdempotentRule[];
 }
 
 /** What a status is built from. */

@@ -1,10 +1,10 @@
 import { InitializeResultSchema, Methods, PROTOCOL_VERSION, formatZodIssues } from '@plugd/protocol';
-import type { Action, InitializeResult, RunSession } from '@plugd/protocol';
+import type { Action, InitializeResult } from '@plugd/protocol';
 import { PlugdError } from '../errors.js';
 import { RpcChannel } from '../rpc/rpc-channel.js';
 import type { FrameListener } from '../trace/frame-event.js';
 import type { LaunchedProcess } from './launcher.js';
-import type { PluginProtocol, ProtocolSession, SessionContext, SessionHandlers } from './protocol-session.js';
+import type { PluginProtocol, ProtocolSession, RunContext, SessionContext, SessionHandlers } from './protocol-session.js';
 import { withTimeout } from './with-timeout.js';
 
 /** plugd's own protocol: Content-Length frames, initialize/run/$/cancelRequest/shutdown. */
@@ -43,8 +43,9 @@ class PlugdSession implements ProtocolSession {
     return this.channel.request(Methods.ping.method, {}).result;
   }
 
-  run(action: Action, timeoutMs: number, session?: RunSession): { id: number; result: Promise<unknown> } {
-    return this.channel.request<unknown>(Methods.run.method, { action, timeoutMs: Math.max(0, Math.round(timeoutMs)), ...(session ? { session } : {}) });
+  run(action: Action, timeoutMs: number, context?: RunContext): { id: number; result: Promise<unknown> } {
+    const { session, caller } = context ?? {};
+    return this.channel.request<unknown>(Methods.run.method, { action, timeoutMs: Math.max(0, Math.round(timeoutMs)), ...(session ? { session } : {}), ...(caller ? { caller } : {}) });
   }
 
   cancel(id: number): void {

@@ -1,5 +1,5 @@
 import { LogParamsSchema, Methods, ProcessGroupParamsSchema } from '@plugd/protocol';
-import type { Action, InitializeResult, LogParams, RunSession, TraceLevel } from '@plugd/protocol';
+import type { Action, InitializeResult, LogParams, TraceLevel } from '@plugd/protocol';
 import type { PluginOptions } from '../config/types.js';
 import { PlugdError, errorMessage } from '../errors.js';
 import { ProtocolViolation } from '../rpc/protocol-violation.js';
@@ -17,7 +17,7 @@ import { StderrTail } from './stderr-tail.js';
 import { withTimeout } from './with-timeout.js';
 import { Liveness } from './liveness.js';
 import { protocolFor } from './protocols.js';
-import type { ProtocolSession, ToolInfo } from './protocol-session.js';
+import type { ProtocolSession, RunContext, ToolInfo } from './protocol-session.js';
 
 export type ProcessState = 'idle' | 'starting' | 'ready' | 'stopping' | 'exited';
 
@@ -29,6 +29,8 @@ export interface PluginProcessHooks {
   onExit(exit: ExitInfo, proc: PluginProcess): void;
   /** Containment of this generation (cgroup or process tree); plain process-group kill when absent. */
   readonly guard?: GenerationGuard;
+  /** A request from the plugin (plugd/execute); without a handler it is answered MethodNotFound. */
+  onRequest?(method: string, params: unknown, proc: PluginProcess): Promise<unknown> | undefined;
 }
 
 export interface InitOptions {
@@ -152,11 +154,11 @@ export class PluginProcess {
   }
 
   /** Sends one action; rejects with PluginExitedError, ProtocolViolation or RpcResponseError. */
-  run(action: Action, timeoutMs: number, session?: RunSession): { id: number; result: Promise<unknown> } {
+  run(action: Action, timeoutMs: number, context?: RunContext): { id: number; result: Promise<unknown> } {
     if (!this.channel || this.state === 'exited') {
       return { id: -1, result: Promise.reject(new PluginExitedError(this.lastExit ?? this.syntheticExit())) };
     }
-    return this.channel.run(action, timeoutMs, session);
+    return this.channel.run(action, timeoutMs, context);
   }
 
   cancel(id: number): void {
@@ -228,6 +230,7 @@ export class PluginProcess {
     const channel = protocolFor(this.options).open(child, context, {
       onActivity: () => this.liveness?.sawActivity(),
       onNotification: (method, params) => this.onNotification(method, params),
+      onRequest: (method, params) => this.hooks.onRequest?.(method, params, this),
       onBroken: (error) => {
         if (this.state === 'exited') return;
         this.broken = true;

@@ -1,4 +1,4 @@
-import type { Action, InitializeResult, TraceLevel, RunSession } from '@plugd/protocol';
+import type { Action, Caller, InitializeResult, TraceLevel, RunSession } from '@plugd/protocol';
 import type { PluginOptions } from '../config/types.js';
 import type { FrameListener } from '../trace/frame-event.js';
 import type { LaunchedProcess } from './launcher.js';
@@ -10,6 +10,16 @@ export interface SessionHandlers {
   onNotification(method: string, params: unknown): void;
   /** Unrecoverable stream error (bad frame, broken pipe). */
   onBroken(error: Error): void;
+  /** A request from the plugin (plugd/execute): its answer, or undefined when the method is not served. */
+  onRequest?(method: string, params: unknown): Promise<unknown> | undefined;
+}
+
+/** What a `run` carries besides the action, for protocols that carry it. */
+export interface RunContext {
+  /** The shared session state (the shell's cwd). */
+  readonly session?: RunSession | undefined;
+  /** Who asked for the action when another plugin did (`plugd/execute`). */
+  readonly caller?: Caller | undefined;
 }
 
 export interface SessionContext {
@@ -38,8 +48,8 @@ export interface ProtocolSession {
   /** A liveness probe (`$/ping`, MCP `ping`). */
   ping(): Promise<unknown>;
   /** Runs one action; `id` is known at once (for cancel). Resolves with the Observation. */
-  /** `session`: the shared session state (the shell's cwd) for protocols that carry it. */
-  run(action: Action, timeoutMs: number, session?: RunSession): { id: number; result: Promise<unknown> };
+  /** `context`: the session state and the caller, for protocols that carry them. */
+  run(action: Action, timeoutMs: number, context?: RunContext): { id: number; result: Promise<unknown> };
   cancel(id: number): void;
   /** The protocol's own goodbye (plugd: shutdown + exit); resolves true when the plugin acknowledged it. */
   shutdown(timeoutMs: number): Promise<boolean>;

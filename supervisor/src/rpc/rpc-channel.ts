@@ -20,6 +20,8 @@ export interface RpcChannelHandlers {
   onActivity(): void;
   /** Unrecoverable stream error (bad frame, broken pipe). */
   onBroken(error: Error): void;
+  /** A request from the plugin: its answer, or undefined when the method is not served. */
+  onRequest?(method: string, params: unknown): Promise<unknown> | undefined;
 }
 
 /**
@@ -95,6 +97,26 @@ export class RpcChannel {
     return this.writer.written(message);
   }
 
+  /** Answers a request from the plugin (only plugd/execute is served; others: say so rather than leave them hanging). */
+  private answer(id: Id, method: string, result: Promise<unknown> | undefined): void {
+    if (!result) {
+      void this.send({ jsonrpc: '2.0', id, error: { code: ErrorCodes.MethodNotFound, message: `plugd does not serve ${method}` } });
+      return;
+    }
+    result.then(
+      (value) => {
+        if (this.closedWith) return;
+        const message = { jsonrpc: '2.0', id, result: value };
+        this.frameListener?.({ dir: 'out', kind: 'response', method, id, bytes: jsonBytes(message), message });
+        void this.send(message);
+      },
+      (error: unknown) => {
+        if (this.closedWith) return;
+        void this.send({ jsonrpc: '2.0', id, error: { code: ErrorCodes.InternalError, message: error instanceof Error ? error.message : String(error) } });
+      },
+    );
+  }
+
   private onMessage(message: Message): void {
     this.handlers.onActivity();
     // The frame's Content-Length, read before anything else can deliver another frame.
@@ -105,9 +127,8 @@ export class RpcChannel {
         this.frameListener?.({ dir: 'in', kind: 'notification', method: m.method, bytes, message });
         this.handlers.onNotification(m.method, m.params);
       } else {
-        // Plugins send no requests in protocol v1: say so rather than leave them hanging.
         this.frameListener?.({ dir: 'in', kind: 'request', method: m.method, id: m.id, bytes, message });
-        this.send({ jsonrpc: '2.0', id: m.id, error: { code: ErrorCodes.MethodNotFound, message: `plugd does not serve ${m.method}` } });
+        this.answer(m.id, m.method, this.handlers.onRequest?.(m.method, m.params));
       }
       return;
     }

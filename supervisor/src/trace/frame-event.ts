@@ -36,6 +36,8 @@ export interface TraceRecord {
   readonly params?: unknown;
   /** `verbose` only; secrets redacted. */
   readonly result?: unknown;
+  /** A `run` another plugin asked for (plugd/execute): who, within which of its requests, how deep. */
+  readonly caller?: { readonly plugin: string; readonly requestId: number | string; readonly depth: number };
   /** Error responses, at every level: `{code, message}` (`data` too at `verbose`). */
   readonly error?: unknown;
 }

@@ -13,7 +13,7 @@ export const MIN_SECRET_LENGTH = 6;
 export class Redactor {
   private readonly keys: Set<string>;
   /** Longest first, so a secret that contains another is replaced whole. */
-  private readonly values: readonly string[];
+  private values: readonly string[];
 
   constructor(keys: readonly string[], secretValues: Iterable<string> = []) {
     this.keys = new Set(keys.map(normalizeKey));
@@ -34,6 +34,12 @@ export class Redactor {
   redact<T>(value: T): T {
     if (this.keys.size === 0 && this.values.length === 0) return value;
     return this.walk(value, 0) as T;
+  }
+
+  /** Secret values of a plugin added at run time (config reload, POST /update_mcp_server). */
+  learn(secretValues: Iterable<string>): void {
+    const fresh = [...secretValues].filter((v) => v.length >= MIN_SECRET_LENGTH && !this.values.includes(v));
+    if (fresh.length > 0) this.values = [...new Set([...this.values, ...fresh])].sort((a, b) => b.length - a.length);
   }
 
   /** Free text with every configured secret value replaced by "[REDACTED]". */

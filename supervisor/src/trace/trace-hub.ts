@@ -35,6 +35,12 @@ export class TraceHub {
     }
   }
 
+  /** A plugin added or changed by a config reload: its configured level and file from now on. */
+  configure(plugin: PluginOptions): void {
+    this.levels.set(plugin.name, plugin.trace.level);
+    this.options.set(plugin.name, plugin.trace);
+  }
+
   level(plugin: string): TraceLevel {
     return this.levels.get(plugin) ?? 'off';
   }
@@ -125,6 +131,9 @@ export class TraceHub {
     if (event.id !== undefined) record.id = event.id;
     if (event.durationMs !== undefined) record.durationMs = Math.round(event.durationMs * 1000) / 1000;
     record.bytes = event.bytes;
+    // A run asked for by another plugin (plugd/execute) names its caller at every level: the trace shows the chain.
+    const caller = event.kind === 'request' ? (event.message as { params?: { caller?: TraceRecord['caller'] } }).params?.caller : undefined;
+    if (caller) record.caller = caller;
     if (level === 'verbose') {
       const message = event.message as { params?: unknown; result?: unknown; error?: unknown };
       if ('params' in message) record.params = this.redactor.redact(message.params);

@@ -32,6 +32,8 @@ export interface FakeScript {
   exitOnExit?: boolean;
   exitOnEof?: boolean;
   ignoreSigterm?: boolean;
+  /** The `idempotent` rules of its initialize result. */
+  idempotent?: readonly unknown[];
 }
 
 let nextPid = 900_000;
@@ -169,7 +171,7 @@ export class FakeProcess implements LaunchedProcess {
         if (s.initialize === 'error') return this.send({ id, error: { code: -32603, message: 'initialize refused' } });
         return this.send({
           id,
-          result: { name: 'fake', version: s.version ?? '1.0.0', protocolVersion: 1, actions: s.actions ?? ['run'], capabilities: { concurrency: s.concurrency ?? 1 } },
+          result: { name: 'fake', version: s.version ?? '1.0.0', protocolVersion: 1, actions: s.actions ?? ['run'], capabilities: { concurrency: s.concurrency ?? 1 }, ...(s.idempotent ? { idempotent: s.idempotent } : {}) },
         });
       case 'run': {
         const action = (message.params as { action: HeldRun['action'] }).action;

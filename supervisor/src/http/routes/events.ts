@@ -2,7 +2,7 @@ import type { SupervisorEventName, SupervisorEvents } from '../../events.js';
 import type { Route } from '../http-types.js';
 
 /** The events `GET /events` streams (not stderr/log lines: those go to the log). */
-export const STREAMED_EVENTS = ['state', 'spawn', 'ready', 'start_failed', 'exit', 'restart', 'failed', 'reload', 'reload_failed', 'action'] as const satisfies readonly SupervisorEventName[];
+export const STREAMED_EVENTS = ['state', 'spawn', 'ready', 'start_failed', 'exit', 'restart', 'failed', 'reload', 'reload_failed', 'action', 'fallback', 'retry', 'call', 'config_reload'] as const satisfies readonly SupervisorEventName[];
 
 export const HEARTBEAT_MS = 15_000;
 
@@ -51,7 +51,7 @@ export const eventsRoute: Route = {
     let seq = 0;
     const listeners = names.map((name) => {
       const listener = (payload: SupervisorEvents[typeof name][0]): void => {
-        if (plugin && payload.plugin !== plugin) return;
+        if (plugin && (payload as { plugin?: string }).plugin !== plugin) return;
         seq += 1;
         send(`id: ${seq}\nevent: ${name}\ndata: ${JSON.stringify({ ...payload, time: new Date().toISOString() })}\n\n`);
       };

@@ -1,5 +1,6 @@
 import type { Route } from '../http-types.js';
 import { aliveRoute } from './alive.js';
+import { configReloadRoute } from './config-reload.js';
 import { eventsRoute } from './events.js';
 import { executeActionRoute } from './execute-action.js';
 import { metricsRoute } from './metrics.js';
@@ -17,6 +18,7 @@ export const ROUTES: readonly Route[] = [
   listPluginsRoute,
   restartPluginRoute,
   reloadPluginRoute,
+  configReloadRoute,
   metricsRoute,
   eventsRoute,
   getTraceRoute,
