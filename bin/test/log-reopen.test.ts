@@ -40,7 +40,7 @@ describe('plugd start --log-file', () => {
     child.kill('SIGUSR2');
     await lineIn(log, /"msg":"SIGUSR2: log file reopened"/);
     child.kill('SIGHUP');
-    await lineIn(log, /"msg":"SIGHUP: reloading every plugin"/);
+    await lineIn(log, /"msg":"config reloaded: /); // SIGHUP is a config reload now
     child.kill('SIGTERM');
     const code = await new Promise((resolve) => child!.once('close', resolve));
     expect(code).toBe(0);

@@ -63,4 +63,23 @@ describe('config reload', () => {
     expect(h.supervisor.plugins().map((p) => p.name).sort()).toEqual(['add', 'change', 'keep']);
     expect(h.events('config_reload').at(-1)).toMatchObject({ error: expect.stringContaining('nope') });
   });
+
+  it('contains plugins added at run time (config reload, addPlugin) as it contains the ones it started with', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'plugd-reload-'));
+    cleanup = () => rmSync(dir, { recursive: true, force: true });
+    const file = join(dir, 'plugd.json');
+    const write = (names: string[]) =>
+      writeFileSync(file, JSON.stringify({ containment: 'process-group', plugins: names.map((n) => composePlugin(n, {}, { FIXTURE_ACTIONS: n })) }));
+    write(['keep']);
+    h = new ComposeHarness(loadConfigFile(file), { loadConfig: () => loadConfigFile(file) });
+    await h.supervisor.start();
+    write(['keep', 'add']);
+    expect(await h.supervisor.reloadConfig()).toMatchObject({ added: ['add'] });
+    const extra = loadConfigFile(file).plugins.find((p) => p.name === 'add')!;
+    expect(await h.supervisor.addPlugin({ ...extra, name: 'extra', env: { ...extra.env, FIXTURE_NAME: 'extra', FIXTURE_ACTIONS: 'extra' } })).toBe(true);
+    expect(await h.run('extra', { text: 'z' })).toMatchObject({ content: 'extra:z' });
+    // Resource figures come from the generation's guard: only a contained plugin has them.
+    for (const name of ['keep', 'add', 'extra']) expect(h.status(name).resources).toMatchObject({ processes: expect.any(Number) });
+    expect(h.supervisor.containment.mechanism).toBe('process-group');
+  });
 });

@@ -10,6 +10,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PlugdHttpServer, Supervisor, parseConfig } from '@plugd/supervisor';
 import { ROOT, makeTempDir, removeDir, writePlugin } from '../helpers/hot-plugin.js';
+import { EVERYTHING } from '../helpers/mcp-servers.js';
 
 const PLUGD = join(ROOT, 'bin', 'plugd');
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -176,6 +177,20 @@ describe('plugd reload NAME, reload --config and SIGHUP, against a running plugd
     await writeFile(join(dir, 'plugd.json'), config({ CHANGED: '2' }));
     expect(await runPlugd(['reload', '--config', '--url', plugd.url])).toMatchObject({ code: 0, stdout: expect.stringContaining('changed: second\nunchanged: hot') });
 
+    plugd.child.kill('SIGTERM');
+    expect(await plugd.exited).toEqual({ code: 0, signal: null });
+  });
+
+  it('keeps the --mcp servers of the command line across a SIGHUP config reload', async () => {
+    const { dir } = await pluginDir();
+    await writeFile(join(dir, 'plugd.json'), JSON.stringify({ plugins: [PLUGIN_CONFIG] }));
+    const plugd = await startPlugd(['-c', join(dir, 'plugd.json'), '--port', '0', '--log-level', 'info', '--mcp', EVERYTHING.join(' ')]);
+    await plugd.waitFor(/"msg":"plugins started"/);
+    plugd.child.kill('SIGHUP');
+    await plugd.waitFor(/"msg":"config reloaded: /);
+    expect(plugd.stderr()).toMatch(/"msg":"config reloaded: 0 added, 0 removed, 0 changed, 2 unchanged"/);
+    const list = await http(plugd.url, 'GET', '/plugins');
+    expect((list.body.plugins as { name: string; state: string }[]).map((p) => p.state)).toEqual(['ready', 'ready']);
     plugd.child.kill('SIGTERM');
     expect(await plugd.exited).toEqual({ code: 0, signal: null });
   });

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { PlugdHttpServer, Supervisor, apiKeyExposure, isPlugdError, remoteAccessRefusal, resolveConfig, servesRemoteWithoutKey } from '@plugd/supervisor';
+import { ConfigError, PlugdHttpServer, Supervisor, apiKeyExposure, isPlugdError, remoteAccessRefusal, resolveConfig, servesRemoteWithoutKey } from '@plugd/supervisor';
 import type { SupervisorConfig } from '@plugd/supervisor';
 import { TraceLevelSchema } from '@plugd/protocol';
 import { loadConfig } from '../config-from-flags.js';
@@ -65,10 +65,16 @@ export async function startCommand(args: string[]): Promise<number> {
   for (const warning of apiKeyExposure(loaded, existsSync(loaded.source) ? loaded.source : undefined)) logger.warn({ config: loaded.source }, warning);
   // A config reload (SIGHUP, POST /config/reload) reads the same source again, with the
   // --mcp servers of the command line; the command line's server flags still win.
-  const reread = (): SupervisorConfig => ({
-    ...withMcpServers(resolveConfig(values.config, process.cwd(), { requirePrograms: values.strict === true }), values.mcp, values.strict === true),
-    server: config.server,
-  });
+  const reread = (): SupervisorConfig => {
+    const file = resolveConfig(values.config, process.cwd(), { requirePrograms: values.strict === true });
+    try {
+      return { ...withMcpServers(file, values.mcp, values.strict === true), server: config.server };
+    } catch (error) {
+      // A config that now clashes with a --mcp server is a bad config: refused, nothing changes.
+      if (error instanceof UsageError) throw new ConfigError(file.source, [{ path: 'plugins', message: error.message }], { cause: error });
+      throw error;
+    }
+  };
   const supervisor = new Supervisor(config, { logger, loadConfig: reread });
   if (trace) supervisor.setTraceLevel(trace);
   const server = new PlugdHttpServer(supervisor, config.server);

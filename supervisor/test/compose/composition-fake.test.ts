@@ -109,3 +109,42 @@ describe('disabled and waiting states', () => {
     await plugin.stop();
   });
 });
+
+describe('plugins added at run time over the fake process', () => {
+  it('gives a plugin added by a config reload or by addPlugin the hooks of one started with plugd: its launcher, session and caller in run params, plugd/execute, secret values scrubbed', async () => {
+    const launcher = new FakeLauncher({}).next({ actions: ['run'], run: 'hold' }).next({ actions: ['a'], run: 'hold' }).next({ actions: ['b'], run: 'hold' });
+    const quiet = { pingIntervalMs: 600_000, cancelGraceMs: 600_000 };
+    const shell = pluginOptions({ name: 'shell', timeouts: quiet });
+    const secret = 'added-at-run-time-secret-42';
+    supervisor = new Supervisor(config([shell], { redact: ['token'] }), { launcher });
+    await supervisor.start();
+    // The shell reports its working directory: the session every plugin gets.
+    const cd = supervisor.execute({ action: 'run', args: {}, id: 1 });
+    await until(() => launcher.last.held.length === 1);
+    launcher.last.answer(undefined, { observation: 'run', content: '', extras: { metadata: { working_dir: '/srv/work' } } });
+    await cd;
+
+    await supervisor.reloadConfig(config([shell, pluginOptions({ name: 'A', calls: ['b'], timeouts: quiet, restart: { mode: 'never' } })], { redact: ['token'] }));
+    expect(await supervisor.addPlugin(pluginOptions({ name: 'B', env: { API_TOKEN: secret }, timeouts: quiet, restart: { mode: 'never' } }))).toBe(true);
+    expect(launcher.processes).toHaveLength(3); // both run on the injected launcher
+    const [, a, b] = launcher.processes as [FakeProcess, FakeProcess, FakeProcess];
+
+    const answer = supervisor.execute({ action: 'a', args: {}, id: 2 });
+    await until(() => a.held.length === 1);
+    const requestId = a.held[0]!.rpcId;
+    expect(a.runs[0]!.params).toMatchObject({ session: { cwd: '/srv/work' } });
+    a.send({ id: 99, method: 'plugd/execute', params: { action: { action: 'b', args: {}, id: 3 }, requestId } });
+    await until(() => b.held.length === 1);
+    expect(b.runs[0]!.params).toMatchObject({ session: { cwd: '/srv/work' }, caller: { plugin: 'A', requestId, depth: 1 } });
+
+    b.writeStderr(`connecting with token ${secret}`);
+    b.exit(1);
+    const reply = () => a.received.find((m) => m.id === 99 && m.method === undefined) as { result?: { content: string; extras: { error_id: string } } } | undefined;
+    await until(() => reply() !== undefined);
+    expect(reply()!.result!.extras.error_id).toBe('PLUGIN_CRASHED');
+    expect(reply()!.result!.content).toContain('connecting with token [REDACTED]');
+    expect(reply()!.result!.content).not.toContain(secret);
+    a.answer();
+    expect(await answer).toMatchObject({ observation: 'run' });
+  });
+});
