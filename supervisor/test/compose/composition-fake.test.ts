@@ -148,3 +148,23 @@ describe('plugins added at run time over the fake process', () => {
     expect(await answer).toMatchObject({ observation: 'run' });
   });
 });
+
+describe('config reload after run-time changes over the fake process', () => {
+  it('starts again a configured plugin that removePlugin stopped, replaces one added at run time that the config now names, and leaves other run-time plugins alone', async () => {
+    const launcher = new FakeLauncher({ actions: ['x'] }).next({ actions: ['a'] }).next({ actions: ['b'] }).next({ actions: ['c'] });
+    const a = pluginOptions({ name: 'a' });
+    supervisor = new Supervisor(config([a]), { launcher });
+    await supervisor.start();
+    await supervisor.removePlugin('a'); // as POST /update_mcp_server stops a configured MCP server
+    expect(await supervisor.addPlugin(pluginOptions({ name: 'b' }))).toBe(true);
+    expect(await supervisor.addPlugin(pluginOptions({ name: 'c' }))).toBe(true);
+
+    const result = await supervisor.reloadConfig(config([a, pluginOptions({ name: 'b', env: { FROM: 'config' } })]));
+    expect(result).toMatchObject({ added: ['a'], removed: [], changed: ['b'], unchanged: [], notApplied: [] });
+    expect(supervisor.plugins().map((p) => [p.name, p.state]).sort()).toEqual([['a', 'ready'], ['b', 'ready'], ['c', 'ready']]);
+    expect(supervisor.pluginOptions('b')!.env).toEqual({ FROM: 'config' });
+    // The run-time b was stopped once the config's b served: one b process is left.
+    await until(() => launcher.alive.length === 3);
+    expect(launcher.processes).toHaveLength(5);
+  });
+});
