@@ -18,6 +18,9 @@ import type { PromptStatus } from './prompt-marker.js';
 import { spawnPtyShell } from './pty-shell.js';
 import type { ShellFactory, TerminalShell } from './pty-shell.js';
 
+/** After a cancel's Ctrl-C, how long to wait for the prompt before answering anyway. */
+const ABORT_SETTLE_MS = 1_000;
+
 export interface ExecuteRequest {
   readonly command: string;
   readonly isInput: boolean;
@@ -192,7 +195,9 @@ export class ShellController {
       // The supervisor gave up on the action: stop the command, as Ctrl-C would.
       const onAbort = () => {
         this.shell?.type('\x03');
-        done({ kind: 'hard', seconds: reported });
+        // The prompt that follows Ctrl-C ends the command (else the next command would be
+        // refused as "still running"); bounded well inside the supervisor's cancel grace.
+        timers.push(setTimeout(() => done({ kind: 'hard', seconds: reported }), ABORT_SETTLE_MS));
       };
       req.signal.addEventListener('abort', onAbort, { once: true });
       if (!req.blocking) {

@@ -168,4 +168,22 @@ describe('ShellController (OpenHands BashSession states over a fake terminal)', 
     shell().prompt(0);
     expect(md(await after).prefix).toBe('');
   });
+
+  test('a cancel sends Ctrl-C and waits for its prompt, so the next command runs instead of being refused as still running', async () => {
+    const { run, shell } = setup(30);
+    const abort = new AbortController();
+    const pending = run('sleep 30', { signal: abort.signal });
+    await tick();
+    abort.abort();
+    expect(shell().typed).toEqual(['\x03']);
+    // bash answers Ctrl-C with its prompt a little later.
+    setTimeout(() => shell().prompt(130), 50);
+    expect(md(await pending).exit_code).toBe(130);
+    const next = run('echo after');
+    await tick();
+    expect(shell().commands).toEqual(['sleep 30', 'echo after']);
+    shell().print('after\r\n');
+    shell().prompt(0);
+    expect((await next).content).toBe('after');
+  });
 });

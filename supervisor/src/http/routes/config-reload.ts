@@ -17,7 +17,8 @@ export const configReloadRoute: Route = {
       sendJson(res, 200, await supervisor.reloadConfig());
     } catch (error) {
       if (error instanceof ConfigError || isPlugdError(error, 'CONFIG_NOT_RELOADABLE')) {
-        throw new HttpError(400, { detail: `the config was not reloaded, nothing changed: ${error.message}` });
+        // The message may quote the file's values: no secret value goes back over HTTP.
+        throw new HttpError(400, { detail: `the config was not reloaded, nothing changed: ${supervisor.redactor.scrub(error.message)}` });
       }
       if (isPlugdError(error, 'SUPERVISOR_STOPPED')) throw new HttpError(503, { detail: error.message });
       throw error;
