@@ -225,7 +225,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       if (!plugin || !managed) return this.noPlugin(action.action);
       // Only a plugin that is not running is awaited: otherwise the action is queued at once (maxQueued counts it now).
       if (this.idle.stopping.has(managed.name) || (managed.state === 'stopped' && plugin.startable)) await this.wake(managed);
-      const observation = await managed.submit(action, acceptedAt, deadline - Date.now(), { session: this.session, cancel: call?.signal, caller: call?.caller });
+      const observation = await managed.submit(action, acceptedAt, deadline - acceptedAt, { session: this.session, cancel: call?.signal, caller: call?.caller });
       const primary = chain[0]!;
       const error = observation.observation === 'error' ? (observation.extras as { error_id?: unknown }).error_id : undefined;
       if (managed !== primary && error !== ErrorIds.PLUGIN_UNAVAILABLE) {
