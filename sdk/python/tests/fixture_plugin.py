@@ -11,7 +11,7 @@ import plugd_sdk as plugd
 from plugd_sdk import Field
 
 plugin = plugd.Plugin("fixture", "1.2.3", concurrency=4,
-                      idempotent=["shout", {"action": "sleep", "args": {"seconds": [0]}}])
+                      idempotent=["shout", "crash_once", {"action": "sleep", "args": {"seconds": [0]}}])
 
 
 @plugin.on_initialize
@@ -56,6 +56,15 @@ def bad_return(args, ctx):
 def spawn_child(args, ctx):
     child = subprocess.Popen(["sleep", "300"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
     return plugd.observation("spawn_child", str(child.pid))
+
+
+@plugin.action("crash_once", args={"marker": str})
+def crash_once(args, ctx):
+    """Dies mid-action unless args.marker exists (created first): plugd runs it once more (idempotent)."""
+    if not os.path.exists(args["marker"]):
+        open(args["marker"], "w").close()
+        os._exit(1)
+    return plugd.observation("crash_once", "second try")
 
 
 @plugin.action("relay", args={"call": dict})

@@ -299,9 +299,9 @@ class ProtocolTest(unittest.TestCase):
         self.assertEqual(result["name"], "fixture")
         self.assertEqual(result["version"], "1.2.3")
         self.assertEqual(result["protocolVersion"], 1)
-        self.assertEqual(sorted(result["actions"]), ["bad_return", "boom", "relay", "shout", "sleep", "spawn_child", "stray"])
+        self.assertEqual(sorted(result["actions"]), ["bad_return", "boom", "crash_once", "relay", "shout", "sleep", "spawn_child", "stray"])
         self.assertEqual(result["capabilities"], {"concurrency": 4, "progress": True})
-        self.assertEqual(result["idempotent"], ["shout", {"action": "sleep", "args": {"seconds": [0]}}])
+        self.assertEqual(result["idempotent"], ["shout", "crash_once", {"action": "sleep", "args": {"seconds": [0]}}])
 
     def test_initialize_that_raises_fails_the_start_with_its_message(self):
         plugin = self.start()
