@@ -16,7 +16,8 @@ whose args are checked (a bad field is an INVALID_ACTION Observation naming it),
 `concurrency` actions at once on their own threads, `$/ping` answered from the reader
 while actions run, `$/cancelRequest` (ctx.cancelled), `plugd/progress`, `plugd/log`,
 stdout kept for frames only (print() and child processes write to stderr), exit when stdin
-closes, and a one-line refusal when started by hand without PLUGD_PROTOCOL=1.
+closes, a one-line refusal when started by hand without PLUGD_PROTOCOL=1, `ctx.execute(action)`
+(another action run through plugd: `plugd/execute`) and `idempotent` action types.
 """
 
 import inspect
@@ -30,7 +31,7 @@ import traceback
 
 __all__ = [
     "Plugin", "Field", "Context", "observation", "error_observation", "work_timeout",
-    "INVALID_ACTION", "PLUGIN_ERROR", "PROTOCOL_VERSION", "PROTOCOL_ENV",
+    "INVALID_ACTION", "PLUGIN_ERROR", "ACTION_TIMEOUT", "CALL_REFUSED", "PROTOCOL_VERSION", "PROTOCOL_ENV",
 ]
 __version__ = "0.1.0"
 
@@ -38,6 +39,8 @@ PROTOCOL_VERSION = 1
 PROTOCOL_ENV = "PLUGD_PROTOCOL"
 INVALID_ACTION = "INVALID_ACTION"
 PLUGIN_ERROR = "PLUGIN_ERROR"
+ACTION_TIMEOUT = "ACTION_TIMEOUT"
+CALL_REFUSED = "CALL_REFUSED"
 DEFAULT_TIMEOUT_MS = 120000
 MAX_HEADER_BYTES = 1024
 MAX_FRAME_BYTES = 32 * 1024 * 1024  # as plugd's default maxFrameBytes
@@ -199,6 +202,7 @@ class Context(object):
     progress(text)           partial output (plugd/progress)
     wait(seconds)            sleeps, returns True early when cancelled
     work_timeout()           seconds the handler's own work may run (see work_timeout)
+    execute(action)          runs another action through plugd (plugd/execute); blocks, returns its Observation
     """
 
     def __init__(self, plugin, init, log, action=None, request_id=None, timeout_ms=DEFAULT_TIMEOUT_MS):
@@ -225,14 +229,27 @@ class Context(object):
     def work_timeout(self):
         return work_timeout((self.action or {}).get("timeout"), self.deadline)
 
+    def execute(self, action):
+        """Runs `action` through plugd, routed like any action, and returns its Observation.
+        Never outlives this action: past its deadline it answers ACTION_TIMEOUT, once it is
+        cancelled or answered CALL_REFUSED; plugd's refusals are CALL_REFUSED Observations."""
+        if self._request_id is None:
+            return error_observation(CALL_REFUSED, "ctx.execute works only inside an action served by plugd (not in initialize or plugin.call); the call was not sent")
+        return self._plugin._execute(self, action)
+
 
 class Plugin(object):
     """A plugin: register actions with @plugin.action(...), then call plugin.run()."""
 
-    def __init__(self, name, version, concurrency=1, initialize=None, dispose=None):
+    def __init__(self, name, version, concurrency=1, initialize=None, dispose=None, idempotent=None):
         self.name = name
         self.version = version
         self.concurrency = concurrency
+        # Action types plugd may run a second time after this plugin crashed under one.
+        self.idempotent = [_checked_rule(rule, i) for i, rule in enumerate(idempotent or [])]
+        self._calls = {}  # plugd/execute requests sent, by their id: [threading.Event, answer]
+        self._calls_lock = threading.Lock()
+        self._next_call_id = 1
         self.actions = {}
         self._initialize = initialize
         self._dispose = dispose
@@ -320,7 +337,8 @@ class Plugin(object):
                 return "input-closed"
             method, mid = message.get("method"), message.get("id")
             if not isinstance(method, str):
-                continue  # a response: this plugin sends no requests
+                self._on_response(message)  # the answer to a plugd/execute
+                continue
             if mid is None:
                 if method == "exit":
                     self._abort_all()
@@ -353,10 +371,13 @@ class Plugin(object):
         except Exception as error:  # the start fails with its message
             self._respond_error(mid, _INTERNAL_ERROR, str(error) or type(error).__name__)
             return
-        self._respond(mid, {
+        result = {
             "name": self.name, "version": self.version, "protocolVersion": PROTOCOL_VERSION,
             "actions": list(self.actions), "capabilities": {"concurrency": self.concurrency, "progress": True},
-        })
+        }
+        if self.idempotent:
+            result["idempotent"] = self.idempotent
+        self._respond(mid, result)
 
     def _start_run(self, mid, params):
         action = params.get("action") if isinstance(params, dict) else None
@@ -387,6 +408,67 @@ class Plugin(object):
             running = list(self._running.values())
         for ctx in running:
             ctx.cancelled.set()
+        with self._calls_lock:
+            calls, self._calls = list(self._calls.values()), {}
+        for slot in calls:  # plugd is gone or stopping us: no answer will come
+            slot[1] = error_observation(CALL_REFUSED, "plugin %s is stopping; the call got no answer" % self.name)
+            slot[0].set()
+
+    # ---- plugd/execute -----------------------------------------------------------------------
+    def _execute(self, ctx, action):
+        if not isinstance(action, dict) or not isinstance(action.get("action"), str) or not action["action"]:
+            return error_observation(CALL_REFUSED, 'ctx.execute needs an Action {"action": "<type>", "args": {...}}, got %s; the call was not sent' % _json_type(action))
+        if ctx.answered or ctx.cancelled.is_set():
+            return error_observation(CALL_REFUSED, "the calling action was already %s; the call was not sent" % ("answered" if ctx.answered else "cancelled"))
+        slot = [threading.Event(), None]
+        with self._calls_lock:
+            if self._disposed or self._wire is None:
+                return error_observation(CALL_REFUSED, "plugin %s is stopping; the call was not sent" % self.name)
+            call_id = self._next_call_id
+            self._next_call_id += 1
+            self._calls[call_id] = slot
+        try:
+            body = json.dumps({"action": action, "requestId": ctx._request_id}, ensure_ascii=False, separators=(",", ":"))
+        except (TypeError, ValueError) as error:
+            body = None
+            problem = "the action is not JSON-serializable (%s)" % error
+        else:
+            problem = "the call is %d bytes, over the frame limit of %d bytes" % (len(body), MAX_FRAME_BYTES) if len(body) > MAX_FRAME_BYTES else None
+        if problem:
+            self._forget_call(call_id)
+            return error_observation(CALL_REFUSED, "%s; it was not sent" % problem)
+        self._send({"id": call_id, "method": "plugd/execute", "params": {"action": action, "requestId": ctx._request_id}})
+        # Wait for plugd's answer, but never past the calling action: its deadline or its cancel.
+        while not slot[0].is_set():
+            left = ctx.deadline - time.monotonic()
+            if left <= 0 or ctx.cancelled.is_set():
+                if self._forget_call(call_id):
+                    if left <= 0:
+                        return error_observation(ACTION_TIMEOUT, 'the call "%s" got no answer within the calling action\'s deadline' % action["action"])
+                    return error_observation(CALL_REFUSED, 'the calling action was cancelled while its call "%s" ran' % action["action"])
+                break  # answered meanwhile
+            slot[0].wait(min(0.05, left))
+        slot[0].wait()
+        return slot[1]
+
+    def _forget_call(self, call_id):
+        with self._calls_lock:
+            return self._calls.pop(call_id, None) is not None
+
+    def _on_response(self, message):
+        call_id = message.get("id")
+        with self._calls_lock:
+            slot = self._calls.pop(call_id, None) if isinstance(call_id, int) and not isinstance(call_id, bool) else None
+        if slot is None:
+            return  # not ours, or its caller gave up on it already
+        result = message.get("result")
+        if _observation_problem(result) is None:
+            slot[1] = result
+        else:
+            error = message.get("error")
+            why = error.get("message") if isinstance(error, dict) else None
+            slot[1] = error_observation(CALL_REFUSED, "plugd refused the call: %s" % (why or "its answer was not an Observation"))
+        slot[0].set()
 
     def _dispose_once(self):
         if self._disposed:
@@ -425,6 +507,31 @@ class Plugin(object):
 
     def _notify(self, method, params):
         self._send({"method": method, "params": params})
+
+
+def _checked_rule(rule, index):
+    """One `idempotent` rule as plugd's initialize schema takes it: "type" or
+    {"action": "type", "args": {"name": [values]}}; a bad one fails at Plugin(...) naming it."""
+    where = "idempotent[%d]" % index
+    if isinstance(rule, str):
+        if not rule:
+            raise ValueError("%s: expected a non-empty action type" % where)
+        return rule
+    if not isinstance(rule, dict) or not isinstance(rule.get("action"), str) or not rule["action"]:
+        raise ValueError('%s: expected an action type or {"action": "<type>", "args": {"<name>": [values]}}, got %s' % (where, json.dumps(rule, default=repr)))
+    extra = set(rule) - {"action", "args"}
+    if extra:
+        raise ValueError("%s: unknown key(s) %s; only action and args" % (where, ", ".join(sorted(extra))))
+    args = rule.get("args")
+    if args is None:
+        return {"action": rule["action"]}
+    if not isinstance(args, dict):
+        raise ValueError("%s.args: expected an object {name: [values]}, got %s" % (where, _json_type(args)))
+    for name, values in args.items():
+        ok = isinstance(values, list) and values and all(v is None or isinstance(v, (str, int, float, bool)) for v in values)
+        if not ok:
+            raise ValueError("%s.args.%s: expected a non-empty list of strings, numbers, booleans or null" % (where, name))
+    return {"action": rule["action"], "args": args}
 
 
 async def _awaited(awaitable):

@@ -6,7 +6,9 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { REPO_ROOT, errorId, harness } from '../helpers/supervision.js';
+import { ComposeHarness, composePlugin } from '../helpers/compose.js';
+import type { Observation } from '@plugd/protocol';
+import { FAST_RESTART, FAST_TIMEOUTS, REPO_ROOT, errorId, harness } from '../helpers/supervision.js';
 import type { Harness } from '../helpers/supervision.js';
 
 const PYTHON_SDK = join(REPO_ROOT, 'sdk', 'python');
@@ -14,9 +16,12 @@ const FIXTURE = join(PYTHON_SDK, 'tests', 'fixture_plugin.py');
 const EXAMPLE = join(PYTHON_SDK, 'examples', 'my_tool.py');
 
 let h: Harness | undefined;
+let ch: ComposeHarness | undefined;
 afterEach(async () => {
   await h?.stopAndCheck();
+  await ch?.close();
   h = undefined;
+  ch = undefined;
 });
 
 describe('Python SDK', () => {
@@ -56,5 +61,47 @@ describe('Python SDK', () => {
 
     const words = await h.run('word_count', { path: EXAMPLE });
     expect(words.content).toMatch(/^\d+ words in /);
+  }, 90_000);
+
+  it('ctx.execute calls another plugin through plugd and gets its Observation; a type not in calls is CALL_REFUSED; the call ends with its caller', async () => {
+    ch = new ComposeHarness({
+      plugins: [
+        { name: 'py-caller', command: ['python3', FIXTURE], calls: ['echo', 'slow'], restart: FAST_RESTART, timeouts: FAST_TIMEOUTS },
+        composePlugin('callee', {}, { FIXTURE_ACTIONS: 'echo,read,slow' }),
+      ],
+    });
+    await ch.supervisor.start();
+    const relayed = (o: Observation) => JSON.parse(o.content) as Observation;
+
+    const ok = await ch.run('relay', { call: { action: 'echo', args: { text: 'hi' } } });
+    expect(relayed(ok)).toEqual({ observation: 'echo', content: 'callee:hi', extras: {} });
+    expect(ch.events('call')).toEqual([expect.objectContaining({ plugin: 'py-caller', type: 'echo', depth: 1, outcome: 'ok' })]);
+
+    const denied = relayed(await ch.run('relay', { call: { action: 'read', args: {} } }));
+    expect(errorId(denied)).toBe('CALL_REFUSED');
+    expect(denied.content).toMatch(/may not run "read" actions; allow it in its config: "calls": \[.*"read"\]/);
+
+    // A 60 s callee under a 1.5 s caller: both end at the caller's deadline, and the
+    // Python plugin keeps serving on the same pid.
+    const pid = ch.status('py-caller').pid;
+    const began = Date.now();
+    const slow = await ch.run('relay', { call: { action: 'slow', args: { ms: 60_000 } } }, 1.5);
+    // Both deadlines are the same instant: plugd's answer to the caller is ACTION_TIMEOUT, or
+    // the relay's own answer carrying the callee's ACTION_TIMEOUT when it got in first.
+    expect(errorId(slow) ?? errorId(relayed(slow))).toBe('ACTION_TIMEOUT');
+    expect(Date.now() - began).toBeLessThan(15_000);
+    const inner = ch.events('action').find((e) => e.plugin === 'callee' && e.type === 'slow') ?? (await ch.next('action', (e) => e.plugin === 'callee', 10_000));
+    expect(inner.outcome).toBe('ACTION_TIMEOUT');
+    expect(relayed(await ch.run('relay', { call: { action: 'echo', args: { text: 'after' } } })).content).toBe('callee:after');
+    expect(ch.status('py-caller').pid).toBe(pid);
+  }, 90_000);
+
+  it('declares idempotent types in initialize: plugd runs a Python action it crashed under once more', async () => {
+    ch = new ComposeHarness({ plugins: [{ name: 'py-sdk', command: ['python3', FIXTURE], restart: FAST_RESTART, timeouts: FAST_TIMEOUTS }] });
+    await ch.supervisor.start();
+    expect(ch.status('py-sdk').idempotent).toEqual(['shout', 'crash_once', { action: 'sleep', args: { seconds: [0] } }]);
+    const answer = await ch.run('crash_once', { marker: join(ch.dir, 'crashed') });
+    expect(answer).toMatchObject({ observation: 'crash_once', content: 'second try' });
+    expect(ch.events('retry')).toHaveLength(1);
   }, 90_000);
 });

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 """A plugin for the SDK's own tests: each action exercises one part of the contract."""
+import json
 import os
 import subprocess
 import sys
@@ -9,7 +10,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import plugd_sdk as plugd
 from plugd_sdk import Field
 
-plugin = plugd.Plugin("fixture", "1.2.3", concurrency=4)
+plugin = plugd.Plugin("fixture", "1.2.3", concurrency=4,
+                      idempotent=["shout", "crash_once", {"action": "sleep", "args": {"seconds": [0]}}])
 
 
 @plugin.on_initialize
@@ -54,6 +56,22 @@ def bad_return(args, ctx):
 def spawn_child(args, ctx):
     child = subprocess.Popen(["sleep", "300"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
     return plugd.observation("spawn_child", str(child.pid))
+
+
+@plugin.action("crash_once", args={"marker": str})
+def crash_once(args, ctx):
+    """Dies mid-action unless args.marker exists (created first): plugd runs it once more (idempotent)."""
+    if not os.path.exists(args["marker"]):
+        open(args["marker"], "w").close()
+        os._exit(1)
+    return plugd.observation("crash_once", "second try")
+
+
+@plugin.action("relay", args={"call": dict})
+def relay(args, ctx):
+    """Runs args.call through plugd (ctx.execute) and answers with what came back."""
+    got = ctx.execute(args["call"])
+    return plugd.observation("relay", json.dumps(got, sort_keys=True), relayed=got.get("observation"))
 
 
 if __name__ == "__main__":

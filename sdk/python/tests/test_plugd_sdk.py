@@ -165,6 +165,117 @@ class ArgsTest(unittest.TestCase):
         self.assertAlmostEqual(plugd.work_timeout(None, 0.01, now=0.0), 0.05)
 
 
+class IdempotentTest(unittest.TestCase):
+    def test_bad_idempotent_rules_fail_at_plugin_naming_the_rule(self):
+        cases = [([""], "idempotent[0]"), (["read", 7], "idempotent[1]"),
+                 ([{"action": "edit", "args": {"command": []}}], "idempotent[0].args.command"),
+                 ([{"action": "edit", "when": 1}], "unknown key(s) when"), ([{"args": {}}], "idempotent[0]")]
+        for rules, message in cases:
+            with self.assertRaises(ValueError) as raised:
+                plugd.Plugin("p", "1", idempotent=rules)
+            self.assertIn(message, str(raised.exception))
+
+    def test_no_idempotent_rules_leave_the_field_out(self):
+        self.assertEqual(plugd.Plugin("p", "1").idempotent, [])
+
+    def test_execute_outside_a_served_action_is_refused_without_transport(self):
+        plugin = plugd.Plugin("p", "1")
+
+        @plugin.action("relay")
+        def relay(args, ctx):
+            return ctx.execute({"action": "read", "args": {}})
+
+        got = plugin.call({"action": "relay", "args": {}})
+        self.assertEqual(got["extras"], {"error_id": "CALL_REFUSED"})
+        self.assertIn("only inside an action served by plugd", got["content"])
+
+
+class ExecuteTest(unittest.TestCase):
+    """ctx.execute over real pipes: the plugin sends plugd/execute, the test answers as plugd."""
+
+    def start(self):
+        plugin = Plugin(FIXTURE)
+        self.addCleanup(plugin.close)
+        plugin.initialize()
+        return plugin
+
+    @staticmethod
+    def call(plugin, run_id):
+        return plugin.next(lambda m: m.get("method") == "plugd/execute" and m["params"]["requestId"] == run_id)
+
+    @staticmethod
+    def relayed(answer):
+        return json.loads(answer["result"]["content"])
+
+    def test_sends_plugd_execute_with_the_run_id_and_returns_the_observation(self):
+        plugin = self.start()
+        action = {"action": "read", "args": {"path": "/x"}}
+        run = plugin.run({"action": "relay", "args": {"call": action}})
+        request = self.call(plugin, run)
+        self.assertEqual(request["params"], {"action": action, "requestId": run})
+        self.assertIsInstance(request["id"], int)
+        obs = {"observation": "read", "content": "hello", "extras": {"path": "/x"}}
+        plugin.send({"id": request["id"], "result": obs})
+        self.assertEqual(self.relayed(plugin.answer(run)), obs)
+
+    def test_concurrent_calls_each_get_their_own_answer_out_of_order(self):
+        plugin = self.start()
+        runs = [plugin.run({"action": "relay", "args": {"call": {"action": "read", "args": {"n": n}}}}) for n in range(3)]
+        # The three handlers run on their own threads: their calls arrive in any order.
+        requests = {}
+        while len(requests) < 3:
+            m = plugin.next(lambda m: m.get("method") == "plugd/execute")
+            requests[m["params"]["requestId"]] = m
+        self.assertEqual(len({r["id"] for r in requests.values()}), 3)  # one id per call
+        for n in (2, 0, 1):
+            plugin.send({"id": requests[runs[n]]["id"], "result": {"observation": "read", "content": "n=%d" % n, "extras": {}}})
+        answers = {}
+        while len(answers) < 3:
+            m = plugin.next(lambda m: m.get("id") in runs and "method" not in m)
+            answers[m["id"]] = self.relayed(m)["content"]
+        self.assertEqual(answers, {run: "n=%d" % n for n, run in enumerate(runs)})
+
+    def test_a_refusal_comes_back_as_is_and_a_json_rpc_error_becomes_call_refused(self):
+        plugin = self.start()
+        refused = {"observation": "error", "content": "plugd refused the call: not in calls.", "extras": {"error_id": "CALL_REFUSED"}}
+        run = plugin.run({"action": "relay", "args": {"call": {"action": "run", "args": {}}}})
+        plugin.send({"id": self.call(plugin, run)["id"], "result": refused})
+        self.assertEqual(self.relayed(plugin.answer(run)), refused)
+        run = plugin.run({"action": "relay", "args": {"call": {"action": "run", "args": {}}}})
+        plugin.send({"id": self.call(plugin, run)["id"], "error": {"code": -32602, "message": "bad plugd/execute params"}})
+        got = self.relayed(plugin.answer(run))
+        self.assertEqual(got["extras"], {"error_id": "CALL_REFUSED"})
+        self.assertIn("bad plugd/execute params", got["content"])
+
+    def test_a_cancelled_caller_stops_waiting_and_a_late_answer_is_ignored(self):
+        plugin = self.start()
+        run = plugin.run({"action": "relay", "args": {"call": {"action": "run", "args": {}}}})
+        request = self.call(plugin, run)
+        plugin.notify("$/cancelRequest", {"id": run})
+        got = self.relayed(plugin.answer(run))
+        self.assertEqual(got["extras"], {"error_id": "CALL_REFUSED"})
+        self.assertIn("cancelled", got["content"])
+        plugin.send({"id": request["id"], "result": {"observation": "run", "content": "late", "extras": {}}})
+        self.assertEqual(plugin.answer(plugin.request("$/ping"))["result"], {})  # still serving
+
+    def test_a_call_never_outlives_the_callers_deadline(self):
+        plugin = self.start()
+        started = time.monotonic()
+        run = plugin.run({"action": "relay", "args": {"call": {"action": "run", "args": {}}}}, timeout_ms=600)
+        self.call(plugin, run)  # never answered
+        got = self.relayed(plugin.answer(run))
+        self.assertEqual(got["extras"], {"error_id": "ACTION_TIMEOUT"})
+        self.assertLess(time.monotonic() - started, DEADLINE / 2)
+
+    def test_a_call_that_cannot_be_sent_is_refused_and_nothing_is_written(self):
+        plugin = self.start()
+        run = plugin.run({"action": "relay", "args": {"call": {"args": {}}}})
+        got = self.relayed(plugin.answer(run))
+        self.assertEqual(got["extras"], {"error_id": "CALL_REFUSED"})
+        self.assertIn('needs an Action {"action"', got["content"])
+        self.assertNotIn(b"plugd/execute", bytes(plugin.raw))
+
+
 class ProtocolTest(unittest.TestCase):
     def start(self, path=FIXTURE, env=None):
         plugin = Plugin(path, env)
@@ -188,8 +299,9 @@ class ProtocolTest(unittest.TestCase):
         self.assertEqual(result["name"], "fixture")
         self.assertEqual(result["version"], "1.2.3")
         self.assertEqual(result["protocolVersion"], 1)
-        self.assertEqual(sorted(result["actions"]), ["bad_return", "boom", "shout", "sleep", "spawn_child", "stray"])
+        self.assertEqual(sorted(result["actions"]), ["bad_return", "boom", "crash_once", "relay", "shout", "sleep", "spawn_child", "stray"])
         self.assertEqual(result["capabilities"], {"concurrency": 4, "progress": True})
+        self.assertEqual(result["idempotent"], ["shout", "crash_once", {"action": "sleep", "args": {"seconds": [0]}}])
 
     def test_initialize_that_raises_fails_the_start_with_its_message(self):
         plugin = self.start()
