@@ -1,7 +1,8 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { JSONRPCMessageSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { encodeLine, LineDecoder } from '../rpc/line-codec.js';
+import { LineDecoder } from '../rpc/line-codec.js';
+import { TickBatch } from '../rpc/tick-batch.js';
 import { ProtocolViolation } from '../rpc/protocol-violation.js';
 import type { FrameEvent, FrameListener } from '../trace/frame-event.js';
 
@@ -24,6 +25,7 @@ export class PipeTransport implements Transport {
   frameListener: FrameListener | undefined;
 
   private readonly decoder: LineDecoder;
+  private readonly writer: TickBatch;
   private readonly sent = new Map<Id, { method: string; at: number }>();
   private readonly received = new Map<Id, string>();
   private closed = false;
@@ -32,11 +34,12 @@ export class PipeTransport implements Transport {
 
   constructor(
     private readonly input: NodeJS.ReadableStream,
-    private readonly output: NodeJS.WritableStream,
+    output: NodeJS.WritableStream,
     maxFrameBytes: number,
     private readonly handlers: PipeTransportHandlers,
   ) {
     this.decoder = new LineDecoder(maxFrameBytes, (message, bytes) => this.receive(message, bytes), (error) => this.fail(error));
+    this.writer = new TickBatch(output, (error) => this.fail(error));
     // Stays attached: an EPIPE on a dead pipe must never be an uncaught error.
     output.on('error', (error: Error) => this.fail(error));
   }
@@ -47,16 +50,10 @@ export class PipeTransport implements Transport {
 
   send(message: JSONRPCMessage): Promise<void> {
     if (this.closed || this.failed) return Promise.reject(new Error('the MCP server pipe is closed'));
-    const { text, bytes } = encodeLine(message);
-    this.tap('out', message, bytes);
-    return new Promise((resolve, reject) => {
-      this.output.write(text, 'utf8', (error?: Error | null) => {
-        if (error) {
-          this.fail(error);
-          reject(error);
-        } else resolve();
-      });
-    });
+    const json = JSON.stringify(message);
+    // The size is for the tracer only: not measured when nobody listens.
+    this.tap('out', message, this.frameListener ? Buffer.byteLength(json, 'utf8') : 0);
+    return this.writer.write(`${json}\n`);
   }
 
   async close(): Promise<void> {
