@@ -1,5 +1,6 @@
 import type { Action } from './action.js';
 import { MAX_ACTION_TIMEOUT_S } from './limits.js';
+import type { RunParams } from './messages.js';
 import type { Observation } from './observation.js';
 
 /**
@@ -26,6 +27,21 @@ export function plainObservation(raw: unknown): Observation | undefined {
   if (success !== undefined && typeof success !== 'boolean') return undefined;
   if (message !== undefined && typeof message !== 'string') return undefined;
   return raw as Observation;
+}
+
+/** `run` params ({action, timeoutMs?, session?: {cwd?}}) with nothing the schema would strip. */
+export function plainRunParams(params: unknown): RunParams | undefined {
+  if (!isRecord(params)) return undefined;
+  for (const key in params) if (key !== 'action' && key !== 'timeoutMs' && key !== 'session') return undefined;
+  const { action, timeoutMs, session } = params;
+  if (!plainAction(action)) return undefined;
+  if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs >= 0 && Number.isFinite(timeoutMs))) return undefined;
+  if (session !== undefined) {
+    if (!isRecord(session)) return undefined;
+    for (const key in session) if (key !== 'cwd') return undefined;
+    if (session['cwd'] !== undefined && typeof session['cwd'] !== 'string') return undefined;
+  }
+  return params as RunParams;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

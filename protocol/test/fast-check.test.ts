@@ -1,7 +1,8 @@
 /** The hot path's hand-written checks never accept what the zod schemas refuse, and give the same data. */
 import { describe, expect, it } from '@jest/globals';
 import { ActionSchema } from '../src/action.js';
-import { plainAction, plainObservation } from '../src/fast-check.js';
+import { plainAction, plainObservation, plainRunParams } from '../src/fast-check.js';
+import { RunParamsSchema } from '../src/messages.js';
 import { MAX_ACTION_TIMEOUT_S } from '../src/limits.js';
 import { ObservationSchema } from '../src/observation.js';
 
@@ -69,5 +70,32 @@ describe('plainObservation', () => {
 
   it('takes the fast path for an ordinary observation', () => {
     expect(plainObservation({ observation: 'run', content: 'x', extras: { exit_code: 0 } })).toBeDefined();
+  });
+});
+
+describe('plainRunParams', () => {
+  const cases: unknown[] = [
+    { action: { action: 'run', args: {} } },
+    { action: { action: 'run', args: {} }, timeoutMs: 1000, session: { cwd: '/tmp' } },
+    { action: { action: 'run', args: {} }, session: {} },
+    { action: { action: 'run', args: {} }, extra: 1 },
+    { action: { action: 'run', args: {} }, session: { cwd: '/tmp', other: 1 } },
+    { action: { action: 'run', args: {} }, session: { cwd: 5 } },
+    { action: { action: 'run', args: {} }, timeoutMs: -1 },
+    { action: { action: 'run' } },
+    { action: null },
+    null,
+  ];
+  it.each(cases.map((c) => [JSON.stringify(c), c]))('agrees with RunParamsSchema on %s', (_, params) => {
+    const fast = plainRunParams(params);
+    const zod = RunParamsSchema.safeParse(params);
+    if (fast !== undefined) {
+      expect(zod.success).toBe(true);
+      expect(fast).toEqual(zod.data);
+    }
+  });
+
+  it('takes the fast path for what the supervisor sends', () => {
+    expect(plainRunParams({ action: { action: 'echo', args: { text: 'hi' } }, timeoutMs: 5000, session: { cwd: '/w' } })).toBeDefined();
   });
 });
