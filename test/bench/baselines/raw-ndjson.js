@@ -12,11 +12,17 @@ export async function startRawNdjson(cpu) {
   const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'inherit'] });
   const waiting = new Map();
   let nextId = 1;
-  let rest = '';
+  let pending = [];
   child.stdout.setEncoding('utf8');
   child.stdout.on('data', (chunk) => {
-    const lines = (rest + chunk).split('\n');
-    rest = lines.pop();
+    // A line split over many chunks is joined once, when its newline arrives.
+    if (chunk.indexOf('\n') === -1) {
+      pending.push(chunk);
+      return;
+    }
+    const lines = (pending.length > 0 ? pending.join('') + chunk : chunk).split('\n');
+    const rest = lines.pop();
+    pending = rest ? [rest] : [];
     for (const line of lines) {
       const m = JSON.parse(line);
       const resolve = waiting.get(m.id);
