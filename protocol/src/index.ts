@@ -1,5 +1,6 @@
 export { ActionSchema, ExecuteActionBodySchema } from './action.js';
 export type { Action, ActionInput, ExecuteActionBody } from './action.js';
+export { plainAction, plainObservation, plainRunParams } from './fast-check.js';
 export { ObservationSchema, ErrorObservationSchema, errorObservation, isErrorObservation } from './observation.js';
 export type { Observation, ErrorObservation } from './observation.js';
 export { ErrorIds, ERROR_IDS } from './error-ids.js';

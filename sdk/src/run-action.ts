@@ -1,4 +1,4 @@
-import { ErrorIds, errorObservation, formatZodIssues, ObservationSchema } from '@plugd/protocol';
+import { ErrorIds, errorObservation, formatZodIssues, ObservationSchema, plainObservation } from '@plugd/protocol';
 import type { Action, Observation } from '@plugd/protocol';
 import type { PluginDefinition, RunContext } from './types.js';
 import { describeAccessDenied, isAccessDenied } from './access-denied.js';
@@ -23,6 +23,8 @@ export async function runAction(def: PluginDefinition, action: Action, ctx: RunC
   }
   try {
     const result = await handler.run(parsed.data, ctx);
+    const plain = plainObservation(result);
+    if (plain) return plain;
     const checked = ObservationSchema.safeParse(result);
     if (!checked.success) {
       return errorObservation(

@@ -12,6 +12,7 @@ import {
   ObservationSchema,
   PROTOCOL_VERSION,
   RunParamsSchema,
+  plainRunParams,
   formatZodIssues,
 } from '@plugd/protocol';
 import type { ActionInput, InitializeParams, InitializeResult, LogLevel, Observation } from '@plugd/protocol';
@@ -210,7 +211,9 @@ export function servePlugin(def: PluginDefinition, options: ServeOptions): Plugi
 
   const onRun = async (request: RequestMessage): Promise<void> => {
     const id = request.id!;
-    const parsed = RunParamsSchema.safeParse(request.params);
+    // The supervisor sends plainly valid params: they skip zod; anything else gets its full check.
+    const plain = plainRunParams(request.params);
+    const parsed = plain ? { success: true as const, data: plain } : RunParamsSchema.safeParse(request.params);
     if (!parsed.success) {
       respondError(id, ErrorCodes.InvalidParams, `bad run params: ${formatZodIssues(parsed.error, 'params')}`);
       return;

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { ActionSchema, ErrorIds, errorObservation, formatZodIssues } from '@plugd/protocol';
+import { ActionSchema, ErrorIds, errorObservation, formatZodIssues, plainAction } from '@plugd/protocol';
 import { Methods } from '@plugd/protocol';
 import type { Action, Observation, TraceLevel } from '@plugd/protocol';
 import type { PluginProcess } from './process/plugin-process.js';
@@ -151,14 +151,18 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   async execute(input: unknown): Promise<Observation> {
     const acceptedAt = Date.now();
     this.lastActionAt = acceptedAt;
-    const parsed = ActionSchema.safeParse(input);
-    if (!parsed.success) {
-      return errorObservation(
-        ErrorIds.INVALID_ACTION,
-        `Not a valid action: ${formatZodIssues(parsed.error)}. An action looks like {"action": "run", "args": {"command": "ls"}}.`,
-      );
+    // The common, plainly valid action skips zod; anything else gets its full check and message.
+    let action = plainAction(input);
+    if (!action) {
+      const parsed = ActionSchema.safeParse(input);
+      if (!parsed.success) {
+        return errorObservation(
+          ErrorIds.INVALID_ACTION,
+          `Not a valid action: ${formatZodIssues(parsed.error)}. An action looks like {"action": "run", "args": {"command": "ls"}}.`,
+        );
+      }
+      action = parsed.data;
     }
-    const action = parsed.data;
     const explicitMs = action.timeout ? action.timeout * 1000 : undefined;
     if (!this.initialDone) {
       const waitMs = explicitMs ?? Math.max(...this.config.plugins.map((p) => p.timeouts.actionMs), 0);

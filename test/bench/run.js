@@ -13,7 +13,7 @@ const HERE = fileURLToPath(new URL('.', import.meta.url));
 const ROOT = join(HERE, '..', '..');
 // soak runs its 1,000 crash cycles on both CPUs; every other figure's parent is pinned to CPU 0.
 const PARENT_CPUS = { soak: '0-1' };
-const FIGURES = ['latency', 'throughput', 'http', 'mcp', 'spawn', 'containment', 'memory', 'per-plugin-rss', 'crash-restart', 'reload', 'trace', 'scale', 'soak'];
+const FIGURES = ['latency', 'throughput', 'http', 'mcp', 'at-rest', 'payload', 'spawn', 'containment', 'memory', 'per-plugin-rss', 'crash-restart', 'reload', 'trace', 'scale', 'soak'];
 
 const wanted = process.argv.slice(2);
 const names = wanted.length > 0 ? wanted : FIGURES;

@@ -6,6 +6,7 @@ import { RpcResponseError } from '../rpc/rpc-error.js';
 import type { LaunchedProcess } from '../process/launcher.js';
 import type { PluginProtocol, ProtocolSession, SessionContext, SessionHandlers, ToolInfo } from '../process/protocol-session.js';
 import type { FrameListener } from '../trace/frame-event.js';
+import { CancelSignal } from './cancel-signal.js';
 import { mcpObservation } from './mcp-observation.js';
 import { PipeTransport } from './pipe-transport.js';
 
@@ -13,6 +14,7 @@ import { PipeTransport } from './pipe-transport.js';
 const MCP_CONCURRENCY = 64;
 /** The SDK's own per-request timer is a backstop only: plugd's action deadline governs. */
 const SDK_TIMEOUT_SLACK_MS = 60_000;
+const ignoreProgress = (): void => undefined;
 
 /**
  * A stdio MCP server as a plugin generation: the MCP SDK's Client over plugd's pipes.
@@ -23,7 +25,7 @@ const SDK_TIMEOUT_SLACK_MS = 60_000;
 class McpSession implements ProtocolSession {
   private readonly transport: PipeTransport;
   private readonly client: Client;
-  private readonly running = new Map<number, AbortController>();
+  private readonly running = new Map<number, CancelSignal>();
   private nextId = 1;
   private closedWith: Error | undefined;
   tools: readonly ToolInfo[] = [];
@@ -72,23 +74,28 @@ class McpSession implements ProtocolSession {
     const toolArgs = (args.arguments && typeof args.arguments === 'object' ? args.arguments : {}) as Record<string, unknown>;
     if (this.closedWith) return { id, result: Promise.reject(this.closedWith) };
     const tool = this.bareName(called);
-    const abort = new AbortController();
+    const abort = new CancelSignal();
     this.running.set(id, abort);
     const result = this.client
       .callTool({ name: tool, arguments: toolArgs }, undefined, {
-        signal: abort.signal,
+        signal: abort.asAbortSignal(),
         timeout: Math.max(1, Math.round(timeoutMs)) + SDK_TIMEOUT_SLACK_MS,
         resetTimeoutOnProgress: true,
         // Asking for progress makes the server send it: proof of life while a tool works.
-        onprogress: () => undefined,
+        onprogress: ignoreProgress,
       })
-      .then((r) => mcpObservation(called, toolArgs, r))
-      .catch((error: unknown) => {
-        // The server's own JSON-RPC error (unknown tool, bad arguments) is PLUGIN_ERROR, not a crash.
-        if (!this.closedWith && error instanceof McpError) throw new RpcResponseError('tools/call', error.code, error.message, error.data);
-        throw this.closedWith ?? error;
-      })
-      .finally(() => this.running.delete(id));
+      .then(
+        (r) => {
+          this.running.delete(id);
+          return mcpObservation(called, toolArgs, r);
+        },
+        (error: unknown) => {
+          this.running.delete(id);
+          // The server's own JSON-RPC error (unknown tool, bad arguments) is PLUGIN_ERROR, not a crash.
+          if (!this.closedWith && error instanceof McpError) throw new RpcResponseError('tools/call', error.code, error.message, error.data);
+          throw this.closedWith ?? error;
+        },
+      );
     return { id, result };
   }
 

@@ -1,21 +1,34 @@
+const NON_ASCII = /[\u007f-\uffff]/g;
+const HAS_NON_ASCII = /[\u007f-\uffff]/;
+const COMMA = 44;
+const COLON = 58;
+const QUOTE = 34;
+const BACKSLASH = 92;
+
 /**
  * JSON text as Python's `json.dumps(value)` writes it (", " and ": " separators, non-ASCII
  * escaped as \uXXXX), so MCPObservation content is byte-for-byte what OpenHands' runtime
  * sends. Parsing it gives the same value as JSON.stringify's text would.
+ * One JSON.stringify and one scan (it runs on every call_tool_mcp): outside strings a
+ * comma or colon is a separator, and non-ASCII characters can only be inside strings.
  */
 export function pythonJsonDumps(value: unknown): string {
-  if (value === null || value === undefined) return 'null';
-  if (typeof value === 'string') return asciiString(value);
-  if (typeof value === 'number') return Number.isFinite(value) ? JSON.stringify(value) : 'null';
-  if (typeof value === 'boolean') return value ? 'true' : 'false';
-  if (Array.isArray(value)) return `[${value.map((v) => pythonJsonDumps(v)).join(', ')}]`;
-  if (typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined && typeof v !== 'function');
-    return `{${entries.map(([k, v]) => `${asciiString(k)}: ${pythonJsonDumps(v)}`).join(', ')}}`;
+  const json = JSON.stringify(value) as string | undefined;
+  if (json === undefined) return 'null';
+  let out = '';
+  let from = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json.charCodeAt(i);
+    if (inString) {
+      if (c === BACKSLASH) i++;
+      else if (c === QUOTE) inString = false;
+    } else if (c === QUOTE) inString = true;
+    else if (c === COMMA || c === COLON) {
+      out += `${json.slice(from, i + 1)} `;
+      from = i + 1;
+    }
   }
-  return 'null';
-}
-
-function asciiString(text: string): string {
-  return JSON.stringify(text).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  out += json.slice(from);
+  return HAS_NON_ASCII.test(out) ? out.replace(NON_ASCII, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : out;
 }

@@ -5,6 +5,7 @@ import { checkObservation, failureObservation } from './failure-observation.js';
 import type { Job } from './job.js';
 import type { SessionState } from '../routing/session-state.js';
 import { LatencyWindow } from './latency-window.js';
+import { DeadlineWheel } from './deadline-wheel.js';
 
 /** What an action carries besides its deadline. */
 export interface SubmitOptions {
@@ -34,7 +35,7 @@ export interface ActionQueueHost {
 
 /**
  * One plugin's accepted actions: a FIFO until a generation has a free slot (its
- * concurrency), a deadline timer each, cancel then kill past cancelGraceMs, and
+ * concurrency), a deadline each (one timer for all: DeadlineWheel), cancel then kill past cancelGraceMs, and
  * exactly one Observation per action whatever happens to the process.
  */
 export class ActionQueue {
@@ -42,6 +43,7 @@ export class ActionQueue {
   private readonly running = new Map<PluginProcess, Set<Job>>();
   private readonly idleWaiters = new Map<PluginProcess, () => void>();
   private readonly latency = new LatencyWindow();
+  private readonly deadlines = new DeadlineWheel<Job>((job) => this.onDeadline(job, this.host.waitingFor()));
   handled = 0;
   errors = 0;
 
@@ -89,8 +91,11 @@ export class ActionQueue {
       );
     }
     return new Promise<Observation>((resolve) => {
-      const job: Job = { action, acceptedAt, deadline: acceptedAt + timeoutMs, phase: 'queued', rpcPending: false, resolve, ...(session ? { session } : {}), ...(caller ? { caller } : {}) };
-      job.timer = setTimeout(() => this.onDeadline(job, this.host.waitingFor()), Math.max(0, job.deadline - Date.now()));
+      const deadline = acceptedAt + timeoutMs;
+      // The wait is measured on the monotonic clock from now, as a setTimeout would.
+      const dueAt = performance.now() + Math.max(0, deadline - Date.now());
+      const job: Job = { action, acceptedAt, deadline, dueAt, phase: 'queued', rpcPending: false, resolve, ...(session ? { session } : {}), ...(caller ? { caller } : {}) };
+      this.deadlines.add(job);
       this.queue.push(job);
       if (cancel) {
         const why = () => errorObservation(ErrorIds.ACTION_TIMEOUT, `Action "${action.action}" was cancelled: the action that asked for it (${caller ? `plugin ${caller.plugin}` : 'its caller'}) ended first.`);
@@ -202,7 +207,7 @@ export class ActionQueue {
   private settle(job: Job, observation: Observation): void {
     if (job.phase === 'done') return;
     job.phase = 'done';
-    if (job.timer) clearTimeout(job.timer);
+    this.deadlines.delete(job);
     job.calls?.abort();
     this.handled += 1;
     const outcome = observation.observation === 'error' ? String((observation.extras as { error_id?: unknown }).error_id ?? 'error') : 'ok';

@@ -1,4 +1,4 @@
-import { ErrorIds, errorObservation, formatZodIssues, ObservationSchema } from '@plugd/protocol';
+import { ErrorIds, errorObservation, formatZodIssues, ObservationSchema, plainObservation } from '@plugd/protocol';
 import type { Observation } from '@plugd/protocol';
 import { describeExit } from '../process/exit-info.js';
 import type { ExitInfo } from '../process/exit-info.js';
@@ -11,6 +11,8 @@ const STDERR_LINES_IN_MESSAGE = 10;
 
 /** Checks a plugin's `run` result; a malformed one is the plugin's protocol error. */
 export function checkObservation(plugin: string, type: string, raw: unknown): Observation {
+  const plain = plainObservation(raw);
+  if (plain) return plain;
   const parsed = ObservationSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
   return errorObservation(

@@ -7,6 +7,8 @@ export interface Job {
   readonly action: Action;
   readonly acceptedAt: number;
   readonly deadline: number;
+  /** The deadline on the monotonic clock (performance.now()), for the plugin's DeadlineWheel. */
+  readonly dueAt: number;
   /** Shared session state, read when the action is sent (a queued action sees a later `cd`). */
   readonly session?: SessionState;
   phase: 'queued' | 'running' | 'done';
@@ -14,7 +16,6 @@ export interface Job {
   rpcId?: number;
   /** The plugin's own request is still pending (even after the job was answered). */
   rpcPending: boolean;
-  timer?: NodeJS.Timeout;
   graceTimer?: NodeJS.Timeout;
   /** Set when another plugin asked for this action (plugd/execute). */
   readonly caller?: Caller;

@@ -4,7 +4,6 @@ import { lstat, mkdir, readdir, realpath, rename, rm } from 'node:fs/promises';
 import { dirname, isAbsolute, join, normalize, relative, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
-import yauzl from 'yauzl';
 import type { Entry, ZipFile } from 'yauzl';
 import { HttpError } from '../http-types.js';
 
@@ -29,7 +28,9 @@ function isSymlink(entry: Entry): boolean {
   return ((entry.externalFileAttributes >>> 16) & 0o170000) === 0o120000;
 }
 
-function openZip(path: string): Promise<ZipFile> {
+/** yauzl loads with the first zip upload, not with every plugd. */
+async function openZip(path: string): Promise<ZipFile> {
+  const { default: yauzl } = await import('yauzl');
   return new Promise((resolve, reject) =>
     yauzl.open(path, { lazyEntries: true, autoClose: true, strictFileNames: true, validateEntrySizes: true }, (error, zip) =>
       error ? reject(bad(`the upload is not a readable zip file: ${error.message}`)) : resolve(zip),

@@ -1,0 +1,115 @@
+// plugd at rest (issue 17): the supervisor's RSS with the embedded default (shell, files,
+// python, echo) running vs baseline (4), a bare node:http server holding one
+// vscode-jsonrpc child; and idle CPU, the supervisor's and all plugd processes', over
+// a window shorter than a minute (WINDOW_S, so the figure stays within the runner's time).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { rssKiB, sleep } from '../lib/proc.js';
+import { absolute, compare, info } from '../lib/report.js';
+
+export const title = 'plugd at rest: supervisor RSS and idle CPU (embedded default)';
+const PLUGD = fileURLToPath(new URL('../../../bin/plugd', import.meta.url));
+const BARE = fileURLToPath(new URL('../baselines/http-jsonrpc-server.js', import.meta.url));
+const ROUNDS = 3;
+const SETTLE_MS = 3000;
+/** The CPU window starts this long after start: the tail of startup (compilation, GC) is not rest. */
+const CPU_SETTLE_MS = 10_000;
+const WINDOW_S = 20;
+const TICKS = 100; // USER_HZ on Linux
+
+function waitFor(child, stream, pattern, what) {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const timer = setTimeout(() => reject(new Error(`${what}: no ${pattern} within 60 s; output: ${text.slice(-500)}`)), 60_000);
+    child.once('exit', (code) => reject(new Error(`${what} exited (${code}); output: ${text.slice(-500)}`)));
+    child[stream].on('data', (chunk) => {
+      text += chunk;
+      if (pattern.test(text)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+}
+
+async function startPlugd() {
+  const cwd = mkdtempSync(join(tmpdir(), 'plugd-at-rest-'));
+  const child = spawn(process.execPath, [PLUGD, 'start', '--port', '0'], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+  await waitFor(child, 'stderr', /"msg":"plugins started"/, 'plugd start');
+  return { pid: child.pid, close: () => stop(child).finally(() => rmSync(cwd, { recursive: true, force: true })) };
+}
+
+async function startBare() {
+  const child = spawn(process.execPath, [BARE], { stdio: ['pipe', 'pipe', 'inherit'] });
+  await waitFor(child, 'stdout', /ready/, 'baseline (4)');
+  return { pid: child.pid, close: () => stop(child, () => child.stdin.end()) };
+}
+
+function stop(child, how = () => child.kill('SIGTERM')) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', resolve);
+    how();
+  });
+}
+
+/** utime + stime of `pid` in clock ticks, and the pids of its children. */
+function stat(pid) {
+  const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) };
+}
+
+/** CPU ticks of `pid` and of every descendant alive now. */
+function treeTicks(pid) {
+  const all = new Map();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      all.set(Number(name), stat(Number(name)));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const inTree = new Set([pid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [p, s] of all) if (!inTree.has(p) && inTree.has(s.ppid)) (inTree.add(p), (grew = true));
+  }
+  let ticks = 0;
+  for (const p of inTree) ticks += all.get(p)?.ticks ?? 0;
+  return ticks;
+}
+
+export async function run() {
+  const rss = { plugd: [], bare: [] };
+  let cpu;
+  for (let round = 0; round < ROUNDS; round++) {
+    const [plugd, bare] = await Promise.all([startPlugd(), startBare()]);
+    await sleep(SETTLE_MS);
+    rss.plugd.push(rssKiB(plugd.pid) / 1024);
+    rss.bare.push(rssKiB(bare.pid) / 1024);
+    if (round === ROUNDS - 1) {
+      await sleep(CPU_SETTLE_MS - SETTLE_MS);
+      const before = { sup: stat(plugd.pid).ticks, tree: treeTicks(plugd.pid), bare: stat(bare.pid).ticks };
+      const t = performance.now();
+      await sleep(WINDOW_S * 1000);
+      const seconds = (performance.now() - t) / 1000;
+      const pct = (ticks) => (100 * ticks) / TICKS / seconds;
+      cpu = { sup: pct(stat(plugd.pid).ticks - before.sup), tree: pct(treeTicks(plugd.pid) - before.tree), bare: pct(stat(bare.pid).ticks - before.bare) };
+    }
+    await Promise.all([plugd.close(), bare.close()]);
+  }
+  return {
+    rows: [
+      compare({ metric: 'supervisor RSS, embedded default running', unit: 'MiB', values: rss.plugd, base: rss.bare, baseline: 'node:http + one vscode-jsonrpc child (4)', max: 1.3 }),
+      absolute({ metric: `supervisor idle CPU over ${WINDOW_S} s`, unit: '% of a core', values: [cpu.sup], max: 0.2 }),
+      info({ metric: `all plugd processes idle CPU over ${WINDOW_S} s`, unit: '% of a core', values: [cpu.tree] }),
+      info({ metric: `baseline (4) idle CPU over ${WINDOW_S} s (reference)`, unit: '% of a core', values: [cpu.bare] }),
+    ],
+    notes: [`idle CPU is one window of ${WINDOW_S} s starting ${CPU_SETTLE_MS / 1000} s after start (not 60 s: the figure's time budget), from /proc utime+stime at 10 ms resolution`],
+  };
+}
