@@ -23,11 +23,11 @@ import { redactorFor, secretValues } from './security/secret-values.js';
 import { SessionState } from './routing/session-state.js';
 import { TraceHub } from './trace/trace-hub.js';
 import { WatchSet } from './watch/watch-set.js';
-import { dependencyOrder } from './config/dependency-order.js';
 import { unmetCondition } from './compose/condition.js';
 import { diffPlugins } from './compose/config-diff.js';
 import { effectiveRules, isIdempotent } from './compose/idempotency.js';
-import { IdleStopper } from './compose/idle-stopper.js';
+import { LazyStart } from './compose/lazy-start.js';
+import { StartOrder } from './compose/start-order.js';
 import { pickPlugin } from './compose/pick-plugin.js';
 import { handlePluginCall } from './compose/plugin-call.js';
 import type { CallContext } from './compose/plugin-call.js';
@@ -68,11 +68,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private routesTable: RouteTable;
   private currentConfig: SupervisorConfig;
   private readonly counts = new Map<string, CompositionCounts>();
-  private readonly idle: IdleStopper;
+  private readonly order: StartOrder;
+  private readonly lazy: LazyStart;
   /** Replaced or removed at run time, still finishing their actions. */
   private readonly retiring = new Set<ManagedPlugin>();
-  /** Dependencies that went down while serving: their restartWith dependents restart when they are back. */
-  private readonly restartedDeps = new Set<string>();
   private configReload: Promise<unknown> = Promise.resolve();
   readonly trace: TraceHub;
   /** Deep redaction of the configured secret keys (`redact`) and secret values, for traces, logs and free text. */
@@ -100,20 +99,19 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.redactor = redactorFor(config);
     this.trace = new TraceHub(config.plugins, this.logger, this.redactor);
     this.containment = new Containment(config.containment ?? DEFAULT_CONTAINMENT, this.logger);
-    this.idle = new IdleStopper((plugin) => void this.stopIdle(plugin));
+    const isStopping = (): boolean => this.stopping !== undefined;
+    this.order = new StartOrder({ plugins: this.managed, logger: this.logger, isStopping });
+    this.lazy = new LazyStart({ logger: this.logger, isStopping, startWhenReady: (plugin) => this.order.startWhenReady(plugin) });
     for (const plugin of config.plugins) this.managed.set(plugin.name, this.createPlugin(plugin));
     for (const plugin of config.plugins) {
       if (plugin.declaredActions.length > 0) this.claimRoutes(plugin.name, plugin.declaredActions);
     }
     this.on('action', (e) => {
       const plugin = this.managed.get(e.plugin);
-      if (plugin) this.idle.touch(plugin);
+      if (plugin) this.lazy.touch(plugin);
     });
     this.on('ready', (e) => this.onPluginReady(e.plugin));
-    this.on('state', (e) => {
-      // A dependency that goes down takes its restartWith dependents with it when it is back (rest_for_one).
-      if (e.state === 'restarting' && (e.previous === 'ready' || e.previous === 'reloading')) this.restartedDeps.add(e.plugin);
-    });
+    this.on('state', (e) => this.order.noteState(e));
     this.metrics = new SupervisorMetrics(this, () => this.plugins());
     this.stderrLog = new StderrLogger(this.logger);
     this.on('stderr', (e) => this.stderrLog.log(e));
@@ -220,11 +218,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     let retried = false;
     for (;;) {
       const chain = route.chain();
-      const plugin = pickPlugin(chain.map((p) => this.candidateOf(p)), tried);
+      const plugin = pickPlugin(chain.map((p) => this.lazy.candidate(p)), tried);
       const managed = plugin && chain.find((p) => p.name === plugin.name);
       if (!plugin || !managed) return this.noPlugin(action.action);
-      // Only a plugin that is not running is awaited: otherwise the action is queued at once (maxQueued counts it now).
-      if (this.idle.stopping.has(managed.name) || (managed.state === 'stopped' && plugin.startable)) await this.wake(managed);
+      if (this.lazy.needsWake(managed, plugin.startable)) await this.lazy.wake(managed);
       const observation = await managed.submit(action, acceptedAt, deadline - Date.now(), { session: this.session, cancel: call?.signal, caller: call?.caller });
       const primary = chain[0]!;
       const error = observation.observation === 'error' ? (observation.extras as { error_id?: unknown }).error_id : undefined;
@@ -256,34 +253,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     return names.map((name) => this.managed.get(name)).filter((p): p is ManagedPlugin => p !== undefined);
   }
 
-  private candidateOf(p: ManagedPlugin) {
-    const startable = p.state === 'stopped' && !this.stopping && (p.options.start === 'lazy' || this.idle.stopped.has(p.name));
-    return { name: p.name, serving: p.state === 'ready' || p.state === 'reloading', startable, refusal: startable || this.idle.stopping.has(p.name) ? undefined : p.refusal() };
-  }
-
-  /** A lazy plugin (or one stopped for being idle) starts on the action that needs it. */
-  private async wake(plugin: ManagedPlugin): Promise<void> {
-    await this.idle.stopping.get(plugin.name);
-    if (plugin.state !== 'stopped' || this.stopping) return;
-    if (plugin.options.start !== 'lazy' && !this.idle.stopped.has(plugin.name)) return;
-    this.idle.stopped.delete(plugin.name);
-    this.logger.info({ plugin: plugin.name }, `plugin ${plugin.name}: started by an action (${plugin.options.start === 'lazy' ? 'lazy' : 'was stopped for being idle'})`);
-    // Resolves once the plugin is starting (its dependencies first): the action then queues for it.
-    await this.startWhenReady(plugin);
-  }
-
   private idempotent(plugin: ManagedPlugin, action: Action): boolean {
     const declared = plugin.current?.initResult?.idempotent ?? plugin.lastIdempotent ?? [];
     return isIdempotent(effectiveRules(declared, plugin.options.idempotent), action);
-  }
-
-  private async stopIdle(plugin: ManagedPlugin): Promise<void> {
-    if (this.stopping || this.idle.stopping.has(plugin.name)) return;
-    this.logger.info({ plugin: plugin.name, idleStopMs: plugin.options.idleStopMs }, `plugin ${plugin.name}: stopped after ${plugin.options.idleStopMs} ms without actions (idleStopMs); the next action starts it`);
-    const stopping = plugin.stop().finally(() => this.idle.stopping.delete(plugin.name));
-    this.idle.stopping.set(plugin.name, stopping);
-    this.idle.stopped.add(plugin.name);
-    await stopping;
   }
 
   /** Handles a plugin's plugd/execute request. */
@@ -358,8 +330,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       await this.watchers.close();
       // Not waiting for the first start round: each plugin's stop() cuts its start short
       // (waiting would take up to initMs), and the round settles as they stop.
-      this.idle.clear();
-      await this.stopInOrder();
+      this.lazy.clear();
+      await this.order.stopInOrder();
       await Promise.all([...this.retiring].map((p) => p.stop()));
       this.stderrLog.close();
       this.containment.close();
@@ -382,7 +354,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     if (this.stopping) throw new PlugdError('SUPERVISOR_STOPPED', `plugd is stopping; plugin "${options.name}" was not added`);
     if (this.managed.has(options.name)) throw new PlugdError('CONFIG_INVALID', `a plugin named "${options.name}" is already running`);
     const added = this.attach([options]);
-    const started = await this.startInOrder(added);
+    const started = await this.order.startInOrder(added);
     return started.find(([name]) => name === options.name)?.[1] ?? false;
   }
 
@@ -404,7 +376,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   private async runInitialRound(): Promise<void> {
     await this.containment.prepare();
-    const results = await this.startInOrder([...this.managed.values()]);
+    const results = await this.order.startInOrder([...this.managed.values()]);
     const conflicts = this.startupConflicts ?? [];
     this.startupConflicts = undefined;
     this.initialDone = true;
@@ -413,7 +385,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     if (conflicts.length > 0) {
       // Not this.stop(): it waits for this very round first (a deadlock).
       void this.watchers.close();
-      this.stopping ??= this.stopInOrder().then(() => this.containment.close());
+      this.stopping ??= this.order.stopInOrder().then(() => this.containment.close());
       await this.stopping;
       throw new PlugdError('ROUTE_CONFLICT', `${this.config.source}: ${conflicts.join('\n')}`);
     }
@@ -455,124 +427,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     });
   }
 
-  // --- start order, conditions, lazy plugins ---------------------------------
-
-  /**
-   * Starts `plugins` each after the ones it depends on are ready (at once when none).
-   * A false condition disables a plugin; a lazy one waits for its first action (unless
-   * an eager one depends on it); one whose dependency did not come up waits for it.
-   * Resolves with each started plugin's first-start outcome.
-   */
-  private async startInOrder(plugins: readonly ManagedPlugin[]): Promise<(readonly [string, boolean])[]> {
-    const results = new Map<string, Promise<boolean | undefined>>();
-    const needed = this.eagerClosure(plugins);
-    const ordered = dependencyOrder(plugins.map((p) => p.options));
-    const names = 'order' in ordered ? ordered.order : plugins.map((p) => p.name);
-    for (const name of names) {
-      const plugin = plugins.find((p) => p.name === name);
-      if (plugin) results.set(name, this.startOne(plugin, results, needed.has(name)));
-    }
-    const outcomes = await Promise.all([...results].map(async ([name, result]) => [name, await result] as const));
-    return outcomes.filter((o): o is readonly [string, boolean] => o[1] !== undefined);
-  }
-
-  /** The eager plugins and everything they depend on (a lazy dependency of an eager plugin starts with it). */
-  private eagerClosure(plugins: readonly ManagedPlugin[]): Set<string> {
-    const needed = new Set<string>();
-    const add = (name: string): void => {
-      if (needed.has(name)) return;
-      needed.add(name);
-      for (const dep of this.managed.get(name)?.options.dependsOn ?? []) add(dep);
-    };
-    for (const p of plugins) if (p.options.start === 'eager') add(p.name);
-    return needed;
-  }
-
-  private async startOne(plugin: ManagedPlugin, results: ReadonlyMap<string, Promise<boolean | undefined>>, now: boolean): Promise<boolean | undefined> {
-    const unmet = unmetCondition(plugin.options.when, plugin.options.cwd);
-    if (unmet) {
-      this.disable(plugin, unmet);
-      return undefined;
-    }
-    if (!now) return undefined;
-    const deps = plugin.options.dependsOn;
-    if (deps.length > 0) {
-      await Promise.all(deps.map((d) => results.get(d)));
-      if (this.stopping) return undefined;
-      const down = this.depsDown(plugin);
-      if (down) {
-        plugin.wait(down);
-        this.logger.warn({ plugin: plugin.name }, `plugin ${plugin.name} is ${down}; it starts when they are ready`);
-        return undefined;
-      }
-    }
-    return plugin.start();
-  }
-
-  private disable(plugin: ManagedPlugin, reason: string): void {
-    plugin.disable(reason);
-    this.logger.info({ plugin: plugin.name }, `plugin ${plugin.name} is disabled: ${reason}`);
-  }
-
-  /** "waiting for db (failed: ...)" when a dependency does not serve; undefined when all do. */
-  private depsDown(plugin: ManagedPlugin): string | undefined {
-    const down = plugin.options.dependsOn
-      .map((name) => this.managed.get(name))
-      .filter((d) => d !== undefined && d.state !== 'ready' && d.state !== 'reloading')
-      .map((d) => `${d!.name} (${d!.state}${d!.reason ? `: ${d!.reason}` : d!.lastError ? `: ${d!.lastError}` : ''})`);
-    return down.length > 0 ? `waiting for ${down.join(', ')}` : undefined;
-  }
-
-  /** An action needs a plugin that is not running: start its stopped dependencies, then it. */
-  private async startWhenReady(plugin: ManagedPlugin, untilReady = false): Promise<void> {
-    for (const name of plugin.options.dependsOn) {
-      const dep = this.managed.get(name);
-      if (dep && dep.state === 'stopped') await this.startWhenReady(dep);
-    }
-    const down = this.depsDown(plugin);
-    if (plugin.state !== 'stopped' || this.stopping) return;
-    if (down) {
-      plugin.wait(down);
-      return;
-    }
-    const started = plugin.start();
-    if (untilReady || this.dependentsOf(plugin.name).length > 0) await started;
-  }
-
-  private dependentsOf(name: string): ManagedPlugin[] {
-    return [...this.managed.values()].filter((p) => p.options.dependsOn.includes(name));
-  }
-
-  /** A plugin is ready: start the ones that waited for it; restart its restartWith dependents if it had gone down. */
+  /** A plugin is ready: its idle clock starts; the plugins that depend on it go on. */
   private onPluginReady(name: string): void {
     if (this.stopping) return;
     const ready = this.managed.get(name);
-    if (ready) this.idle.touch(ready); // idleStopMs counts from ready, too
-    const restarted = this.restartedDeps.delete(name);
-    for (const dependent of this.dependentsOf(name)) {
-      if (dependent.state === 'waiting') {
-        const down = this.depsDown(dependent);
-        if (down) dependent.wait(down);
-        else void dependent.start();
-      } else if (restarted && dependent.options.restartWith && (dependent.state === 'ready' || dependent.state === 'reloading')) {
-        this.logger.info({ plugin: dependent.name, dependency: name }, `plugin ${dependent.name} restarts with its dependency ${name} (restartWith)`);
-        void dependent.restart();
-      }
-    }
-  }
-
-  /** Every plugin stops after the ones that depend on it (start order reversed). */
-  private async stopInOrder(): Promise<void> {
-    const stops = new Map<string, Promise<void>>();
-    const stopOne = (plugin: ManagedPlugin): Promise<void> => {
-      let stop = stops.get(plugin.name);
-      if (!stop) {
-        stop = Promise.all(this.dependentsOf(plugin.name).map(stopOne)).then(() => plugin.stop());
-        stops.set(plugin.name, stop);
-      }
-      return stop;
-    };
-    await Promise.all([...this.managed.values()].map(stopOne));
+    if (ready) this.lazy.touch(ready); // idleStopMs counts from ready, too
+    this.order.dependencyReady(name);
   }
 
   // --- config reload -----------------------------------------------------------
@@ -635,7 +495,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       const error = await this.replace(this.managed.get(options.name)!, options);
       if (error) notApplied.push({ plugin: options.name, error });
     });
-    await Promise.all([this.startInOrder(added), ...replaced, ...unchanged.map((name) => this.recheck(this.managed.get(name)!))]);
+    await Promise.all([this.order.startInOrder(added), ...replaced, ...unchanged.map((name) => this.recheck(this.managed.get(name)!))]);
     if (!this.stopping) {
       await this.watchers.close();
       this.watchers = new WatchSet(next.plugins, next.watchDebounceMs, this.logger, (name, files) => this.onFilesChanged(name, files));
@@ -654,11 +514,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       void this.retire(old);
     };
     if (unmet) {
-      this.disable(fresh, unmet);
+      this.order.disable(fresh, unmet);
       swap();
       return undefined;
     }
-    const down = this.depsDown(fresh);
+    const down = this.order.depsDown(fresh);
     if (options.start === 'lazy' || down) {
       if (down) fresh.wait(down);
       swap();
@@ -681,18 +541,18 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       this.managed.delete(plugin.name);
       await this.retire(plugin);
       const fresh = this.createPlugin(plugin.options, plugin.latestGeneration);
-      this.disable(fresh, unmet);
+      this.order.disable(fresh, unmet);
       this.managed.set(plugin.name, fresh);
     } else if (!unmet && plugin.state === 'disabled') {
       plugin.enable();
-      if (plugin.options.start === 'eager') await this.startWhenReady(plugin, true);
+      if (plugin.options.start === 'eager') await this.order.startWhenReady(plugin, true);
     }
   }
 
   /** A plugin that left the config (or was replaced): it finishes what it has, bounded by its action timeout, then stops. */
   private async retire(plugin: ManagedPlugin): Promise<void> {
     this.retiring.add(plugin);
-    this.idle.forget(plugin);
+    this.lazy.forget(plugin);
     const until = Date.now() + plugin.options.timeouts.actionMs + plugin.options.timeouts.cancelGraceMs;
     while (!plugin.idle && Date.now() < until && !this.stopping) await delay(20);
     await plugin.stop();
