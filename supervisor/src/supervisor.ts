@@ -1,8 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { ActionSchema, ErrorIds, errorObservation, formatZodIssues } from '@plugd/protocol';
-import { Methods } from '@plugd/protocol';
-import type { Action, Observation, TraceLevel } from '@plugd/protocol';
-import type { PluginProcess } from './process/plugin-process.js';
+import type { Observation, TraceLevel } from '@plugd/protocol';
 import type { Logger } from 'pino';
 import type { PluginOptions, SupervisorConfig } from './config/types.js';
 import type { ConfigReloadEvent, SupervisorEvents } from './events.js';
@@ -13,24 +11,23 @@ import { DEFAULT_CONTAINMENT } from './config/defaults.js';
 import { Containment } from './containment/containment.js';
 import { SupervisorMetrics } from './metrics/supervisor-metrics.js';
 import type { ProcessLauncher } from './process/launcher.js';
-import { CALL_TOOL_MCP, routeToolCall } from './mcp/call-tool-route.js';
-import { asOpenHandsTimeout } from './mcp/mcp-observation.js';
-import { ManagedPlugin } from './plugin/managed-plugin.js';
+import type { ManagedPlugin } from './plugin/managed-plugin.js';
+import { PluginFactory } from './plugin/plugin-factory.js';
 import type { PluginStatus } from './plugin/plugin-status.js';
+import { ActionDispatcher } from './routing/action-dispatcher.js';
 import { RouteTable } from './routing/route-table.js';
 import type { Redactor } from './trace/redact.js';
-import { redactorFor, secretValues } from './security/secret-values.js';
+import { redactorFor } from './security/secret-values.js';
 import { SessionState } from './routing/session-state.js';
 import { TraceHub } from './trace/trace-hub.js';
 import { WatchSet } from './watch/watch-set.js';
 import { unmetCondition } from './compose/condition.js';
 import { diffPlugins } from './compose/config-diff.js';
-import { effectiveRules, isIdempotent } from './compose/idempotency.js';
+import { CompositionCounts } from './compose/composition-counts.js';
+import { effectiveRules } from './compose/idempotency.js';
 import { LazyStart } from './compose/lazy-start.js';
 import { StartOrder } from './compose/start-order.js';
-import { pickPlugin } from './compose/pick-plugin.js';
-import { handlePluginCall } from './compose/plugin-call.js';
-import type { CallContext } from './compose/plugin-call.js';
+import { pluginRequestHandler } from './compose/plugin-requests.js';
 
 export interface SupervisorOptions {
   /** pino logger; silent when omitted. */
@@ -39,19 +36,6 @@ export interface SupervisorOptions {
   readonly launcher?: ProcessLauncher;
   /** Reads the config again for a config reload (`POST /config/reload`, SIGHUP); throws a ConfigError when it is bad. */
   readonly loadConfig?: () => SupervisorConfig;
-}
-
-/** Per plugin: how often it stood in for another, and retries of actions that crashed in it. */
-interface CompositionCounts {
-  servedAsFallback: number;
-  retried: number;
-}
-
-/** Where an action goes: the plugins it may run on, in order (re-read on each try). */
-interface Route {
-  /** A call_tool_mcp routed by tool name to one MCP server. */
-  readonly mcp: boolean;
-  chain(): ManagedPlugin[];
 }
 
 /**
@@ -67,7 +51,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private readonly session = new SessionState();
   private routesTable: RouteTable;
   private currentConfig: SupervisorConfig;
-  private readonly counts = new Map<string, CompositionCounts>();
+  private readonly counts = new CompositionCounts();
+  private readonly dispatcher: ActionDispatcher;
+  private readonly factory: PluginFactory;
   private readonly order: StartOrder;
   private readonly lazy: LazyStart;
   /** Replaced or removed at run time, still finishing their actions. */
@@ -102,7 +88,37 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const isStopping = (): boolean => this.stopping !== undefined;
     this.order = new StartOrder({ plugins: this.managed, logger: this.logger, isStopping });
     this.lazy = new LazyStart({ logger: this.logger, isStopping, startWhenReady: (plugin) => this.order.startWhenReady(plugin) });
-    for (const plugin of config.plugins) this.managed.set(plugin.name, this.createPlugin(plugin));
+    const emit = this.emitSafely.bind(this);
+    const supervisor = this;
+    this.dispatcher = new ActionDispatcher({
+      plugins: this.managed,
+      session: this.session,
+      redactor: this.redactor,
+      lazy: this.lazy,
+      counts: this.counts,
+      config: () => this.config,
+      routes: () => this.routesTable,
+      mcpServers: () => this.mcpServers(),
+      emit,
+    });
+    this.factory = new PluginFactory({
+      logger: this.logger,
+      redactor: this.redactor,
+      trace: this.trace,
+      containment: this.containment,
+      ...(options.launcher ? { launcher: options.launcher } : {}),
+      config: () => this.config,
+      emit,
+      claimRoutes: (name, actions) => this.claimRoutes(name, actions),
+      onRequest: pluginRequestHandler({
+        get maxCallDepth() {
+          return supervisor.config.maxCallDepth;
+        },
+        dispatch: (action, acceptedAt, call) => this.dispatcher.dispatch(action, acceptedAt, call),
+        onCall: (caller, type, outcome) => this.emitSafely('call', { plugin: caller.plugin, requestId: caller.requestId, depth: caller.depth, type, outcome }),
+      }),
+    });
+    for (const plugin of config.plugins) this.managed.set(plugin.name, this.factory.create(plugin));
     for (const plugin of config.plugins) {
       if (plugin.declaredActions.length > 0) this.claimRoutes(plugin.name, plugin.declaredActions);
     }
@@ -164,119 +180,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       if (!ready) return errorObservation(ErrorIds.PLUGIN_UNAVAILABLE, `plugd was still starting its plugins when the action's ${waitMs / 1000} s timeout passed.`);
     }
     if (this.stopping) return errorObservation(ErrorIds.PLUGIN_UNAVAILABLE, 'plugd is stopping; the action was not run.');
-    return this.dispatch(action, acceptedAt, undefined, explicitMs);
+    return this.dispatcher.dispatch(action, acceptedAt, undefined, explicitMs);
   }
 
   /** The shell's working directory as its last `run` observation reported it. */
   get sessionCwd(): string | undefined {
     return this.session.params()?.cwd;
-  }
-
-  /**
-   * One action, from a client or from a plugin (plugd/execute): routed (call_tool_mcp by
-   * tool name, else by type with the route's fallbacks), run with the session, its error
-   * text scrubbed of secret values; a run observation updates the session's cwd.
-   */
-  private async dispatch(action: Action, acceptedAt: number, call: CallContext | undefined, explicitMs?: number): Promise<Observation> {
-    const route = this.route(action);
-    if ('observation' in route) return route;
-    const first = route.chain()[0];
-    if (!first) return this.noPlugin(action.action);
-    const deadline = call?.deadline ?? acceptedAt + (explicitMs ?? first.options.timeouts.actionMs);
-    const answered = this.scrubError(await this.runOnRoute(action, acceptedAt, call, deadline, route));
-    const observation = route.mcp ? asOpenHandsTimeout(action, answered, deadline - acceptedAt) : answered;
-    this.session.observe(observation);
-    return observation;
-  }
-
-  /** call_tool_mcp goes to the MCP server that has the tool; any other type to its route. */
-  private route(action: Action): Route | Observation {
-    if (action.action === CALL_TOOL_MCP) {
-      const servers = this.mcpServers();
-      if (servers.length > 0) {
-        const routed = routeToolCall(action, servers);
-        if ('observation' in routed) return routed;
-        return {
-          mcp: true,
-          chain: () => {
-            const server = this.managed.get(routed.server);
-            return server ? [server] : [];
-          },
-        };
-      }
-    }
-    return { mcp: false, chain: () => this.candidates(action.action) };
-  }
-
-  /**
-   * Runs one action on the first plugin of its route that can take it (fallbacks), and
-   * once more when it crashed under an idempotent action (retries). An action refused
-   * before it ran (PLUGIN_UNAVAILABLE) goes to the next plugin of the route.
-   */
-  private async runOnRoute(action: Action, acceptedAt: number, call: CallContext | undefined, deadline: number, route: Route): Promise<Observation> {
-    const tried = new Set<string>();
-    let retried = false;
-    for (;;) {
-      const chain = route.chain();
-      const plugin = pickPlugin(chain.map((p) => this.lazy.candidate(p)), tried);
-      const managed = plugin && chain.find((p) => p.name === plugin.name);
-      if (!plugin || !managed) return this.noPlugin(action.action);
-      if (this.lazy.needsWake(managed, plugin.startable)) await this.lazy.wake(managed);
-      const observation = await managed.submit(action, acceptedAt, deadline - Date.now(), { session: this.session, cancel: call?.signal, caller: call?.caller });
-      const primary = chain[0]!;
-      const error = observation.observation === 'error' ? (observation.extras as { error_id?: unknown }).error_id : undefined;
-      if (managed !== primary && error !== ErrorIds.PLUGIN_UNAVAILABLE) {
-        this.count(managed.name).servedAsFallback += 1;
-        this.emitSafely('fallback', { type: action.action, plugin: managed.name, primary: primary.name, primaryState: primary.state });
-      }
-      const left = deadline - Date.now();
-      if (error === ErrorIds.PLUGIN_UNAVAILABLE && left > 0 && !call?.signal.aborted) {
-        tried.add(managed.name);
-        if (chain.some((p) => !tried.has(p.name))) continue;
-      }
-      if (error === ErrorIds.PLUGIN_CRASHED && !retried && left > 0 && !call?.signal.aborted && this.idempotent(managed, action)) {
-        retried = true;
-        this.count(managed.name).retried += 1;
-        this.emitSafely('retry', { type: action.action, plugin: managed.name, reason: this.redactor.scrub(observation.content.split('\n')[0] ?? '') });
-        continue;
-      }
-      return observation;
-    }
-  }
-
-  /** The plugins of a route, in order: the claimant (or the configured first) and its fallbacks. */
-  private candidates(type: string): ManagedPlugin[] {
-    const names: string[] = [];
-    const first = this.pluginFor(type)?.name ?? this.config.routes[type];
-    if (first !== undefined) names.push(first);
-    for (const name of this.config.fallbacks[type] ?? []) if (!names.includes(name)) names.push(name);
-    return names.map((name) => this.managed.get(name)).filter((p): p is ManagedPlugin => p !== undefined);
-  }
-
-  private idempotent(plugin: ManagedPlugin, action: Action): boolean {
-    const declared = plugin.current?.initResult?.idempotent ?? plugin.lastIdempotent ?? [];
-    return isIdempotent(effectiveRules(declared, plugin.options.idempotent), action);
-  }
-
-  /** Handles a plugin's plugd/execute request. */
-  private onPluginRequest(plugin: ManagedPlugin, method: string, params: unknown, proc: PluginProcess): Promise<unknown> | undefined {
-    if (method !== Methods.execute.method) return undefined;
-    return handlePluginCall(
-      {
-        maxCallDepth: this.config.maxCallDepth,
-        dispatch: (action, acceptedAt, call) => this.dispatch(action, acceptedAt, call),
-        onCall: (caller, type, outcome) => this.emitSafely('call', { plugin: caller.plugin, requestId: caller.requestId, depth: caller.depth, type, outcome }),
-      },
-      plugin,
-      proc,
-      params,
-    );
-  }
-
-  private count(name: string): CompositionCounts {
-    let counts = this.counts.get(name);
-    if (!counts) this.counts.set(name, (counts = { servedAsFallback: 0, retried: 0 }));
-    return counts;
   }
 
   plugins(): PluginStatus[] {
@@ -391,36 +300,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     }
   }
 
-  /**
-   * Every plugin, whether it started with plugd or came later (config reload,
-   * POST /update_mcp_server), gets these hooks: its secret values scrubbed, its
-   * generations contained (real processes) and its plugd/execute requests served.
-   */
-  private createPlugin(options: PluginOptions, firstGeneration = 0): ManagedPlugin {
-    this.redactor.learn(secretValues({ server: this.config.server, redact: this.config.redact, plugins: [options] }));
-    const launcher = this.options.launcher;
-    return new ManagedPlugin(options, {
-      logger: this.logger,
-      username: this.config.username,
-      scrub: (text) => this.redactor.scrub(text),
-      emit: (event, ...args) => this.emitSafely(event, ...args),
-      claimRoutes: (name, actions) => this.claimRoutes(name, actions),
-      traceLevel: (name) => this.trace.level(name),
-      frameListener: (name, proc) => this.trace.listenerFor(name, proc),
-      lastFrames: (name) => this.trace.lastFrames(name),
-      onRequest: (plugin, method, params, proc) => this.onPluginRequest(plugin, method, params, proc),
-      firstGeneration,
-      // A test's fake processes get no cgroups; real ones are contained.
-      ...(launcher ? { launcher } : { guardFor: (plugin, generation) => this.containment.forGeneration(plugin, generation) }),
-      sampleIntervalMs: this.containment.options.sampleIntervalMs,
-    });
-  }
-
   /** New plugins at run time: managed, traced and routed like the ones at start (not started yet). */
   private attach(list: readonly PluginOptions[]): ManagedPlugin[] {
     return list.map((options) => {
       this.trace.configure(options);
-      const plugin = this.createPlugin(options);
+      const plugin = this.factory.create(options);
       this.managed.set(options.name, plugin);
       if (options.declaredActions.length > 0) this.claimRoutes(options.name, options.declaredActions);
       return plugin;
@@ -506,7 +390,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   /** Blue/green across configs: the new instance starts beside the old, which serves until it is ready. */
   private async replace(old: ManagedPlugin, options: PluginOptions): Promise<string | undefined> {
-    const fresh = this.createPlugin(options, old.latestGeneration);
+    const fresh = this.factory.create(options, old.latestGeneration);
     const unmet = unmetCondition(options.when, options.cwd);
     const swap = (): void => {
       this.managed.set(options.name, fresh);
@@ -540,7 +424,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     if (unmet && plugin.state !== 'disabled') {
       this.managed.delete(plugin.name);
       await this.retire(plugin);
-      const fresh = this.createPlugin(plugin.options, plugin.latestGeneration);
+      const fresh = this.factory.create(plugin.options, plugin.latestGeneration);
       this.order.disable(fresh, unmet);
       this.managed.set(plugin.name, fresh);
     } else if (!unmet && plugin.state === 'disabled') {
@@ -572,35 +456,6 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       this.logger.error({ plugin: name }, conflict);
     }
     return conflict;
-  }
-
-  /**
-   * The plugin that handles `type`: the one that claimed it, else the one `routes` names
-   * while it is not serving (it has not said what it handles yet; the action waits for it
-   * or is answered PLUGIN_UNAVAILABLE with the reason, never NO_PLUGIN_FOR_ACTION).
-   */
-  private pluginFor(type: string): ManagedPlugin | undefined {
-    const claimed = this.routesTable.lookup(type);
-    if (claimed !== undefined) return this.managed.get(claimed);
-    const routed = Object.hasOwn(this.config.routes, type) ? this.managed.get(this.config.routes[type]!) : undefined;
-    if (!routed || routed.state === 'ready' || routed.state === 'reloading') return undefined;
-    return routed;
-  }
-
-  /** An error Observation is text plugd wrote (crash reports quote stderr): no secret value in it. */
-  private scrubError(observation: Observation): Observation {
-    if (observation.observation !== 'error') return observation;
-    const content = this.redactor.scrub(observation.content);
-    return content === observation.content ? observation : { ...observation, content };
-  }
-
-  private noPlugin(type: string): Observation {
-    const handled = this.routesTable.types();
-    const down = [...this.managed.values()].filter((p) => p.state !== 'ready' && p.state !== 'reloading').map((p) => `${p.name} (${p.state})`);
-    return errorObservation(
-      ErrorIds.NO_PLUGIN_FOR_ACTION,
-      `No loaded plugin handles action type "${type}". Handled types: ${handled.join(', ') || '(none)'}.${down.length ? ` Plugins not serving: ${down.join(', ')}.` : ''}`,
-    );
   }
 
   private require(name: string): ManagedPlugin {
