@@ -21,13 +21,14 @@ import { redactorFor } from './security/secret-values.js';
 import { SessionState } from './routing/session-state.js';
 import { TraceHub } from './trace/trace-hub.js';
 import { WatchSet } from './watch/watch-set.js';
-import { unmetCondition } from './compose/condition.js';
-import { diffPlugins } from './compose/config-diff.js';
+import { ConfigApply } from './compose/config-apply.js';
 import { CompositionCounts } from './compose/composition-counts.js';
-import { effectiveRules } from './compose/idempotency.js';
+import { composedStatus } from './compose/composed-status.js';
+import { Retirement } from './compose/retirement.js';
 import { LazyStart } from './compose/lazy-start.js';
 import { StartOrder } from './compose/start-order.js';
 import { pluginRequestHandler } from './compose/plugin-requests.js';
+import { delay } from './util/delay.js';
 
 export interface SupervisorOptions {
   /** pino logger; silent when omitted. */
@@ -57,7 +58,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private readonly order: StartOrder;
   private readonly lazy: LazyStart;
   /** Replaced or removed at run time, still finishing their actions. */
-  private readonly retiring = new Set<ManagedPlugin>();
+  private readonly retirement: Retirement;
+  private readonly configApply: ConfigApply;
   private configReload: Promise<unknown> = Promise.resolve();
   readonly trace: TraceHub;
   /** Deep redaction of the configured secret keys (`redact`) and secret values, for traces, logs and free text. */
@@ -101,6 +103,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       mcpServers: () => this.mcpServers(),
       emit,
     });
+    this.retirement = new Retirement({ isStopping, forget: (plugin) => this.lazy.forget(plugin) });
     this.factory = new PluginFactory({
       logger: this.logger,
       redactor: this.redactor,
@@ -117,6 +120,29 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
         dispatch: (action, acceptedAt, call) => this.dispatcher.dispatch(action, acceptedAt, call),
         onCall: (caller, type, outcome) => this.emitSafely('call', { plugin: caller.plugin, requestId: caller.requestId, depth: caller.depth, type, outcome }),
       }),
+    });
+    this.configApply = new ConfigApply({
+      plugins: this.managed,
+      logger: this.logger,
+      trace: this.trace,
+      factory: this.factory,
+      order: this.order,
+      retirement: this.retirement,
+      isStopping,
+      config: () => this.config,
+      setConfig: (next) => {
+        this.currentConfig = next;
+      },
+      resetRoutes: (routes) => {
+        this.routesTable = new RouteTable(routes);
+      },
+      claimRoutes: (name, actions) => this.claimRoutes(name, actions),
+      removePlugin: (name) => this.removePlugin(name),
+      rewatch: async (next) => {
+        await this.watchers.close();
+        this.watchers = new WatchSet(next.plugins, next.watchDebounceMs, this.logger, (name, files) => this.onFilesChanged(name, files));
+        await this.watchers.start();
+      },
     });
     for (const plugin of config.plugins) this.managed.set(plugin.name, this.factory.create(plugin));
     for (const plugin of config.plugins) {
@@ -198,15 +224,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 
   private statusOf(p: ManagedPlugin): PluginStatus {
-    const counts = this.counts.get(p.name);
-    return {
-      ...p.status(),
-      ...(p.reason !== undefined ? { reason: p.reason } : {}),
-      ...(p.options.start === 'lazy' ? { start: 'lazy' as const } : {}),
-      servedAsFallback: counts?.servedAsFallback ?? 0,
-      retried: counts?.retried ?? 0,
-      idempotent: effectiveRules(p.current?.initResult?.idempotent ?? p.lastIdempotent ?? [], p.options.idempotent),
-    };
+    return composedStatus(p, this.counts);
   }
 
   routes(): Record<string, string> {
@@ -241,7 +259,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       // (waiting would take up to initMs), and the round settles as they stop.
       this.lazy.clear();
       await this.order.stopInOrder();
-      await Promise.all([...this.retiring].map((p) => p.stop()));
+      await this.retirement.stopAll();
       this.stderrLog.close();
       this.containment.close();
       await this.trace.close();
@@ -262,7 +280,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   async addPlugin(options: PluginOptions): Promise<boolean> {
     if (this.stopping) throw new PlugdError('SUPERVISOR_STOPPED', `plugd is stopping; plugin "${options.name}" was not added`);
     if (this.managed.has(options.name)) throw new PlugdError('CONFIG_INVALID', `a plugin named "${options.name}" is already running`);
-    const added = this.attach([options]);
+    const added = this.configApply.attach([options]);
     const started = await this.order.startInOrder(added);
     return started.find(([name]) => name === options.name)?.[1] ?? false;
   }
@@ -275,7 +293,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const plugin = this.require(name);
     this.managed.delete(name);
     this.routesTable.release(name);
-    await this.retire(plugin);
+    await this.retirement.retire(plugin);
   }
 
   /** The options a plugin runs with (to tell whether an update changes it). */
@@ -298,17 +316,6 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       await this.stopping;
       throw new PlugdError('ROUTE_CONFLICT', `${this.config.source}: ${conflicts.join('\n')}`);
     }
-  }
-
-  /** New plugins at run time: managed, traced and routed like the ones at start (not started yet). */
-  private attach(list: readonly PluginOptions[]): ManagedPlugin[] {
-    return list.map((options) => {
-      this.trace.configure(options);
-      const plugin = this.factory.create(options);
-      this.managed.set(options.name, plugin);
-      if (options.declaredActions.length > 0) this.claimRoutes(options.name, options.declaredActions);
-      return plugin;
-    });
   }
 
   /** A plugin is ready: its idle clock starts; the plugins that depend on it go on. */
@@ -342,7 +349,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       await this.initialRound?.catch(() => undefined);
       // plugd began to stop while the first start round ran: nothing to apply the config to.
       if (this.stopping) throw new PlugdError('SUPERVISOR_STOPPED', 'plugd is stopping; the config was not reloaded');
-      const result = await this.applyConfig(config);
+      const result = await this.configApply.apply(config);
       this.logger.info(result, `config reloaded: ${result.added.length} added, ${result.removed.length} removed, ${result.changed.length} changed, ${result.unchanged.length} unchanged`);
       this.emitSafely('config_reload', result);
       return result;
@@ -354,93 +361,6 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private readConfig(): SupervisorConfig {
     if (this.options.loadConfig) return this.options.loadConfig();
     throw new PlugdError('CONFIG_NOT_RELOADABLE', `plugd runs the config from ${this.config.source}, which it cannot read again; start it with -c FILE (or a plugd.json) to reload its config`);
-  }
-
-  private async applyConfig(next: SupervisorConfig): Promise<ConfigReloadEvent> {
-    const diff = diffPlugins(this.config.plugins, next.plugins);
-    // The running plugins may differ from the old config: POST /update_mcp_server adds and
-    // removes MCP servers. A config entry whose plugin is not running is added; one that
-    // takes the name of a server added at run time replaces it.
-    const running = (name: string) => this.managed.has(name);
-    const toAdd = [...diff.added, ...diff.changed, ...next.plugins.filter((p) => diff.unchanged.includes(p.name))].filter((p) => !running(p.name));
-    const toChange = [...diff.changed, ...diff.added].filter((p) => running(p.name));
-    const unchanged = diff.unchanged.filter(running);
-    this.currentConfig = next;
-    const notApplied: { plugin: string; error: string }[] = [];
-    // Removed plugins take no new action from now on; what they run, they finish.
-    for (const name of diff.removed) {
-      if (running(name)) void this.removePlugin(name).catch((error: unknown) => this.logger.error({ plugin: name, err: error }, `stopping removed plugin ${name} failed`));
-    }
-    this.routesTable = new RouteTable(next.routes);
-    for (const plugin of this.managed.values()) this.claimRoutes(plugin.name, [...plugin.options.declaredActions, ...plugin.actionTypes]);
-    for (const options of toChange) this.trace.configure(options);
-    const added = this.attach(toAdd);
-    const replaced = toChange.map(async (options) => {
-      const error = await this.replace(this.managed.get(options.name)!, options);
-      if (error) notApplied.push({ plugin: options.name, error });
-    });
-    await Promise.all([this.order.startInOrder(added), ...replaced, ...unchanged.map((name) => this.recheck(this.managed.get(name)!))]);
-    if (!this.stopping) {
-      await this.watchers.close();
-      this.watchers = new WatchSet(next.plugins, next.watchDebounceMs, this.logger, (name, files) => this.onFilesChanged(name, files));
-      await this.watchers.start();
-    }
-    return { added: toAdd.map((p) => p.name), removed: diff.removed, changed: toChange.map((p) => p.name), unchanged, notApplied };
-  }
-
-  /** Blue/green across configs: the new instance starts beside the old, which serves until it is ready. */
-  private async replace(old: ManagedPlugin, options: PluginOptions): Promise<string | undefined> {
-    const fresh = this.factory.create(options, old.latestGeneration);
-    const unmet = unmetCondition(options.when, options.cwd);
-    const swap = (): void => {
-      this.managed.set(options.name, fresh);
-      this.claimRoutes(options.name, [...options.declaredActions, ...fresh.actionTypes]);
-      void this.retire(old);
-    };
-    if (unmet) {
-      this.order.disable(fresh, unmet);
-      swap();
-      return undefined;
-    }
-    const down = this.order.depsDown(fresh);
-    if (options.start === 'lazy' || down) {
-      if (down) fresh.wait(down);
-      swap();
-      return undefined;
-    }
-    if (await fresh.start()) {
-      swap();
-      return undefined;
-    }
-    const error = `its new config did not start (${fresh.lastError ?? 'failed'}); the previous one keeps serving`;
-    await fresh.stop();
-    this.logger.error({ plugin: options.name }, `config reload: plugin ${options.name}: ${error}`);
-    return error;
-  }
-
-  /** An unchanged plugin: its condition may have changed (a program installed, a variable set). */
-  private async recheck(plugin: ManagedPlugin): Promise<void> {
-    const unmet = unmetCondition(plugin.options.when, plugin.options.cwd);
-    if (unmet && plugin.state !== 'disabled') {
-      this.managed.delete(plugin.name);
-      await this.retire(plugin);
-      const fresh = this.factory.create(plugin.options, plugin.latestGeneration);
-      this.order.disable(fresh, unmet);
-      this.managed.set(plugin.name, fresh);
-    } else if (!unmet && plugin.state === 'disabled') {
-      plugin.enable();
-      if (plugin.options.start === 'eager') await this.order.startWhenReady(plugin, true);
-    }
-  }
-
-  /** A plugin that left the config (or was replaced): it finishes what it has, bounded by its action timeout, then stops. */
-  private async retire(plugin: ManagedPlugin): Promise<void> {
-    this.retiring.add(plugin);
-    this.lazy.forget(plugin);
-    const until = Date.now() + plugin.options.timeouts.actionMs + plugin.options.timeouts.cancelGraceMs;
-    while (!plugin.idle && Date.now() < until && !this.stopping) await delay(20);
-    await plugin.stop();
-    this.retiring.delete(plugin);
   }
 
   private onFilesChanged(name: string, files: readonly string[]): void {
@@ -471,8 +391,4 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       this.logger.error({ err: error, event }, 'a supervisor event listener threw');
     }
   }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
