@@ -8,9 +8,11 @@ import { describeExit } from '../process/exit-info.js';
 import type { ExitInfo } from '../process/exit-info.js';
 import type { ProcessLauncher } from '../process/launcher.js';
 import type { ToolInfo } from '../process/protocol-session.js';
-import { PluginProcess } from '../process/plugin-process.js';
+import type { PluginProcess } from '../process/plugin-process.js';
 import type { FrameListener } from '../trace/frame-event.js';
 import type { GenerationGuard } from '../containment/guard.js';
+import { GenerationFactory } from './generation-factory.js';
+import { ReloadLoop } from './reload-loop.js';
 import { MemoryRestart } from '../containment/memory-restart.js';
 import { ActionQueue } from './action-queue.js';
 import type { SubmitOptions } from './action-queue.js';
@@ -62,8 +64,8 @@ export class ManagedPlugin {
   private readonly generations: Generations;
   private readonly actions: ActionQueue;
   private readonly retry: RestartScheduler;
-  private reloading: Promise<void> | undefined;
-  private reloadAgain = false;
+  private readonly reloadLoop: ReloadLoop;
+  private readonly factory: GenerationFactory;
   private stopped = false;
   /** Starting or restarting right now (start and stop never overlap). */
   private starting: Promise<boolean> | undefined;
@@ -71,7 +73,6 @@ export class ManagedPlugin {
   private launchingProc: PluginProcess | undefined;
   /** A blue/green generation is starting: a crash of the current one waits for its outcome. */
   private reloadInFlight = false;
-  private readonly guards = new WeakMap<PluginProcess, GenerationGuard>();
   private readonly memoryRestart: MemoryRestart | undefined;
 
   reloads = 0;
@@ -97,6 +98,8 @@ export class ManagedPlugin {
       (error) => this.onIllegal(error),
     );
     this.retry = new RestartScheduler(options.restart);
+    this.factory = new GenerationFactory(options, hooks, this, (exit, proc) => this.onProcessExit(exit, proc));
+    this.reloadLoop = new ReloadLoop(() => this.reloadOnce(), () => !this.stopped);
     const limit = options.limits?.memoryRestartMiB;
     if (limit !== undefined) {
       this.memoryRestart = new MemoryRestart(limit, hooks.sampleIntervalMs ?? 1_000, () => this.usage(), (detail) => {
@@ -230,17 +233,7 @@ export class ManagedPlugin {
   /** Blue/green: start the next generation beside the current one and swap when it is ready. */
   reload(): Promise<void> {
     if (this.stopped || this.dormant) return Promise.resolve();
-    if (this.reloading) {
-      this.reloadAgain = true;
-      return this.reloading;
-    }
-    this.reloading = (async () => {
-      do {
-        this.reloadAgain = false;
-        await this.reloadOnce();
-      } while (this.reloadAgain && !this.stopped);
-    })().finally(() => (this.reloading = undefined));
-    return this.reloading;
+    return this.reloadLoop.run();
   }
 
   async stop(): Promise<void> {
@@ -289,9 +282,7 @@ export class ManagedPlugin {
 
   /** Memory, CPU time and processes of the serving generation's whole tree or cgroup. */
   private usage(): PluginStatus['resources'] {
-    const proc = this.current;
-    if (!proc || proc.state === 'exited') return undefined;
-    return this.guards.get(proc)?.usage(proc.pid);
+    return this.factory.usage(this.current);
   }
 
   /** Re-applies the trace level to the running generations. */
@@ -410,24 +401,7 @@ export class ManagedPlugin {
   }
 
   private newProcess(): PluginProcess {
-    const generation = this.generations.next();
-    const guard = this.hooks.guardFor?.(this.options, generation);
-    const proc = new PluginProcess(
-      this.options,
-      generation,
-      { username: this.hooks.username, trace: this.hooks.traceLevel(this.name), ...(this.hooks.launcher ? { launcher: this.hooks.launcher } : {}), ...(this.hooks.scrub ? { scrub: this.hooks.scrub } : {}) },
-      {
-        onSpawn: (p) => this.hooks.emit('spawn', { plugin: this.name, generation: p.generation, pid: p.pid }),
-        onStderr: (line, p) => this.hooks.emit('stderr', { plugin: this.name, generation: p.generation, pid: p.pid, line }),
-        onLog: (params, p) => this.hooks.emit('log', { plugin: this.name, generation: p.generation, pid: p.pid, ...params }),
-        onExit: (exit, p) => this.onProcessExit(exit, p),
-        ...(guard ? { guard } : {}),
-        onRequest: (method, params, p) => this.hooks.onRequest?.(this, method, params, p),
-      },
-    );
-    if (guard) this.guards.set(proc, guard);
-    // The listener needs the process (pid, generation), so it is attached after construction.
-    proc.setFrameListener(this.hooks.frameListener(this.name, proc));
+    const proc = this.factory.create(this.generations.next());
     this.actions.track(proc);
     return proc;
   }
