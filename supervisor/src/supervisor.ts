@@ -7,6 +7,7 @@ import type { ConfigReloadEvent, SupervisorEvents } from './events.js';
 import { PlugdError } from './errors.js';
 import { silentLogger } from './log/logger.js';
 import { StderrLogger } from './log/stderr-logger.js';
+import { logPluginEvents } from './log/plugin-event-log.js';
 import { DEFAULT_CONTAINMENT } from './config/defaults.js';
 import { Containment } from './containment/containment.js';
 import { SupervisorMetrics } from './metrics/supervisor-metrics.js';
@@ -156,15 +157,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.on('state', (e) => this.order.noteState(e));
     this.metrics = new SupervisorMetrics(this, () => this.plugins());
     this.stderrLog = new StderrLogger(this.logger);
-    this.on('stderr', (e) => this.stderrLog.log(e));
-    this.on('log', (e) =>
-      this.logger[e.level](
-        { plugin: e.plugin, pid: e.pid, generation: e.generation, stream: 'plugd/log', ...(e.data !== undefined ? { data: this.redactor.redact(e.data) } : {}) },
-        this.redactor.scrub(e.message),
-      ),
-    );
-    this.on('reload', (e) => this.logger.info({ plugin: e.plugin, from: e.fromGeneration, to: e.toGeneration, ms: e.durationMs }, `plugin ${e.plugin} reloaded: generation ${e.toGeneration} serves`));
-    this.on('reload_failed', (e) => this.logger.error({ plugin: e.plugin, generation: e.generation, error: e.error }, `plugin ${e.plugin} did not reload (generation ${e.generation}: ${e.error}); the previous generation keeps serving`));
+    logPluginEvents(this, this.logger, this.redactor, this.stderrLog);
     this.watchers = new WatchSet(config.plugins, config.watchDebounceMs, this.logger, (name, files) => this.onFilesChanged(name, files));
   }
 
