@@ -4,7 +4,6 @@ import type { Logger } from 'pino';
 import type { PluginOptions } from '../config/types.js';
 import type { SupervisorEvents } from '../events.js';
 import { errorMessage, isPlugdError } from '../errors.js';
-import { describeExit } from '../process/exit-info.js';
 import type { ExitInfo } from '../process/exit-info.js';
 import type { ProcessLauncher } from '../process/launcher.js';
 import type { ToolInfo } from '../process/protocol-session.js';
@@ -13,6 +12,7 @@ import type { FrameListener } from '../trace/frame-event.js';
 import type { GenerationGuard } from '../containment/guard.js';
 import { GenerationFactory } from './generation-factory.js';
 import { ReloadLoop } from './reload-loop.js';
+import { logUnexpectedExit } from './unexpected-exit-log.js';
 import { MemoryRestart } from '../containment/memory-restart.js';
 import { ActionQueue } from './action-queue.js';
 import type { SubmitOptions } from './action-queue.js';
@@ -414,10 +414,7 @@ export class ManagedPlugin {
     const lastFrames = this.hooks.lastFrames(this.name);
     this.hooks.emit('exit', { plugin: this.name, ...exit, ...(lastFrames ? { lastFrames } : {}) });
     if (exit.expected || exit.reason === 'start-failed' || exit.reason === 'refused') return;
-    this.hooks.logger.error(
-      { plugin: this.name, pid: exit.pid, generation: exit.generation, code: exit.code, signal: exit.signal, uptimeMs: exit.uptimeMs, reason: exit.reason, detail: exit.detail, stderr: exit.stderrTail.slice(-20), lastFrames },
-      `plugin ${this.name} (pid ${exit.pid ?? '?'}) exited unexpectedly: ${describeExit(exit)}${exit.reason === 'exited' ? '' : `, ${exit.reason}`}${exit.detail ? ` (${exit.detail})` : ''}`,
-    );
+    logUnexpectedExit(this.hooks.logger, this.name, exit, lastFrames);
     if (!wasCurrent) return;
     this.lastExit = exit;
     this.lastError = exit.detail ?? `exited unexpectedly (${exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`})`;
