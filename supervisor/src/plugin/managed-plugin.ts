@@ -12,6 +12,7 @@ import type { FrameListener } from '../trace/frame-event.js';
 import type { GenerationGuard } from '../containment/guard.js';
 import { GenerationFactory } from './generation-factory.js';
 import { ReloadLoop } from './reload-loop.js';
+import { StartAttempt } from './start-attempt.js';
 import { logUnexpectedExit } from './unexpected-exit-log.js';
 import { MemoryRestart } from '../containment/memory-restart.js';
 import { ActionQueue } from './action-queue.js';
@@ -67,10 +68,8 @@ export class ManagedPlugin {
   private readonly reloadLoop: ReloadLoop;
   private readonly factory: GenerationFactory;
   private stopped = false;
-  /** Starting or restarting right now (start and stop never overlap). */
-  private starting: Promise<boolean> | undefined;
-  /** The generation being started right now, so stop() can cut its start short. */
-  private launchingProc: PluginProcess | undefined;
+  /** The start under way: stop() cuts it short, a reload waits for its outcome. */
+  private readonly attempt = new StartAttempt();
   /** A blue/green generation is starting: a crash of the current one waits for its outcome. */
   private reloadInFlight = false;
   private readonly memoryRestart: MemoryRestart | undefined;
@@ -243,8 +242,8 @@ export class ManagedPlugin {
     this.fire('stop');
     this.actions.failQueued('plugd is stopping');
     // A start in progress is killed, not waited for (a slow initialize could take initMs).
-    void this.launchingProc?.stop();
-    await this.starting?.catch(() => undefined);
+    this.attempt.cutShort();
+    await this.attempt.current?.catch(() => undefined);
     await Promise.all(
       this.generations.all().map(async (proc) => {
         await this.actions.idle(proc, proc.options.timeouts.shutdownMs);
@@ -293,19 +292,12 @@ export class ManagedPlugin {
   // --- starting generations -------------------------------------------------
 
   private launch(kind: StartKind): Promise<boolean> {
-    const run = this.startGeneration(kind).finally(() => {
-      if (this.starting === run) {
-        this.starting = undefined;
-        this.launchingProc = undefined;
-      }
-    });
-    this.starting = run;
-    return run;
+    return this.attempt.track(this.startGeneration(kind));
   }
 
   private async startGeneration(kind: StartKind): Promise<boolean> {
     const proc = this.newProcess();
-    this.launchingProc = proc;
+    this.attempt.launching(proc);
     if (kind === 'reload') this.reloadInFlight = true;
     const began = Date.now();
     try {
@@ -381,8 +373,9 @@ export class ManagedPlugin {
       return;
     }
     // A start is under way: its outcome decides (a ready generation is reloaded blue/green).
-    if (this.starting) {
-      await this.starting.catch(() => undefined);
+    const starting = this.attempt.current;
+    if (starting) {
+      await starting.catch(() => undefined);
       return this.reloadOnce();
     }
     // Nothing healthy to keep serving: a reload is a fresh start (the fix for a crash loop).
