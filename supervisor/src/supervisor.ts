@@ -1,36 +1,35 @@
 import { EventEmitter } from 'node:events';
 import { ActionSchema, ErrorIds, errorObservation, formatZodIssues, plainAction } from '@plugd/protocol';
-import { Methods } from '@plugd/protocol';
-import type { Action, Observation, TraceLevel } from '@plugd/protocol';
-import type { PluginProcess } from './process/plugin-process.js';
+import type { Observation, TraceLevel } from '@plugd/protocol';
 import type { Logger } from 'pino';
 import type { PluginOptions, SupervisorConfig } from './config/types.js';
 import type { ConfigReloadEvent, SupervisorEvents } from './events.js';
 import { PlugdError } from './errors.js';
 import { silentLogger } from './log/logger.js';
 import { StderrLogger } from './log/stderr-logger.js';
+import { logPluginEvents } from './log/plugin-event-log.js';
 import { DEFAULT_CONTAINMENT } from './config/defaults.js';
 import { Containment } from './containment/containment.js';
 import { SupervisorMetrics } from './metrics/supervisor-metrics.js';
 import type { ProcessLauncher } from './process/launcher.js';
-import { CALL_TOOL_MCP, routeToolCall } from './mcp/call-tool-route.js';
-import { asOpenHandsTimeout } from './mcp/mcp-observation.js';
-import { ManagedPlugin } from './plugin/managed-plugin.js';
+import type { ManagedPlugin } from './plugin/managed-plugin.js';
+import { PluginFactory } from './plugin/plugin-factory.js';
 import type { PluginStatus } from './plugin/plugin-status.js';
+import { ActionDispatcher } from './routing/action-dispatcher.js';
 import { RouteTable } from './routing/route-table.js';
 import type { Redactor } from './trace/redact.js';
-import { redactorFor, secretValues } from './security/secret-values.js';
+import { redactorFor } from './security/secret-values.js';
 import { SessionState } from './routing/session-state.js';
 import { TraceHub } from './trace/trace-hub.js';
 import { WatchSet } from './watch/watch-set.js';
-import { dependencyOrder } from './config/dependency-order.js';
-import { unmetCondition } from './compose/condition.js';
-import { diffPlugins } from './compose/config-diff.js';
-import { effectiveRules, isIdempotent } from './compose/idempotency.js';
-import { IdleStopper } from './compose/idle-stopper.js';
-import { pickPlugin } from './compose/pick-plugin.js';
-import { handlePluginCall } from './compose/plugin-call.js';
-import type { CallContext } from './compose/plugin-call.js';
+import { ConfigApply } from './compose/config-apply.js';
+import { CompositionCounts } from './compose/composition-counts.js';
+import { composedStatus } from './compose/composed-status.js';
+import { Retirement } from './compose/retirement.js';
+import { LazyStart } from './compose/lazy-start.js';
+import { StartOrder } from './compose/start-order.js';
+import { pluginRequestHandler } from './compose/plugin-requests.js';
+import { delay } from './util/delay.js';
 
 export interface SupervisorOptions {
   /** pino logger; silent when omitted. */
@@ -39,19 +38,6 @@ export interface SupervisorOptions {
   readonly launcher?: ProcessLauncher;
   /** Reads the config again for a config reload (`POST /config/reload`, SIGHUP); throws a ConfigError when it is bad. */
   readonly loadConfig?: () => SupervisorConfig;
-}
-
-/** Per plugin: how often it stood in for another, and retries of actions that crashed in it. */
-interface CompositionCounts {
-  servedAsFallback: number;
-  retried: number;
-}
-
-/** Where an action goes: the plugins it may run on, in order (re-read on each try). */
-interface Route {
-  /** A call_tool_mcp routed by tool name to one MCP server. */
-  readonly mcp: boolean;
-  chain(): ManagedPlugin[];
 }
 
 /**
@@ -67,12 +53,14 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private readonly session = new SessionState();
   private routesTable: RouteTable;
   private currentConfig: SupervisorConfig;
-  private readonly counts = new Map<string, CompositionCounts>();
-  private readonly idle: IdleStopper;
+  private readonly counts = new CompositionCounts();
+  private readonly dispatcher: ActionDispatcher;
+  private readonly factory: PluginFactory;
+  private readonly order: StartOrder;
+  private readonly lazy: LazyStart;
   /** Replaced or removed at run time, still finishing their actions. */
-  private readonly retiring = new Set<ManagedPlugin>();
-  /** Dependencies that went down while serving: their restartWith dependents restart when they are back. */
-  private readonly restartedDeps = new Set<string>();
+  private readonly retirement: Retirement;
+  private readonly configApply: ConfigApply;
   private configReload: Promise<unknown> = Promise.resolve();
   readonly trace: TraceHub;
   /** Deep redaction of the configured secret keys (`redact`) and secret values, for traces, logs and free text. */
@@ -100,31 +88,76 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.redactor = redactorFor(config);
     this.trace = new TraceHub(config.plugins, this.logger, this.redactor);
     this.containment = new Containment(config.containment ?? DEFAULT_CONTAINMENT, this.logger);
-    this.idle = new IdleStopper((plugin) => void this.stopIdle(plugin));
-    for (const plugin of config.plugins) this.managed.set(plugin.name, this.createPlugin(plugin));
+    const isStopping = (): boolean => this.stopping !== undefined;
+    this.order = new StartOrder({ plugins: this.managed, logger: this.logger, isStopping });
+    this.lazy = new LazyStart({ logger: this.logger, isStopping, startWhenReady: (plugin) => this.order.startWhenReady(plugin) });
+    const emit = this.emitSafely.bind(this);
+    const supervisor = this;
+    this.dispatcher = new ActionDispatcher({
+      plugins: this.managed,
+      session: this.session,
+      redactor: this.redactor,
+      lazy: this.lazy,
+      counts: this.counts,
+      config: () => this.config,
+      routes: () => this.routesTable,
+      mcpServers: () => this.mcpServers(),
+      emit,
+    });
+    this.retirement = new Retirement({ isStopping, forget: (plugin) => this.lazy.forget(plugin) });
+    this.factory = new PluginFactory({
+      logger: this.logger,
+      redactor: this.redactor,
+      trace: this.trace,
+      containment: this.containment,
+      ...(options.launcher ? { launcher: options.launcher } : {}),
+      config: () => this.config,
+      emit,
+      claimRoutes: (name, actions) => this.claimRoutes(name, actions),
+      onRequest: pluginRequestHandler({
+        get maxCallDepth() {
+          return supervisor.config.maxCallDepth;
+        },
+        dispatch: (action, acceptedAt, call) => this.dispatcher.dispatch(action, acceptedAt, call),
+        onCall: (caller, type, outcome) => this.emitSafely('call', { plugin: caller.plugin, requestId: caller.requestId, depth: caller.depth, type, outcome }),
+      }),
+    });
+    this.configApply = new ConfigApply({
+      plugins: this.managed,
+      logger: this.logger,
+      trace: this.trace,
+      factory: this.factory,
+      order: this.order,
+      retirement: this.retirement,
+      isStopping,
+      config: () => this.config,
+      setConfig: (next) => {
+        this.currentConfig = next;
+      },
+      resetRoutes: (routes) => {
+        this.routesTable = new RouteTable(routes);
+      },
+      claimRoutes: (name, actions) => this.claimRoutes(name, actions),
+      removePlugin: (name) => this.removePlugin(name),
+      rewatch: async (next) => {
+        await this.watchers.close();
+        this.watchers = new WatchSet(next.plugins, next.watchDebounceMs, this.logger, (name, files) => this.onFilesChanged(name, files));
+        await this.watchers.start();
+      },
+    });
+    for (const plugin of config.plugins) this.managed.set(plugin.name, this.factory.create(plugin));
     for (const plugin of config.plugins) {
       if (plugin.declaredActions.length > 0) this.claimRoutes(plugin.name, plugin.declaredActions);
     }
     this.on('action', (e) => {
       const plugin = this.managed.get(e.plugin);
-      if (plugin) this.idle.touch(plugin);
+      if (plugin) this.lazy.touch(plugin);
     });
     this.on('ready', (e) => this.onPluginReady(e.plugin));
-    this.on('state', (e) => {
-      // A dependency that goes down takes its restartWith dependents with it when it is back (rest_for_one).
-      if (e.state === 'restarting' && (e.previous === 'ready' || e.previous === 'reloading')) this.restartedDeps.add(e.plugin);
-    });
+    this.on('state', (e) => this.order.noteState(e));
     this.metrics = new SupervisorMetrics(this, () => this.plugins());
     this.stderrLog = new StderrLogger(this.logger);
-    this.on('stderr', (e) => this.stderrLog.log(e));
-    this.on('log', (e) =>
-      this.logger[e.level](
-        { plugin: e.plugin, pid: e.pid, generation: e.generation, stream: 'plugd/log', ...(e.data !== undefined ? { data: this.redactor.redact(e.data) } : {}) },
-        this.redactor.scrub(e.message),
-      ),
-    );
-    this.on('reload', (e) => this.logger.info({ plugin: e.plugin, from: e.fromGeneration, to: e.toGeneration, ms: e.durationMs }, `plugin ${e.plugin} reloaded: generation ${e.toGeneration} serves`));
-    this.on('reload_failed', (e) => this.logger.error({ plugin: e.plugin, generation: e.generation, error: e.error }, `plugin ${e.plugin} did not reload (generation ${e.generation}: ${e.error}); the previous generation keeps serving`));
+    logPluginEvents(this, this.logger, this.redactor, this.stderrLog);
     this.watchers = new WatchSet(config.plugins, config.watchDebounceMs, this.logger, (name, files) => this.onFilesChanged(name, files));
   }
 
@@ -170,145 +203,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       if (!ready) return errorObservation(ErrorIds.PLUGIN_UNAVAILABLE, `plugd was still starting its plugins when the action's ${waitMs / 1000} s timeout passed.`);
     }
     if (this.stopping) return errorObservation(ErrorIds.PLUGIN_UNAVAILABLE, 'plugd is stopping; the action was not run.');
-    return this.dispatch(action, acceptedAt, undefined, explicitMs);
+    return this.dispatcher.dispatch(action, acceptedAt, undefined, explicitMs);
   }
 
   /** The shell's working directory as its last `run` observation reported it. */
   get sessionCwd(): string | undefined {
     return this.session.params()?.cwd;
-  }
-
-  /**
-   * One action, from a client or from a plugin (plugd/execute): routed (call_tool_mcp by
-   * tool name, else by type with the route's fallbacks), run with the session, its error
-   * text scrubbed of secret values; a run observation updates the session's cwd.
-   */
-  private async dispatch(action: Action, acceptedAt: number, call: CallContext | undefined, explicitMs?: number): Promise<Observation> {
-    const route = this.route(action);
-    if ('observation' in route) return route;
-    const first = route.chain()[0];
-    if (!first) return this.noPlugin(action.action);
-    const deadline = call?.deadline ?? acceptedAt + (explicitMs ?? first.options.timeouts.actionMs);
-    const answered = this.scrubError(await this.runOnRoute(action, acceptedAt, call, deadline, route));
-    const observation = route.mcp ? asOpenHandsTimeout(action, answered, deadline - acceptedAt) : answered;
-    this.session.observe(observation);
-    return observation;
-  }
-
-  /** call_tool_mcp goes to the MCP server that has the tool; any other type to its route. */
-  private route(action: Action): Route | Observation {
-    if (action.action === CALL_TOOL_MCP) {
-      const servers = this.mcpServers();
-      if (servers.length > 0) {
-        const routed = routeToolCall(action, servers);
-        if ('observation' in routed) return routed;
-        return {
-          mcp: true,
-          chain: () => {
-            const server = this.managed.get(routed.server);
-            return server ? [server] : [];
-          },
-        };
-      }
-    }
-    return { mcp: false, chain: () => this.candidates(action.action) };
-  }
-
-  /**
-   * Runs one action on the first plugin of its route that can take it (fallbacks), and
-   * once more when it crashed under an idempotent action (retries). An action refused
-   * before it ran (PLUGIN_UNAVAILABLE) goes to the next plugin of the route.
-   */
-  private async runOnRoute(action: Action, acceptedAt: number, call: CallContext | undefined, deadline: number, route: Route): Promise<Observation> {
-    const tried = new Set<string>();
-    let retried = false;
-    for (;;) {
-      const chain = route.chain();
-      const plugin = pickPlugin(chain.map((p) => this.candidateOf(p)), tried);
-      const managed = plugin && chain.find((p) => p.name === plugin.name);
-      if (!plugin || !managed) return this.noPlugin(action.action);
-      // Only a plugin that is not running is awaited: otherwise the action is queued at once (maxQueued counts it now).
-      if (this.idle.stopping.has(managed.name) || (managed.state === 'stopped' && plugin.startable)) await this.wake(managed);
-      const observation = await managed.submit(action, acceptedAt, deadline - acceptedAt, { session: this.session, cancel: call?.signal, caller: call?.caller });
-      const primary = chain[0]!;
-      const error = observation.observation === 'error' ? (observation.extras as { error_id?: unknown }).error_id : undefined;
-      if (managed !== primary && error !== ErrorIds.PLUGIN_UNAVAILABLE) {
-        this.count(managed.name).servedAsFallback += 1;
-        this.emitSafely('fallback', { type: action.action, plugin: managed.name, primary: primary.name, primaryState: primary.state });
-      }
-      const left = deadline - Date.now();
-      if (error === ErrorIds.PLUGIN_UNAVAILABLE && left > 0 && !call?.signal.aborted) {
-        tried.add(managed.name);
-        if (chain.some((p) => !tried.has(p.name))) continue;
-      }
-      if (error === ErrorIds.PLUGIN_CRASHED && !retried && left > 0 && !call?.signal.aborted && this.idempotent(managed, action)) {
-        retried = true;
-        this.count(managed.name).retried += 1;
-        this.emitSafely('retry', { type: action.action, plugin: managed.name, reason: this.redactor.scrub(observation.content.split('\n')[0] ?? '') });
-        continue;
-      }
-      return observation;
-    }
-  }
-
-  /** The plugins of a route, in order: the claimant (or the configured first) and its fallbacks. */
-  private candidates(type: string): ManagedPlugin[] {
-    const names: string[] = [];
-    const first = this.pluginFor(type)?.name ?? this.config.routes[type];
-    if (first !== undefined) names.push(first);
-    for (const name of this.config.fallbacks[type] ?? []) if (!names.includes(name)) names.push(name);
-    return names.map((name) => this.managed.get(name)).filter((p): p is ManagedPlugin => p !== undefined);
-  }
-
-  private candidateOf(p: ManagedPlugin) {
-    const startable = p.state === 'stopped' && !this.stopping && (p.options.start === 'lazy' || this.idle.stopped.has(p.name));
-    return { name: p.name, serving: p.state === 'ready' || p.state === 'reloading', startable, refusal: startable || this.idle.stopping.has(p.name) ? undefined : p.refusal() };
-  }
-
-  /** A lazy plugin (or one stopped for being idle) starts on the action that needs it. */
-  private async wake(plugin: ManagedPlugin): Promise<void> {
-    await this.idle.stopping.get(plugin.name);
-    if (plugin.state !== 'stopped' || this.stopping) return;
-    if (plugin.options.start !== 'lazy' && !this.idle.stopped.has(plugin.name)) return;
-    this.idle.stopped.delete(plugin.name);
-    this.logger.info({ plugin: plugin.name }, `plugin ${plugin.name}: started by an action (${plugin.options.start === 'lazy' ? 'lazy' : 'was stopped for being idle'})`);
-    // Resolves once the plugin is starting (its dependencies first): the action then queues for it.
-    await this.startWhenReady(plugin);
-  }
-
-  private idempotent(plugin: ManagedPlugin, action: Action): boolean {
-    const declared = plugin.current?.initResult?.idempotent ?? plugin.lastIdempotent ?? [];
-    return isIdempotent(effectiveRules(declared, plugin.options.idempotent), action);
-  }
-
-  private async stopIdle(plugin: ManagedPlugin): Promise<void> {
-    if (this.stopping || this.idle.stopping.has(plugin.name)) return;
-    this.logger.info({ plugin: plugin.name, idleStopMs: plugin.options.idleStopMs }, `plugin ${plugin.name}: stopped after ${plugin.options.idleStopMs} ms without actions (idleStopMs); the next action starts it`);
-    const stopping = plugin.stop().finally(() => this.idle.stopping.delete(plugin.name));
-    this.idle.stopping.set(plugin.name, stopping);
-    this.idle.stopped.add(plugin.name);
-    await stopping;
-  }
-
-  /** Handles a plugin's plugd/execute request. */
-  private onPluginRequest(plugin: ManagedPlugin, method: string, params: unknown, proc: PluginProcess): Promise<unknown> | undefined {
-    if (method !== Methods.execute.method) return undefined;
-    return handlePluginCall(
-      {
-        maxCallDepth: this.config.maxCallDepth,
-        dispatch: (action, acceptedAt, call) => this.dispatch(action, acceptedAt, call),
-        onCall: (caller, type, outcome) => this.emitSafely('call', { plugin: caller.plugin, requestId: caller.requestId, depth: caller.depth, type, outcome }),
-      },
-      plugin,
-      proc,
-      params,
-    );
-  }
-
-  private count(name: string): CompositionCounts {
-    let counts = this.counts.get(name);
-    if (!counts) this.counts.set(name, (counts = { servedAsFallback: 0, retried: 0 }));
-    return counts;
   }
 
   plugins(): PluginStatus[] {
@@ -321,15 +221,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 
   private statusOf(p: ManagedPlugin): PluginStatus {
-    const counts = this.counts.get(p.name);
-    return {
-      ...p.status(),
-      ...(p.reason !== undefined ? { reason: p.reason } : {}),
-      ...(p.options.start === 'lazy' ? { start: 'lazy' as const } : {}),
-      servedAsFallback: counts?.servedAsFallback ?? 0,
-      retried: counts?.retried ?? 0,
-      idempotent: effectiveRules(p.current?.initResult?.idempotent ?? p.lastIdempotent ?? [], p.options.idempotent),
-    };
+    return composedStatus(p, this.counts);
   }
 
   routes(): Record<string, string> {
@@ -362,9 +254,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       await this.watchers.close();
       // Not waiting for the first start round: each plugin's stop() cuts its start short
       // (waiting would take up to initMs), and the round settles as they stop.
-      this.idle.clear();
-      await this.stopInOrder();
-      await Promise.all([...this.retiring].map((p) => p.stop()));
+      this.lazy.clear();
+      await this.order.stopInOrder();
+      await this.retirement.stopAll();
       this.stderrLog.close();
       this.containment.close();
       await this.trace.close();
@@ -385,8 +277,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   async addPlugin(options: PluginOptions): Promise<boolean> {
     if (this.stopping) throw new PlugdError('SUPERVISOR_STOPPED', `plugd is stopping; plugin "${options.name}" was not added`);
     if (this.managed.has(options.name)) throw new PlugdError('CONFIG_INVALID', `a plugin named "${options.name}" is already running`);
-    const added = this.attach([options]);
-    const started = await this.startInOrder(added);
+    const added = this.configApply.attach([options]);
+    const started = await this.order.startInOrder(added);
     return started.find(([name]) => name === options.name)?.[1] ?? false;
   }
 
@@ -398,7 +290,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const plugin = this.require(name);
     this.managed.delete(name);
     this.routesTable.release(name);
-    await this.retire(plugin);
+    await this.retirement.retire(plugin);
   }
 
   /** The options a plugin runs with (to tell whether an update changes it). */
@@ -408,7 +300,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   private async runInitialRound(): Promise<void> {
     await this.containment.prepare();
-    const results = await this.startInOrder([...this.managed.values()]);
+    const results = await this.order.startInOrder([...this.managed.values()]);
     const conflicts = this.startupConflicts ?? [];
     this.startupConflicts = undefined;
     this.initialDone = true;
@@ -417,166 +309,18 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     if (conflicts.length > 0) {
       // Not this.stop(): it waits for this very round first (a deadlock).
       void this.watchers.close();
-      this.stopping ??= this.stopInOrder().then(() => this.containment.close());
+      this.stopping ??= this.order.stopInOrder().then(() => this.containment.close());
       await this.stopping;
       throw new PlugdError('ROUTE_CONFLICT', `${this.config.source}: ${conflicts.join('\n')}`);
     }
   }
 
-  /**
-   * Every plugin, whether it started with plugd or came later (config reload,
-   * POST /update_mcp_server), gets these hooks: its secret values scrubbed, its
-   * generations contained (real processes) and its plugd/execute requests served.
-   */
-  private createPlugin(options: PluginOptions, firstGeneration = 0): ManagedPlugin {
-    this.redactor.learn(secretValues({ server: this.config.server, redact: this.config.redact, plugins: [options] }));
-    const launcher = this.options.launcher;
-    return new ManagedPlugin(options, {
-      logger: this.logger,
-      username: this.config.username,
-      scrub: (text) => this.redactor.scrub(text),
-      emit: (event, ...args) => this.emitSafely(event, ...args),
-      claimRoutes: (name, actions) => this.claimRoutes(name, actions),
-      traceLevel: (name) => this.trace.level(name),
-      frameListener: (name, proc) => this.trace.listenerFor(name, proc),
-      lastFrames: (name) => this.trace.lastFrames(name),
-      onRequest: (plugin, method, params, proc) => this.onPluginRequest(plugin, method, params, proc),
-      firstGeneration,
-      // A test's fake processes get no cgroups; real ones are contained.
-      ...(launcher ? { launcher } : { guardFor: (plugin, generation) => this.containment.forGeneration(plugin, generation) }),
-      sampleIntervalMs: this.containment.options.sampleIntervalMs,
-    });
-  }
-
-  /** New plugins at run time: managed, traced and routed like the ones at start (not started yet). */
-  private attach(list: readonly PluginOptions[]): ManagedPlugin[] {
-    return list.map((options) => {
-      this.trace.configure(options);
-      const plugin = this.createPlugin(options);
-      this.managed.set(options.name, plugin);
-      if (options.declaredActions.length > 0) this.claimRoutes(options.name, options.declaredActions);
-      return plugin;
-    });
-  }
-
-  // --- start order, conditions, lazy plugins ---------------------------------
-
-  /**
-   * Starts `plugins` each after the ones it depends on are ready (at once when none).
-   * A false condition disables a plugin; a lazy one waits for its first action (unless
-   * an eager one depends on it); one whose dependency did not come up waits for it.
-   * Resolves with each started plugin's first-start outcome.
-   */
-  private async startInOrder(plugins: readonly ManagedPlugin[]): Promise<(readonly [string, boolean])[]> {
-    const results = new Map<string, Promise<boolean | undefined>>();
-    const needed = this.eagerClosure(plugins);
-    const ordered = dependencyOrder(plugins.map((p) => p.options));
-    const names = 'order' in ordered ? ordered.order : plugins.map((p) => p.name);
-    for (const name of names) {
-      const plugin = plugins.find((p) => p.name === name);
-      if (plugin) results.set(name, this.startOne(plugin, results, needed.has(name)));
-    }
-    const outcomes = await Promise.all([...results].map(async ([name, result]) => [name, await result] as const));
-    return outcomes.filter((o): o is readonly [string, boolean] => o[1] !== undefined);
-  }
-
-  /** The eager plugins and everything they depend on (a lazy dependency of an eager plugin starts with it). */
-  private eagerClosure(plugins: readonly ManagedPlugin[]): Set<string> {
-    const needed = new Set<string>();
-    const add = (name: string): void => {
-      if (needed.has(name)) return;
-      needed.add(name);
-      for (const dep of this.managed.get(name)?.options.dependsOn ?? []) add(dep);
-    };
-    for (const p of plugins) if (p.options.start === 'eager') add(p.name);
-    return needed;
-  }
-
-  private async startOne(plugin: ManagedPlugin, results: ReadonlyMap<string, Promise<boolean | undefined>>, now: boolean): Promise<boolean | undefined> {
-    const unmet = unmetCondition(plugin.options.when, plugin.options.cwd);
-    if (unmet) {
-      this.disable(plugin, unmet);
-      return undefined;
-    }
-    if (!now) return undefined;
-    const deps = plugin.options.dependsOn;
-    if (deps.length > 0) {
-      await Promise.all(deps.map((d) => results.get(d)));
-      if (this.stopping) return undefined;
-      const down = this.depsDown(plugin);
-      if (down) {
-        plugin.wait(down);
-        this.logger.warn({ plugin: plugin.name }, `plugin ${plugin.name} is ${down}; it starts when they are ready`);
-        return undefined;
-      }
-    }
-    return plugin.start();
-  }
-
-  private disable(plugin: ManagedPlugin, reason: string): void {
-    plugin.disable(reason);
-    this.logger.info({ plugin: plugin.name }, `plugin ${plugin.name} is disabled: ${reason}`);
-  }
-
-  /** "waiting for db (failed: ...)" when a dependency does not serve; undefined when all do. */
-  private depsDown(plugin: ManagedPlugin): string | undefined {
-    const down = plugin.options.dependsOn
-      .map((name) => this.managed.get(name))
-      .filter((d) => d !== undefined && d.state !== 'ready' && d.state !== 'reloading')
-      .map((d) => `${d!.name} (${d!.state}${d!.reason ? `: ${d!.reason}` : d!.lastError ? `: ${d!.lastError}` : ''})`);
-    return down.length > 0 ? `waiting for ${down.join(', ')}` : undefined;
-  }
-
-  /** An action needs a plugin that is not running: start its stopped dependencies, then it. */
-  private async startWhenReady(plugin: ManagedPlugin, untilReady = false): Promise<void> {
-    for (const name of plugin.options.dependsOn) {
-      const dep = this.managed.get(name);
-      if (dep && dep.state === 'stopped') await this.startWhenReady(dep);
-    }
-    const down = this.depsDown(plugin);
-    if (plugin.state !== 'stopped' || this.stopping) return;
-    if (down) {
-      plugin.wait(down);
-      return;
-    }
-    const started = plugin.start();
-    if (untilReady || this.dependentsOf(plugin.name).length > 0) await started;
-  }
-
-  private dependentsOf(name: string): ManagedPlugin[] {
-    return [...this.managed.values()].filter((p) => p.options.dependsOn.includes(name));
-  }
-
-  /** A plugin is ready: start the ones that waited for it; restart its restartWith dependents if it had gone down. */
+  /** A plugin is ready: its idle clock starts; the plugins that depend on it go on. */
   private onPluginReady(name: string): void {
     if (this.stopping) return;
     const ready = this.managed.get(name);
-    if (ready) this.idle.touch(ready); // idleStopMs counts from ready, too
-    const restarted = this.restartedDeps.delete(name);
-    for (const dependent of this.dependentsOf(name)) {
-      if (dependent.state === 'waiting') {
-        const down = this.depsDown(dependent);
-        if (down) dependent.wait(down);
-        else void dependent.start();
-      } else if (restarted && dependent.options.restartWith && (dependent.state === 'ready' || dependent.state === 'reloading')) {
-        this.logger.info({ plugin: dependent.name, dependency: name }, `plugin ${dependent.name} restarts with its dependency ${name} (restartWith)`);
-        void dependent.restart();
-      }
-    }
-  }
-
-  /** Every plugin stops after the ones that depend on it (start order reversed). */
-  private async stopInOrder(): Promise<void> {
-    const stops = new Map<string, Promise<void>>();
-    const stopOne = (plugin: ManagedPlugin): Promise<void> => {
-      let stop = stops.get(plugin.name);
-      if (!stop) {
-        stop = Promise.all(this.dependentsOf(plugin.name).map(stopOne)).then(() => plugin.stop());
-        stops.set(plugin.name, stop);
-      }
-      return stop;
-    };
-    await Promise.all([...this.managed.values()].map(stopOne));
+    if (ready) this.lazy.touch(ready); // idleStopMs counts from ready, too
+    this.order.dependencyReady(name);
   }
 
   // --- config reload -----------------------------------------------------------
@@ -602,7 +346,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       await this.initialRound?.catch(() => undefined);
       // plugd began to stop while the first start round ran: nothing to apply the config to.
       if (this.stopping) throw new PlugdError('SUPERVISOR_STOPPED', 'plugd is stopping; the config was not reloaded');
-      const result = await this.applyConfig(config);
+      const result = await this.configApply.apply(config);
       this.logger.info(result, `config reloaded: ${result.added.length} added, ${result.removed.length} removed, ${result.changed.length} changed, ${result.unchanged.length} unchanged`);
       this.emitSafely('config_reload', result);
       return result;
@@ -614,93 +358,6 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private readConfig(): SupervisorConfig {
     if (this.options.loadConfig) return this.options.loadConfig();
     throw new PlugdError('CONFIG_NOT_RELOADABLE', `plugd runs the config from ${this.config.source}, which it cannot read again; start it with -c FILE (or a plugd.json) to reload its config`);
-  }
-
-  private async applyConfig(next: SupervisorConfig): Promise<ConfigReloadEvent> {
-    const diff = diffPlugins(this.config.plugins, next.plugins);
-    // The running plugins may differ from the old config: POST /update_mcp_server adds and
-    // removes MCP servers. A config entry whose plugin is not running is added; one that
-    // takes the name of a server added at run time replaces it.
-    const running = (name: string) => this.managed.has(name);
-    const toAdd = [...diff.added, ...diff.changed, ...next.plugins.filter((p) => diff.unchanged.includes(p.name))].filter((p) => !running(p.name));
-    const toChange = [...diff.changed, ...diff.added].filter((p) => running(p.name));
-    const unchanged = diff.unchanged.filter(running);
-    this.currentConfig = next;
-    const notApplied: { plugin: string; error: string }[] = [];
-    // Removed plugins take no new action from now on; what they run, they finish.
-    for (const name of diff.removed) {
-      if (running(name)) void this.removePlugin(name).catch((error: unknown) => this.logger.error({ plugin: name, err: error }, `stopping removed plugin ${name} failed`));
-    }
-    this.routesTable = new RouteTable(next.routes);
-    for (const plugin of this.managed.values()) this.claimRoutes(plugin.name, [...plugin.options.declaredActions, ...plugin.actionTypes]);
-    for (const options of toChange) this.trace.configure(options);
-    const added = this.attach(toAdd);
-    const replaced = toChange.map(async (options) => {
-      const error = await this.replace(this.managed.get(options.name)!, options);
-      if (error) notApplied.push({ plugin: options.name, error });
-    });
-    await Promise.all([this.startInOrder(added), ...replaced, ...unchanged.map((name) => this.recheck(this.managed.get(name)!))]);
-    if (!this.stopping) {
-      await this.watchers.close();
-      this.watchers = new WatchSet(next.plugins, next.watchDebounceMs, this.logger, (name, files) => this.onFilesChanged(name, files));
-      await this.watchers.start();
-    }
-    return { added: toAdd.map((p) => p.name), removed: diff.removed, changed: toChange.map((p) => p.name), unchanged, notApplied };
-  }
-
-  /** Blue/green across configs: the new instance starts beside the old, which serves until it is ready. */
-  private async replace(old: ManagedPlugin, options: PluginOptions): Promise<string | undefined> {
-    const fresh = this.createPlugin(options, old.latestGeneration);
-    const unmet = unmetCondition(options.when, options.cwd);
-    const swap = (): void => {
-      this.managed.set(options.name, fresh);
-      this.claimRoutes(options.name, [...options.declaredActions, ...fresh.actionTypes]);
-      void this.retire(old);
-    };
-    if (unmet) {
-      this.disable(fresh, unmet);
-      swap();
-      return undefined;
-    }
-    const down = this.depsDown(fresh);
-    if (options.start === 'lazy' || down) {
-      if (down) fresh.wait(down);
-      swap();
-      return undefined;
-    }
-    if (await fresh.start()) {
-      swap();
-      return undefined;
-    }
-    const error = `its new config did not start (${fresh.lastError ?? 'failed'}); the previous one keeps serving`;
-    await fresh.stop();
-    this.logger.error({ plugin: options.name }, `config reload: plugin ${options.name}: ${error}`);
-    return error;
-  }
-
-  /** An unchanged plugin: its condition may have changed (a program installed, a variable set). */
-  private async recheck(plugin: ManagedPlugin): Promise<void> {
-    const unmet = unmetCondition(plugin.options.when, plugin.options.cwd);
-    if (unmet && plugin.state !== 'disabled') {
-      this.managed.delete(plugin.name);
-      await this.retire(plugin);
-      const fresh = this.createPlugin(plugin.options, plugin.latestGeneration);
-      this.disable(fresh, unmet);
-      this.managed.set(plugin.name, fresh);
-    } else if (!unmet && plugin.state === 'disabled') {
-      plugin.enable();
-      if (plugin.options.start === 'eager') await this.startWhenReady(plugin, true);
-    }
-  }
-
-  /** A plugin that left the config (or was replaced): it finishes what it has, bounded by its action timeout, then stops. */
-  private async retire(plugin: ManagedPlugin): Promise<void> {
-    this.retiring.add(plugin);
-    this.idle.forget(plugin);
-    const until = Date.now() + plugin.options.timeouts.actionMs + plugin.options.timeouts.cancelGraceMs;
-    while (!plugin.idle && Date.now() < until && !this.stopping) await delay(20);
-    await plugin.stop();
-    this.retiring.delete(plugin);
   }
 
   private onFilesChanged(name: string, files: readonly string[]): void {
@@ -718,35 +375,6 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     return conflict;
   }
 
-  /**
-   * The plugin that handles `type`: the one that claimed it, else the one `routes` names
-   * while it is not serving (it has not said what it handles yet; the action waits for it
-   * or is answered PLUGIN_UNAVAILABLE with the reason, never NO_PLUGIN_FOR_ACTION).
-   */
-  private pluginFor(type: string): ManagedPlugin | undefined {
-    const claimed = this.routesTable.lookup(type);
-    if (claimed !== undefined) return this.managed.get(claimed);
-    const routed = Object.hasOwn(this.config.routes, type) ? this.managed.get(this.config.routes[type]!) : undefined;
-    if (!routed || routed.state === 'ready' || routed.state === 'reloading') return undefined;
-    return routed;
-  }
-
-  /** An error Observation is text plugd wrote (crash reports quote stderr): no secret value in it. */
-  private scrubError(observation: Observation): Observation {
-    if (observation.observation !== 'error') return observation;
-    const content = this.redactor.scrub(observation.content);
-    return content === observation.content ? observation : { ...observation, content };
-  }
-
-  private noPlugin(type: string): Observation {
-    const handled = this.routesTable.types();
-    const down = [...this.managed.values()].filter((p) => p.state !== 'ready' && p.state !== 'reloading').map((p) => `${p.name} (${p.state})`);
-    return errorObservation(
-      ErrorIds.NO_PLUGIN_FOR_ACTION,
-      `No loaded plugin handles action type "${type}". Handled types: ${handled.join(', ') || '(none)'}.${down.length ? ` Plugins not serving: ${down.join(', ')}.` : ''}`,
-    );
-  }
-
   private require(name: string): ManagedPlugin {
     const plugin = this.managed.get(name);
     if (!plugin) throw new PlugdError('PLUGIN_NOT_FOUND', `no plugin named "${name}"; configured plugins: ${[...this.managed.keys()].join(', ')}`);
@@ -760,8 +388,4 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       this.logger.error({ err: error, event }, 'a supervisor event listener threw');
     }
   }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

@@ -4,13 +4,16 @@ import type { Logger } from 'pino';
 import type { PluginOptions } from '../config/types.js';
 import type { SupervisorEvents } from '../events.js';
 import { errorMessage, isPlugdError } from '../errors.js';
-import { describeExit } from '../process/exit-info.js';
 import type { ExitInfo } from '../process/exit-info.js';
 import type { ProcessLauncher } from '../process/launcher.js';
 import type { ToolInfo } from '../process/protocol-session.js';
-import { PluginProcess } from '../process/plugin-process.js';
+import type { PluginProcess } from '../process/plugin-process.js';
 import type { FrameListener } from '../trace/frame-event.js';
 import type { GenerationGuard } from '../containment/guard.js';
+import { GenerationFactory } from './generation-factory.js';
+import { ReloadLoop } from './reload-loop.js';
+import { StartAttempt } from './start-attempt.js';
+import { logUnexpectedExit } from './unexpected-exit-log.js';
 import { MemoryRestart } from '../containment/memory-restart.js';
 import { ActionQueue } from './action-queue.js';
 import type { SubmitOptions } from './action-queue.js';
@@ -62,16 +65,13 @@ export class ManagedPlugin {
   private readonly generations: Generations;
   private readonly actions: ActionQueue;
   private readonly retry: RestartScheduler;
-  private reloading: Promise<void> | undefined;
-  private reloadAgain = false;
+  private readonly reloadLoop: ReloadLoop;
+  private readonly factory: GenerationFactory;
   private stopped = false;
-  /** Starting or restarting right now (start and stop never overlap). */
-  private starting: Promise<boolean> | undefined;
-  /** The generation being started right now, so stop() can cut its start short. */
-  private launchingProc: PluginProcess | undefined;
+  /** The start under way: stop() cuts it short, a reload waits for its outcome. */
+  private readonly attempt = new StartAttempt();
   /** A blue/green generation is starting: a crash of the current one waits for its outcome. */
   private reloadInFlight = false;
-  private readonly guards = new WeakMap<PluginProcess, GenerationGuard>();
   private readonly memoryRestart: MemoryRestart | undefined;
 
   reloads = 0;
@@ -97,6 +97,8 @@ export class ManagedPlugin {
       (error) => this.onIllegal(error),
     );
     this.retry = new RestartScheduler(options.restart);
+    this.factory = new GenerationFactory(options, hooks, this, (exit, proc) => this.onProcessExit(exit, proc));
+    this.reloadLoop = new ReloadLoop(() => this.reloadOnce(), () => !this.stopped);
     const limit = options.limits?.memoryRestartMiB;
     if (limit !== undefined) {
       this.memoryRestart = new MemoryRestart(limit, hooks.sampleIntervalMs ?? 1_000, () => this.usage(), (detail) => {
@@ -230,17 +232,7 @@ export class ManagedPlugin {
   /** Blue/green: start the next generation beside the current one and swap when it is ready. */
   reload(): Promise<void> {
     if (this.stopped || this.dormant) return Promise.resolve();
-    if (this.reloading) {
-      this.reloadAgain = true;
-      return this.reloading;
-    }
-    this.reloading = (async () => {
-      do {
-        this.reloadAgain = false;
-        await this.reloadOnce();
-      } while (this.reloadAgain && !this.stopped);
-    })().finally(() => (this.reloading = undefined));
-    return this.reloading;
+    return this.reloadLoop.run();
   }
 
   async stop(): Promise<void> {
@@ -250,8 +242,8 @@ export class ManagedPlugin {
     this.fire('stop');
     this.actions.failQueued('plugd is stopping');
     // A start in progress is killed, not waited for (a slow initialize could take initMs).
-    void this.launchingProc?.stop();
-    await this.starting?.catch(() => undefined);
+    this.attempt.cutShort();
+    await this.attempt.current?.catch(() => undefined);
     await Promise.all(
       this.generations.all().map(async (proc) => {
         await this.actions.idle(proc, proc.options.timeouts.shutdownMs);
@@ -289,9 +281,7 @@ export class ManagedPlugin {
 
   /** Memory, CPU time and processes of the serving generation's whole tree or cgroup. */
   private usage(): PluginStatus['resources'] {
-    const proc = this.current;
-    if (!proc || proc.state === 'exited') return undefined;
-    return this.guards.get(proc)?.usage(proc.pid);
+    return this.factory.usage(this.current);
   }
 
   /** Re-applies the trace level to the running generations. */
@@ -302,19 +292,12 @@ export class ManagedPlugin {
   // --- starting generations -------------------------------------------------
 
   private launch(kind: StartKind): Promise<boolean> {
-    const run = this.startGeneration(kind).finally(() => {
-      if (this.starting === run) {
-        this.starting = undefined;
-        this.launchingProc = undefined;
-      }
-    });
-    this.starting = run;
-    return run;
+    return this.attempt.track(this.startGeneration(kind));
   }
 
   private async startGeneration(kind: StartKind): Promise<boolean> {
     const proc = this.newProcess();
-    this.launchingProc = proc;
+    this.attempt.launching(proc);
     if (kind === 'reload') this.reloadInFlight = true;
     const began = Date.now();
     try {
@@ -390,8 +373,9 @@ export class ManagedPlugin {
       return;
     }
     // A start is under way: its outcome decides (a ready generation is reloaded blue/green).
-    if (this.starting) {
-      await this.starting.catch(() => undefined);
+    const starting = this.attempt.current;
+    if (starting) {
+      await starting.catch(() => undefined);
       return this.reloadOnce();
     }
     // Nothing healthy to keep serving: a reload is a fresh start (the fix for a crash loop).
@@ -410,24 +394,7 @@ export class ManagedPlugin {
   }
 
   private newProcess(): PluginProcess {
-    const generation = this.generations.next();
-    const guard = this.hooks.guardFor?.(this.options, generation);
-    const proc = new PluginProcess(
-      this.options,
-      generation,
-      { username: this.hooks.username, trace: this.hooks.traceLevel(this.name), ...(this.hooks.launcher ? { launcher: this.hooks.launcher } : {}), ...(this.hooks.scrub ? { scrub: this.hooks.scrub } : {}) },
-      {
-        onSpawn: (p) => this.hooks.emit('spawn', { plugin: this.name, generation: p.generation, pid: p.pid }),
-        onStderr: (line, p) => this.hooks.emit('stderr', { plugin: this.name, generation: p.generation, pid: p.pid, line }),
-        onLog: (params, p) => this.hooks.emit('log', { plugin: this.name, generation: p.generation, pid: p.pid, ...params }),
-        onExit: (exit, p) => this.onProcessExit(exit, p),
-        ...(guard ? { guard } : {}),
-        onRequest: (method, params, p) => this.hooks.onRequest?.(this, method, params, p),
-      },
-    );
-    if (guard) this.guards.set(proc, guard);
-    // The listener needs the process (pid, generation), so it is attached after construction.
-    proc.setFrameListener(this.hooks.frameListener(this.name, proc));
+    const proc = this.factory.create(this.generations.next());
     this.actions.track(proc);
     return proc;
   }
@@ -440,10 +407,7 @@ export class ManagedPlugin {
     const lastFrames = this.hooks.lastFrames(this.name);
     this.hooks.emit('exit', { plugin: this.name, ...exit, ...(lastFrames ? { lastFrames } : {}) });
     if (exit.expected || exit.reason === 'start-failed' || exit.reason === 'refused') return;
-    this.hooks.logger.error(
-      { plugin: this.name, pid: exit.pid, generation: exit.generation, code: exit.code, signal: exit.signal, uptimeMs: exit.uptimeMs, reason: exit.reason, detail: exit.detail, stderr: exit.stderrTail.slice(-20), lastFrames },
-      `plugin ${this.name} (pid ${exit.pid ?? '?'}) exited unexpectedly: ${describeExit(exit)}${exit.reason === 'exited' ? '' : `, ${exit.reason}`}${exit.detail ? ` (${exit.detail})` : ''}`,
-    );
+    logUnexpectedExit(this.hooks.logger, this.name, exit, lastFrames);
     if (!wasCurrent) return;
     this.lastExit = exit;
     this.lastError = exit.detail ?? `exited unexpectedly (${exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`})`;
