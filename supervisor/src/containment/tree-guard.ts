@@ -39,7 +39,10 @@ export class TreeGuard implements GenerationGuard {
 
   usage(pid: number | undefined): ResourceUsage | undefined {
     if (pid === undefined) return undefined;
-    const tree = treeOf(scanProcsRecent(), pid, this.groups);
+    // A shared scan may predate this generation (a restart within its 250 ms): then a fresh one.
+    let table = scanProcsRecent();
+    if (!table.has(pid)) table = scanProcsRecent(0);
+    const tree = treeOf(table, pid, this.groups);
     if (tree.length === 0) return undefined;
     let rss = 0;
     let ticks = 0;
