@@ -1,5 +1,6 @@
 import type { Cgroup } from './cgroup.js';
 import type { GenerationGuard, KernelVerdict, ResourceUsage } from './guard.js';
+import { signalGroup } from '@plugd/protocol';
 import { enterCgroupCommand } from './wrap-command.js';
 
 /** Containment by one cgroup per generation: everything the plugin starts stays in it, whatever group or session it makes. */
@@ -17,8 +18,11 @@ export class CgroupGuard implements GenerationGuard {
     return enterCgroupCommand(this.cgroup.procsFiles(), command, this.cgroup.killFile());
   }
 
-  signal(_pid: number, signal: NodeJS.Signals): void {
+  signal(pid: number, signal: NodeJS.Signals): void {
     this.cgroup.signal(signal);
+    // A stop right after the spawn may come before the wrapper has joined the cgroup: its
+    // own process group (it is spawned detached) reaches it there.
+    signalGroup(pid, signal);
   }
 
   snapshot(): void {
