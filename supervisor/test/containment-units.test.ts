@@ -123,3 +123,20 @@ describe('containment config', () => {
     expect(() => parse({ plugins: [{ name: 'echo', limits: { pids: 1 } }] })).toThrow(/pids/);
   });
 });
+
+describe('process-tree usage', () => {
+  it('counts a process that started after the shared /proc scan was taken (a restarted generation)', async () => {
+    const { spawn } = await import('node:child_process');
+    const { scanProcsRecent } = await import('../src/containment/proc-table.js');
+    const { TreeGuard } = await import('../src/containment/tree-guard.js');
+    scanProcsRecent(); // the shared scan, taken before the new process exists
+    const child = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      await new Promise((resolve) => child.once('spawn', resolve));
+      const usage = new TreeGuard().usage(child.pid);
+      expect(usage?.processes).toBe(1);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+});
