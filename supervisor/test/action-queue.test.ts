@@ -40,7 +40,7 @@ async function setup(script: FakeScript = {}, maxQueued = 100) {
     queue.pump();
   };
   const enqueue = (id: number, timeoutMs = 60_000): Promise<Observation> => {
-    const answer = queue.enqueue({ action: 'run', args: {}, id } as Action, Date.now(), timeoutMs);
+    const answer = queue.enqueue({ action: 'run', args: {}, id } as Action, Date.now(), Date.now() + timeoutMs);
     queue.pump();
     return answer;
   };

@@ -78,8 +78,8 @@ export class ActionQueue {
     this.running.delete(proc);
   }
 
-  /** Queues one action; past `maxQueued` waiting it is answered PLUGIN_UNAVAILABLE at once. */
-  enqueue(action: Action, acceptedAt: number, timeoutMs: number, options: SubmitOptions = {}): Promise<Observation> {
+  /** Queues one action until its absolute `deadline`; past `maxQueued` waiting it is answered PLUGIN_UNAVAILABLE at once. */
+  enqueue(action: Action, acceptedAt: number, deadline: number, options: SubmitOptions = {}): Promise<Observation> {
     const { session, cancel, caller } = options;
     const { maxQueued, name } = this.host;
     if (this.queue.length >= maxQueued) {
@@ -91,7 +91,6 @@ export class ActionQueue {
       );
     }
     return new Promise<Observation>((resolve) => {
-      const deadline = acceptedAt + timeoutMs;
       // The wait is measured on the monotonic clock from now, as a setTimeout would.
       const dueAt = performance.now() + Math.max(0, deadline - Date.now());
       const job: Job = { action, acceptedAt, deadline, dueAt, phase: 'queued', rpcPending: false, resolve, ...(session ? { session } : {}), ...(caller ? { caller } : {}) };

@@ -197,13 +197,14 @@ export class ManagedPlugin {
   }
 
   /**
-   * Accepts one action; resolves with exactly one Observation. `options`: the shared
+   * Accepts one action; resolves with exactly one Observation. `deadline` is absolute
+   * (epoch ms), set once where the action was accepted. `options`: the shared
    * session, and for a plugin-to-plugin call its caller and `cancel` (the caller ended).
    */
-  submit(action: Action, acceptedAt: number, timeoutMs: number, options: SubmitOptions = {}): Promise<Observation> {
+  submit(action: Action, acceptedAt: number, deadline: number, options: SubmitOptions = {}): Promise<Observation> {
     const refused = this.refusal();
     if (refused) return Promise.resolve(this.unavailable(action, refused));
-    const observation = this.actions.enqueue(action, acceptedAt, timeoutMs, options);
+    const observation = this.actions.enqueue(action, acceptedAt, deadline, options);
     this.actions.pump();
     return observation;
   }

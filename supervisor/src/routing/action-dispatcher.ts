@@ -89,7 +89,7 @@ export class ActionDispatcher {
       const managed = plugin && chain.find((p) => p.name === plugin.name);
       if (!plugin || !managed) return this.noPlugin(action.action);
       if (this.host.lazy.needsWake(managed, plugin.startable)) await this.host.lazy.wake(managed);
-      const observation = await managed.submit(action, acceptedAt, deadline - acceptedAt, { session: this.host.session, cancel: call?.signal, caller: call?.caller });
+      const observation = await managed.submit(action, acceptedAt, deadline, { session: this.host.session, cancel: call?.signal, caller: call?.caller });
       const primary = chain[0]!;
       const error = observation.observation === 'error' ? (observation.extras as { error_id?: unknown }).error_id : undefined;
       if (managed !== primary && error !== ErrorIds.PLUGIN_UNAVAILABLE) {

@@ -34,7 +34,8 @@ export function action(id = nextId++): Action {
 
 /** Submits with a long deadline. */
 export function submit(plugin: ManagedPlugin, a: Action = action(), timeoutMs = 600_000): Promise<Observation> {
-  return plugin.submit(a, Date.now(), timeoutMs);
+  const now = Date.now();
+  return plugin.submit(a, now, now + timeoutMs);
 }
 
 /** Timers faked; the streams' own scheduling (nextTick, setImmediate) stays real. */

@@ -3,6 +3,7 @@
 // JSON.parse per answer line, a Map from id to the waiting promise.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { onLines } from '../lib/lines.js';
 import { pinned } from '../lib/pin.js';
 
 export const RAW_CHILD = fileURLToPath(new URL('./raw-ndjson-child.js', import.meta.url));
@@ -12,23 +13,11 @@ export async function startRawNdjson(cpu) {
   const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'inherit'] });
   const waiting = new Map();
   let nextId = 1;
-  let pending = [];
-  child.stdout.setEncoding('utf8');
-  child.stdout.on('data', (chunk) => {
-    // A line split over many chunks is joined once, when its newline arrives.
-    if (chunk.indexOf('\n') === -1) {
-      pending.push(chunk);
-      return;
-    }
-    const lines = (pending.length > 0 ? pending.join('') + chunk : chunk).split('\n');
-    const rest = lines.pop();
-    pending = rest ? [rest] : [];
-    for (const line of lines) {
-      const m = JSON.parse(line);
-      const resolve = waiting.get(m.id);
-      waiting.delete(m.id);
-      resolve(m.result);
-    }
+  onLines(child.stdout, (line) => {
+    const m = JSON.parse(line);
+    const resolve = waiting.get(m.id);
+    waiting.delete(m.id);
+    resolve(m.result);
   });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const request = (params) =>
