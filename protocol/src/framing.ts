@@ -1,4 +1,5 @@
 import { MAX_HEADER_BYTES } from './limits.js';
+import type { LineDecoder } from './line-framing.js';
 
 /**
  * The wire framing of protocol v1 (`Content-Length: N\r\n\r\n` + N bytes of UTF-8 JSON),
@@ -21,6 +22,12 @@ export interface FrameSink {
 const CR = 13;
 const LF = 10;
 const COLON = 58;
+const BRACE = 123;
+/** The canonical header every known writer uses (this one, vscode-jsonrpc's, the Python SDK's). */
+const CANONICAL = Buffer.from('Content-Length: ', 'ascii');
+const CANONICAL_LENGTH = CANONICAL.length;
+/** More digits than any frame under 2^53 bytes: such a header takes the strict path. */
+const MAX_DIGITS = 15;
 /** RFC 7230 token characters, as a byte lookup table (a regex per byte costs microseconds a frame). */
 const TOKEN = new Uint8Array(256);
 for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+.^_`|~-") TOKEN[c.charCodeAt(0)] = 1;
@@ -28,6 +35,14 @@ for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!
 const QUOTE_AFTER = 160;
 
 type HeaderState = 'line-start' | 'name' | 'value' | 'cr' | 'end-cr';
+
+/**
+ * When the rest of the stream goes to a LineDecoder (newline-delimited JSON, negotiated):
+ * `next-frame` from the next frame boundary on (the plugin, at the `initialized` frame),
+ * `first-line` from the first frame boundary whose first byte is `{` (the supervisor:
+ * frames the plugin wrote before it read `initialized` are still Content-Length).
+ */
+export type HandOver = 'next-frame' | 'first-line';
 
 /**
  * Decodes frames strictly as bytes arrive. A lenient reader (vscode-jsonrpc's) waits for
@@ -46,6 +61,9 @@ export class FrameDecoder {
   private inBody = false;
   private bodyChunks: Buffer[] = [];
   private bodyHave = 0;
+  private lines: LineDecoder | undefined;
+  private handOverAt: HandOver = 'next-frame';
+  private handedOver = false;
 
   constructor(
     private readonly maxFrameBytes: number,
@@ -53,14 +71,71 @@ export class FrameDecoder {
   ) {}
 
   get broken(): boolean {
-    return this.failed;
+    return this.failed || (this.handedOver && this.lines!.broken);
+  }
+
+  /** True once the stream has gone over to newline-delimited JSON. */
+  get onLines(): boolean {
+    return this.handedOver;
+  }
+
+  /**
+   * Hands the rest of the stream to `lines` (see HandOver). May be called from the
+   * `message` callback: the frame being delivered is the last one read here.
+   */
+  handOver(lines: LineDecoder, at: HandOver): void {
+    this.lines = lines;
+    this.handOverAt = at;
   }
 
   push(chunk: Buffer): void {
+    if (this.handedOver) {
+      this.lines!.push(chunk);
+      return;
+    }
     let offset = 0;
     while (offset < chunk.length && !this.failed) {
-      offset = this.inBody ? this.readBody(chunk, offset) : this.readHeader(chunk, offset);
+      if (this.inBody) offset = this.readBody(chunk, offset);
+      else if (this.headerLength > 0) offset = this.readHeader(chunk, offset);
+      else if (this.lines && (this.handOverAt === 'next-frame' || chunk[offset] === BRACE)) {
+        this.handedOver = true;
+        this.lines.push(offset === 0 ? chunk : chunk.subarray(offset));
+        return;
+      } else offset = this.readCanonical(chunk, offset);
     }
+  }
+
+  /**
+   * The common case in one step: a whole `Content-Length: N\r\n\r\n` header in this
+   * chunk, and its body too when it fits (decoded straight from the chunk, no copy).
+   * Anything else (other headers, a header split across chunks, errors) takes the
+   * byte-by-byte path, which has every strictness check and its message.
+   */
+  private readCanonical(chunk: Buffer, start: number): number {
+    if (chunk.length - start < CANONICAL_LENGTH + 5 || chunk.compare(CANONICAL, 0, CANONICAL_LENGTH, start, start + CANONICAL_LENGTH) !== 0) {
+      return this.readHeader(chunk, start);
+    }
+    let i = start + CANONICAL_LENGTH;
+    let length = 0;
+    const digitsEnd = Math.min(chunk.length, i + MAX_DIGITS);
+    for (; i < digitsEnd; i++) {
+      const digit = chunk[i]! - 48;
+      if (digit < 0 || digit > 9) break;
+      length = length * 10 + digit;
+    }
+    if (i === start + CANONICAL_LENGTH || i + 4 > chunk.length || length > this.maxFrameBytes) return this.readHeader(chunk, start);
+    if (chunk[i] !== CR || chunk[i + 1] !== LF || chunk[i + 2] !== CR || chunk[i + 3] !== LF) return this.readHeader(chunk, start);
+    const bodyStart = i + 4;
+    const bodyEnd = bodyStart + length;
+    if (bodyEnd <= chunk.length) {
+      this.parse(chunk, bodyStart, bodyEnd);
+      return bodyEnd;
+    }
+    this.contentLength = length;
+    this.inBody = true;
+    this.bodyChunks = [];
+    this.bodyHave = 0;
+    return bodyStart;
   }
 
   private readHeader(chunk: Buffer, start: number): number {
@@ -72,11 +147,11 @@ export class FrameDecoder {
         case 'line-start':
           if (byte === CR) this.state = 'end-cr';
           else if (TOKEN[byte] === 1) this.state = 'name';
-          else return this.fail('expected a "Name: value" header line at a frame boundary', chunk, i);
+          else return this.fail(this.expected(), chunk, i);
           break;
         case 'name':
           if (byte === COLON) this.state = 'value';
-          else if (TOKEN[byte] !== 1) return this.fail('expected a "Name: value" header line at a frame boundary', chunk, i);
+          else if (TOKEN[byte] !== 1) return this.fail(this.expected(), chunk, i);
           break;
         case 'value':
           if (byte === CR) this.state = 'cr';
@@ -137,24 +212,35 @@ export class FrameDecoder {
     const body = this.bodyChunks.length === 1 ? this.bodyChunks[0]! : Buffer.concat(this.bodyChunks, bytes);
     this.inBody = false;
     this.bodyChunks = [];
+    this.parse(body, 0, bytes);
+  }
+
+  /** Delivers the frame body in bytes [start, end) of `buffer`; the decoder is at a frame boundary again. */
+  private parse(buffer: Buffer, start: number, end: number): void {
     this.headerLength = 0;
     this.lineStart = 0;
     this.contentLength = -1;
     this.state = 'line-start';
     let message: unknown;
     try {
-      message = JSON.parse(body.toString('utf8'));
+      message = JSON.parse(buffer.toString('utf8', start, end));
     } catch {
       this.failed = true;
-      this.sink.violation('frame body is not JSON', body);
+      this.sink.violation('frame body is not JSON', buffer.subarray(start, end));
       return;
     }
     if (typeof message !== 'object' || message === null || Array.isArray(message)) {
       this.failed = true;
-      this.sink.violation('frame body is not a JSON-RPC message object', body);
+      this.sink.violation('frame body is not a JSON-RPC message object', buffer.subarray(start, end));
       return;
     }
-    this.sink.message(message, bytes);
+    this.sink.message(message, end - start);
+  }
+
+  private expected(): string {
+    return this.lines && this.handOverAt === 'first-line'
+      ? 'expected a "Name: value" header line or a JSON object line (newline-delimited JSON, negotiated) at a frame boundary'
+      : 'expected a "Name: value" header line at a frame boundary';
   }
 
   private fail(problem: string, chunk: Buffer, at: number): number {

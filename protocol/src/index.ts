@@ -10,6 +10,8 @@ export type { TraceLevel, LogLevel } from './trace-level.js';
 export {
   InitializeParamsSchema,
   InitializeResultSchema,
+  InitializedParamsSchema,
+  WireFramingSchema,
   CapabilitiesSchema,
   EmptySchema,
   RunParamsSchema,
@@ -24,6 +26,8 @@ export type {
   RunSession,
   InitializeParams,
   InitializeResult,
+  InitializedParams,
+  WireFraming,
   Capabilities,
   Empty,
   RunParams,
@@ -37,7 +41,12 @@ export type { Direction, MethodName, RequestDescriptor, NotificationDescriptor }
 export { PROTOCOL_VERSION, PROTOCOL_ENV, DEFAULT_MAX_FRAME_BYTES, MAX_HEADER_BYTES, MAX_TIMER_MS, MAX_ACTION_TIMEOUT_S } from './limits.js';
 export { formatZodIssues } from './format-issues.js';
 export { encodeFrame, FrameDecoder } from './framing.js';
-export type { FrameSink } from './framing.js';
+export type { FrameSink, HandOver } from './framing.js';
+export { encodeLine, LineDecoder } from './line-framing.js';
+export type { LineSink, LineDecoderOptions } from './line-framing.js';
+export { TickWriter } from './tick-writer.js';
+export { encodeMessage, WireWriter } from './wire-writer.js';
+export type { EncodedMessage } from './wire-writer.js';
 export { signalGroup, groupExists } from './process-group.js';
 export { McpStdioServerSchema, UpdateMcpServerBodySchema } from './mcp-servers.js';
 export type { McpStdioServer, UpdateMcpServerAnswer } from './mcp-servers.js';

@@ -25,6 +25,13 @@ export const CapabilitiesSchema = z.looseObject({
 });
 export type Capabilities = z.infer<typeof CapabilitiesSchema>;
 
+/**
+ * A wire framing: `content-length` (LSP-style `Content-Length: N\r\n\r\n` + body, what
+ * every plugin speaks during the handshake) or `ndjson` (one JSON object per line).
+ */
+export const WireFramingSchema = z.enum(['ndjson', 'content-length']);
+export type WireFraming = z.infer<typeof WireFramingSchema>;
+
 export const InitializeResultSchema = z.looseObject({
   name: z.string().min(1),
   version: z.string(),
@@ -33,8 +40,26 @@ export const InitializeResultSchema = z.looseObject({
   capabilities: CapabilitiesSchema.optional(),
   /** Action types (or type + argument values) safe to run twice: retried after a crash. */
   idempotent: z.array(IdempotentRuleSchema).optional(),
+  /**
+   * Framings this plugin can switch to after the handshake, in its order of preference,
+   * e.g. `["ndjson", "content-length"]`. When it lists `ndjson` the supervisor says so in
+   * `initialized` and both ends write newline-delimited JSON from then on. Absent (an
+   * older plugin): Content-Length throughout. Unknown names are ignored.
+   */
+  framing: z.array(z.string()).optional(),
 });
 export type InitializeResult = z.infer<typeof InitializeResultSchema>;
+
+/**
+ * Params of `initialized` (sent in Content-Length framing). `framing: "ndjson"`: every
+ * frame after this one, both ways, is one JSON object per line. The plugin reads the
+ * bytes after this frame as lines, and writes lines from when it handles it; the
+ * supervisor still understands Content-Length frames the plugin wrote before that.
+ */
+export const InitializedParamsSchema = z.looseObject({
+  framing: WireFramingSchema.optional(),
+});
+export type InitializedParams = z.infer<typeof InitializedParamsSchema>;
 
 export const EmptySchema = z.looseObject({});
 export type Empty = z.infer<typeof EmptySchema>;

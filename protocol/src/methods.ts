@@ -4,6 +4,7 @@ import {
   EmptySchema,
   InitializeParamsSchema,
   InitializeResultSchema,
+  InitializedParamsSchema,
   LogParamsSchema,
   ProcessGroupParamsSchema,
   ProgressParamsSchema,
@@ -38,7 +39,7 @@ const notification = <P extends z.ZodType>(method: string, direction: Direction,
 /** Every message of wire protocol v1, used by both ends. */
 export const Methods = {
   initialize: request('initialize', 'toPlugin', InitializeParamsSchema, InitializeResultSchema),
-  initialized: notification('initialized', 'toPlugin', EmptySchema),
+  initialized: notification('initialized', 'toPlugin', InitializedParamsSchema),
   run: request('run', 'toPlugin', RunParamsSchema, RunResultSchema),
   cancelRequest: notification('$/cancelRequest', 'toPlugin', CancelParamsSchema),
   ping: request('$/ping', 'toPlugin', EmptySchema, EmptySchema),

@@ -2,11 +2,13 @@ import type { Message, NotificationMessage, RequestMessage } from 'vscode-jsonrp
 import {
   CancelParamsSchema,
   DEFAULT_MAX_FRAME_BYTES,
-  encodeFrame,
+  encodeMessage,
   ErrorIds,
   errorObservation,
   FrameDecoder,
+  InitializedParamsSchema,
   InitializeParamsSchema,
+  LineDecoder,
   LogParamsSchema,
   Methods,
   ObservationSchema,
@@ -14,6 +16,7 @@ import {
   RunParamsSchema,
   plainRunParams,
   formatZodIssues,
+  WireWriter,
 } from '@plugd/protocol';
 import type { ActionInput, InitializeParams, InitializeResult, LogLevel, Observation } from '@plugd/protocol';
 import type { InitContext, PluginDefinition, PluginLogger } from './types.js';
@@ -25,6 +28,8 @@ export interface ServeOptions {
   readonly output: NodeJS.WritableStream;
   /** Called once when the plugin should end (exit notification or input closed). */
   readonly onEnd?: (reason: 'exit' | 'input-closed') => void;
+  /** Offer only Content-Length framing in `initialize` (as plugins before newline-delimited JSON did). */
+  readonly contentLengthOnly?: boolean;
 }
 
 export interface PluginServer {
@@ -65,10 +70,11 @@ class RunningRequest {
 }
 
 /**
- * The plugin end of protocol v1: a small dispatcher over the shared frame decoder and a
- * one-write frame writer (protocol/src/framing.ts). It keeps request ids itself (progress
- * and cancel are keyed by them) and answers `$/ping` straight from the decoder callback,
- * even while actions run.
+ * The plugin end of protocol v1: a small dispatcher over the shared frame decoders and a
+ * writer that sends the frames of one tick in one write (protocol/). It offers
+ * newline-delimited JSON in `initialize` and switches to it at `initialized` when the
+ * supervisor says so. It keeps request ids itself (progress and cancel are keyed by
+ * them) and answers `$/ping` straight from the decoder callback, even while actions run.
  */
 export function servePlugin(def: PluginDefinition, options: ServeOptions): PluginServer {
   /** What the supervisor accepts from us; it says so in `initialize`. A bigger frame would get the plugin killed. */
@@ -81,15 +87,15 @@ export function servePlugin(def: PluginDefinition, options: ServeOptions): Plugi
 
   // The supervisor may be gone (EPIPE); there is no one left to tell.
   options.output.on('error', () => undefined);
+  const writer = new WireWriter(options.output, () => undefined);
   /**
-   * Writes one frame (the same bytes as vscode-jsonrpc's StreamMessageWriter, in one write
-   * instead of two). A frame over the supervisor's limit is not written: returns its size.
+   * Queues one frame (Content-Length: the same bytes as vscode-jsonrpc's writer; or a line
+   * once negotiated). A frame over the supervisor's limit is not written: returns its size.
    */
   const send = (message: Message): number => {
-    const json = JSON.stringify(message);
-    const bytes = Buffer.byteLength(json, 'utf8');
-    if (bytes > maxFrameBytes) return bytes;
-    options.output.write(encodeFrame(json, bytes), 'utf8', () => undefined);
+    const encoded = encodeMessage(message);
+    if (encoded.bytes > maxFrameBytes) return encoded.bytes;
+    writer.send(encoded);
     return 0;
   };
   const respondError = (id: Id, code: number, message: string): void => {
@@ -173,6 +179,7 @@ export function servePlugin(def: PluginDefinition, options: ServeOptions): Plugi
     outgoing.clear();
     await disposeOnce();
     options.input.off('data', onData);
+    writer.flush(); // onEnd may exit the process before the next tick
     options.onEnd?.(reason);
     resolveEnded(reason);
   };
@@ -205,6 +212,7 @@ export function servePlugin(def: PluginDefinition, options: ServeOptions): Plugi
       actions: Object.keys(def.actions),
       capabilities: { concurrency: def.concurrency ?? 1, progress: true },
       ...(def.idempotent ? { idempotent: [...def.idempotent] } : {}),
+      framing: options.contentLengthOnly ? ['content-length'] : ['ndjson', 'content-length'],
     };
     respond(request.id!, result);
   };
@@ -276,13 +284,16 @@ export function servePlugin(def: PluginDefinition, options: ServeOptions): Plugi
       case Methods.exit.method:
         void end('exit');
         return;
+      case Methods.initialized.method:
+        if (InitializedParamsSchema.safeParse(notification.params).data?.framing === 'ndjson') useLines();
+        return;
       default:
-        return; // `initialized` and unknown notifications need no answer.
+        return; // unknown notifications need no answer.
     }
   };
 
-  const decoder = new FrameDecoder(Number.MAX_SAFE_INTEGER, {
-    message: (message) => {
+  const sink = {
+    message: (message: object) => {
       const m = message as Partial<RequestMessage>;
       if (typeof m.method !== 'string') {
         onResponse(message as never); // the answer to a plugd/execute
@@ -293,7 +304,17 @@ export function servePlugin(def: PluginDefinition, options: ServeOptions): Plugi
     },
     // The supervisor's stream is broken and cannot be resynced: nothing more can be understood.
     violation: () => void end('input-closed'),
-  });
+  };
+  const decoder = new FrameDecoder(Number.MAX_SAFE_INTEGER, sink);
+  /**
+   * Newline-delimited JSON from here on: the bytes after the `initialized` frame being
+   * delivered are lines (the supervisor writes them after it), and so is everything we
+   * write from now (frames already queued keep their Content-Length framing).
+   */
+  const useLines = (): void => {
+    decoder.handOver(new LineDecoder(Number.MAX_SAFE_INTEGER, { message: (message, _bytes) => sink.message(message as object), violation: sink.violation }, { objectsOnly: true }), 'next-frame');
+    writer.framing = 'ndjson';
+  };
   const onData = (chunk: Buffer): void => decoder.push(chunk);
   options.input.on('data', onData);
   options.input.on('end', () => void end('input-closed'));

@@ -99,6 +99,7 @@ describe('servePlugin', () => {
       protocolVersion: 1,
       actions: ['echo', 'other'],
       capabilities: expect.objectContaining({ concurrency: 4 }),
+      framing: ['ndjson', 'content-length'],
     });
     expect(seen).toEqual([{ name: 'under-test', username: 'root', config: { answer: 42 } }]);
   });

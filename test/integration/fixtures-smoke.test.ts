@@ -26,6 +26,7 @@ describe('behave.mjs', () => {
       protocolVersion: 1,
       actions: ['echo', 'sleep', 'crash', 'block', 'progress', 'stdout', 'spawn', 'giant', 'stderr', 'version', 'pid'],
       capabilities: { concurrency: 8, progress: true },
+      framing: ['ndjson', 'content-length'],
     });
     await expect(p.connection.sendRequest('run', run('echo', { text: 'hi there' }))).resolves.toEqual({
       observation: 'echo',

@@ -100,8 +100,8 @@ describe('trace files', () => {
     expect(records.map(shape)).toEqual(EXPECTED_SEQUENCE);
     const [init, initOk, initialized, run1, ok1, run2, ok2, shutdown, shutdownOk, exit] = records as [TraceRecord, ...TraceRecord[]];
     expect(init.params).toEqual({ protocolVersion: 1, name: 'echo', username: expect.any(String), config: { token: '[REDACTED]', region: 'eu' }, trace: 'verbose', maxFrameBytes: 33554432 });
-    expect(initOk!.result).toEqual({ name: 'echo', version: '1.0.0', protocolVersion: 1, actions: ['echo'], capabilities: { concurrency: 64, progress: true } });
-    expect(initialized!.params).toEqual({});
+    expect(initOk!.result).toEqual({ name: 'echo', version: '1.0.0', protocolVersion: 1, actions: ['echo'], capabilities: { concurrency: 64, progress: true }, framing: ['ndjson', 'content-length'] });
+    expect(initialized!.params).toEqual({ framing: 'ndjson' });
     expect(run1!.params).toEqual({ action: { action: 'echo', args: { text: 'one', api_key: '[REDACTED]' } }, timeoutMs: expect.any(Number) });
     expect(ok1!.result).toEqual({ observation: 'echo', content: 'one', extras: {} });
     expect(run2!.params).toMatchObject({ action: { args: { text: 'two', nested: { Password: '[REDACTED]', keep: 'visible' } } } });

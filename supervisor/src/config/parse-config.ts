@@ -148,6 +148,7 @@ function normalizePlugin(file: PlugdConfigFile, plugin: PluginConfigFile, baseDi
     timeouts: { ...DEFAULT_TIMEOUTS, ...file.defaults?.timeouts, ...plugin.timeouts },
     trace,
     maxFrameBytes: plugin.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
+    framing: plugin.framing ?? 'auto',
     maxQueued: plugin.maxQueued ?? DEFAULT_MAX_QUEUED,
     builtin,
     declaredActions: plugin.actions ?? (builtin ? BUILTIN_ACTIONS[plugin.name as keyof typeof BUILTIN_ACTIONS] : []),

@@ -138,6 +138,8 @@ export const PluginConfigSchema = z.strictObject({
   timeouts: TimeoutsConfigSchema.optional(),
   trace: TraceConfigSchema.optional(),
   maxFrameBytes: z.number().int().min(1024).optional(),
+  /** "content-length" keeps Content-Length frames after the handshake even when the plugin offers newline-delimited JSON (e.g. to read a trace with older tools). */
+  framing: z.enum(['auto', 'content-length'], { error: 'framing is "auto" (newline-delimited JSON when the plugin offers it, the default) or "content-length" (keep Content-Length frames)' }).optional(),
   maxQueued: z.number().int().min(0, 'maxQueued is how many actions may wait for this plugin; 0 or more, e.g. 1000').max(1_000_000, 'maxQueued is at most 1000000, e.g. 1000').optional(),
   limits: LimitsConfigSchema.optional(),
   enabled: z.boolean().optional(),

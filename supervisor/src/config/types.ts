@@ -59,6 +59,8 @@ export interface PluginOptions {
   readonly timeouts: TimeoutOptions;
   readonly trace: TraceOptions;
   readonly maxFrameBytes: number;
+  /** plugd protocol: switch to newline-delimited JSON when the plugin offers it (`auto`, the default), or keep Content-Length. */
+  readonly framing?: 'auto' | 'content-length';
   /** Actions that may wait in this plugin's queue; beyond it an action is answered PLUGIN_UNAVAILABLE at once. */
   readonly maxQueued: number;
   readonly builtin: boolean;

@@ -1,7 +1,7 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { JSONRPCMessageSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { LineDecoder } from '../rpc/line-codec.js';
+import { LineDecoder } from '@plugd/protocol';
 import { TickBatch } from '../rpc/tick-batch.js';
 import { ProtocolViolation } from '../rpc/protocol-violation.js';
 import type { FrameEvent, FrameListener } from '../trace/frame-event.js';
@@ -12,6 +12,8 @@ export interface PipeTransportHandlers {
 }
 
 type Id = string | number;
+
+const MCP_HINT = 'MCP stdio framing is one JSON-RPC message per line';
 
 /**
  * The MCP SDK's Transport over a plugin generation's managed pipes (newline-delimited
@@ -38,7 +40,7 @@ export class PipeTransport implements Transport {
     maxFrameBytes: number,
     private readonly handlers: PipeTransportHandlers,
   ) {
-    this.decoder = new LineDecoder(maxFrameBytes, (message, bytes) => this.receive(message, bytes), (error) => this.fail(error));
+    this.decoder = new LineDecoder(maxFrameBytes, { message: (message, bytes) => this.receive(message, bytes), violation: (problem, seen) => this.fail(new ProtocolViolation(problem, seen)) }, { hint: MCP_HINT });
     this.writer = new TickBatch(output, (error) => this.fail(error));
     // Stays attached: an EPIPE on a dead pipe must never be an uncaught error.
     output.on('error', (error: Error) => this.fail(error));

@@ -7,7 +7,10 @@ import type { LaunchedProcess } from './launcher.js';
 import type { PluginProtocol, ProtocolSession, RunContext, SessionContext, SessionHandlers } from './protocol-session.js';
 import { withTimeout } from './with-timeout.js';
 
-/** plugd's own protocol: Content-Length frames, initialize/run/$/cancelRequest/shutdown. */
+/**
+ * plugd's own protocol: initialize/run/$/cancelRequest/shutdown, in Content-Length frames
+ * until the handshake and in newline-delimited JSON after it when the plugin offers it.
+ */
 class PlugdSession implements ProtocolSession {
   private readonly channel: RpcChannel;
 
@@ -35,7 +38,11 @@ class PlugdSession implements ProtocolSession {
     }).result;
     const parsed = InitializeResultSchema.safeParse(raw);
     if (!parsed.success) throw new PlugdError('PROTOCOL_VIOLATION', `answered initialize with an invalid result: ${formatZodIssues(parsed.error)}`);
-    void this.channel.notify(Methods.initialized.method, {});
+    if (options.framing !== 'content-length' && parsed.data.framing?.includes('ndjson')) {
+      // Written in Content-Length (queued first); every frame after it is a line.
+      void this.channel.notify(Methods.initialized.method, { framing: 'ndjson' });
+      this.channel.useLines();
+    } else void this.channel.notify(Methods.initialized.method, {});
     return parsed.data;
   }
 

@@ -1,22 +1,29 @@
-import { encodeFrame } from '@plugd/protocol';
+import { encodeMessage, WireWriter } from '@plugd/protocol';
+import type { WireFraming } from '@plugd/protocol';
 
 /**
- * Writes LSP-framed JSON-RPC (`Content-Length: N\r\n\r\n` + body), the same bytes as
- * vscode-jsonrpc's StreamMessageWriter but in one write: that writer writes the header,
- * waits for it to complete, then writes the body, so every message costs two syscalls
- * and the reader usually wakes up twice. Writes are synchronous here, so they keep
- * their order. A failed write (the pipe broke) is reported once.
+ * Writes JSON-RPC frames to a plugin: Content-Length framing (the same bytes as
+ * vscode-jsonrpc's StreamMessageWriter, which writes the header and the body separately),
+ * or newline-delimited JSON once negotiated. The frames of one tick leave in one write
+ * (protocol/src/tick-writer.ts), in order. A failed write (the pipe broke) is reported once.
  */
 export class FrameWriter {
   private failed = false;
   private disposed = false;
+  private readonly wire: WireWriter;
 
   constructor(
-    private readonly output: NodeJS.WritableStream,
+    output: NodeJS.WritableStream,
     private readonly onError: (error: Error) => void,
   ) {
+    this.wire = new WireWriter(output, (error) => this.fail(error));
     // Stays attached after dispose(): an EPIPE on a dead pipe must never be an uncaught error.
     output.on('error', (error: Error) => this.fail(error));
+  }
+
+  /** The framing of the frames written from now on (those already queued keep theirs). */
+  set framing(framing: WireFraming) {
+    this.wire.framing = framing;
   }
 
   /** Writes one frame; returns its body size in bytes (the Content-Length), or -1 when nothing was written. */
@@ -38,13 +45,9 @@ export class FrameWriter {
       done?.();
       return -1;
     }
-    const json = JSON.stringify(message);
-    const bytes = Buffer.byteLength(json, 'utf8');
-    this.output.write(encodeFrame(json, bytes), 'utf8', (error?: Error | null) => {
-      if (error) this.fail(error);
-      done?.();
-    });
-    return bytes;
+    const encoded = encodeMessage(message);
+    this.wire.send(encoded, done);
+    return encoded.bytes;
   }
 
   dispose(): void {

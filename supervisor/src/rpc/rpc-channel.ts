@@ -78,6 +78,15 @@ export class RpcChannel {
     return written;
   }
 
+  /**
+   * Newline-delimited JSON was negotiated: the frames written from now on are lines, and
+   * the plugin's are read as lines from its first one on (see StrictMessageReader).
+   */
+  useLines(): void {
+    this.writer.framing = 'ndjson';
+    this.reader.acceptLines();
+  }
+
   /** Rejects every pending request with `error`; later requests fail at once. */
   close(error: Error): void {
     this.closedWith ??= error;

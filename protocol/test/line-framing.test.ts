@@ -1,16 +1,19 @@
 import { describe, expect, it } from '@jest/globals';
-import { encodeLine, LineDecoder } from '../src/rpc/line-codec.js';
-import type { ProtocolViolation } from '../src/rpc/protocol-violation.js';
+import { encodeLine, LineDecoder } from '../src/line-framing.js';
 
-function decoder(max = 64) {
+function decoder(max = 64, objectsOnly = false) {
   const messages: unknown[] = [];
   const sizes: number[] = [];
-  const errors: ProtocolViolation[] = [];
-  const d = new LineDecoder(max, (m, bytes) => (messages.push(m), sizes.push(bytes)), (e) => errors.push(e));
+  const errors: { message: string }[] = [];
+  const d = new LineDecoder(
+    max,
+    { message: (m, bytes) => (messages.push(m), sizes.push(bytes)), violation: (problem, seen) => errors.push({ message: `${problem}; it wrote: ${seen.toString('utf8')}` }) },
+    { objectsOnly, hint: 'one object per line' },
+  );
   return { d, messages, sizes, errors };
 }
 
-describe('newline-delimited JSON codec (MCP stdio framing)', () => {
+describe('newline-delimited JSON codec (MCP stdio framing, plugd after negotiation)', () => {
   it('decodes messages split across chunks and several in one chunk, CRLF and blank lines included', () => {
     const { d, messages, sizes } = decoder();
     d.push(Buffer.from('{"a":'));
