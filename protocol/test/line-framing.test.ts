@@ -44,3 +44,26 @@ describe('newline-delimited JSON codec (MCP stdio framing, plugd after negotiati
     expect(encodeLine({ jsonrpc: '2.0', method: 'ping' })).toEqual({ text: '{"jsonrpc":"2.0","method":"ping"}\n', bytes: 33 });
   });
 });
+
+describe('LineDecoder with objectsOnly (plugd after negotiation)', () => {
+  it.each([
+    ['text that is not JSON', 'hello there\n', /expected a JSON object line at a frame boundary \(one object per line\)/],
+    ['a blank line', '\n', /expected a JSON object line/],
+    ['a JSON object cut short', '{"a":\n', /a line that is not JSON \(one object per line\)/],
+  ])('refuses %s, quoting it, and delivers nothing after', (_what, bytes, problem) => {
+    const { d, messages, errors } = decoder(64, true);
+    d.push(Buffer.from(`{"ok":1}\n${bytes}{"late":1}\n`));
+    expect(messages).toEqual([{ ok: 1 }]);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.message).toMatch(problem);
+    expect(d.broken).toBe(true);
+  });
+
+  it('reads every complete line of a chunk, and a line split across many chunks, with exact sizes', () => {
+    const { d, messages, sizes } = decoder(1024, true);
+    d.push(Buffer.from('{"a":1}\n{"b":"é"}\n{"c":'));
+    for (const piece of ['"xx', 'yy', '"}\n']) d.push(Buffer.from(piece));
+    expect(messages).toEqual([{ a: 1 }, { b: 'é' }, { c: 'xxyy' }]);
+    expect(sizes).toEqual([7, 10, 12]);
+  });
+});

@@ -1,4 +1,6 @@
 import { PassThrough } from 'node:stream';
+import { FrameDecoder, LineDecoder } from '@plugd/protocol';
+import type { FrameSink } from '@plugd/protocol';
 import { PlugdError } from '../../src/errors.js';
 import type { LaunchSpec, LaunchedProcess, ProcessLauncher } from '../../src/process/launcher.js';
 
@@ -34,13 +36,16 @@ export interface FakeScript {
   ignoreSigterm?: boolean;
   /** The `idempotent` rules of its initialize result. */
   idempotent?: readonly unknown[];
+  /** Offers newline-delimited JSON in its initialize result and switches to it when `initialized` says so (as the SDK does). */
+  ndjson?: boolean;
 }
 
 let nextPid = 900_000;
 
 /**
  * An in-memory plugin process: the supervisor's end gets real streams carrying real
- * Content-Length frames; the other end is a tiny scriptable plugin. Exits, signals and
+ * frames (Content-Length, or newline-delimited JSON once negotiated, with the protocol's
+ * own decoders); the other end is a tiny scriptable plugin. Exits, signals and
  * pipe errors are asynchronous, as with a real child.
  */
 export class FakeProcess implements LaunchedProcess {
@@ -56,7 +61,17 @@ export class FakeProcess implements LaunchedProcess {
   readonly signals: (NodeJS.Signals | 0)[] = [];
   private readonly exitListeners: ((code: number | null, signal: NodeJS.Signals | null) => void)[] = [];
   private readonly closeListeners: (() => void)[] = [];
-  private buffer = Buffer.alloc(0);
+  /** Every byte the supervisor wrote, in order. */
+  readonly wire: Buffer[] = [];
+  /** The framing this fake writes in now. */
+  framing: 'content-length' | 'ndjson' = 'content-length';
+  private readonly sink: FrameSink = {
+    message: (message) => this.onMessage(message as Received),
+    violation: (problem, seen) => {
+      throw new Error(`fake plugin got a bad frame: ${problem}: ${seen.toString('utf8')}`);
+    },
+  };
+  private readonly decoder = new FrameDecoder(Number.MAX_SAFE_INTEGER, this.sink);
 
   constructor(
     readonly spec: LaunchSpec,
@@ -124,11 +139,16 @@ export class FakeProcess implements LaunchedProcess {
     this.stderr.write(`${line}\n`);
   }
 
-  /** Sends one frame to the supervisor. */
+  /** What the supervisor wrote, as text. */
+  get wireText(): string {
+    return Buffer.concat(this.wire).toString('utf8');
+  }
+
+  /** Sends one frame to the supervisor, in the current framing. */
   send(message: object): void {
     if (!this.alive) return;
     const json = JSON.stringify({ jsonrpc: '2.0', ...message });
-    this.stdout.write(`Content-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`);
+    this.stdout.write(this.framing === 'ndjson' ? `${json}\n` : `Content-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`);
   }
 
   /** Answers held runs (all, or those whose action id passes `which`). */
@@ -144,19 +164,8 @@ export class FakeProcess implements LaunchedProcess {
   }
 
   private onBytes(chunk: Buffer): void {
-    this.buffer = Buffer.concat([this.buffer, chunk]);
-    for (;;) {
-      const end = this.buffer.indexOf('\r\n\r\n');
-      if (end < 0) return;
-      const header = this.buffer.subarray(0, end).toString('ascii');
-      const match = /Content-Length: (\d+)/i.exec(header);
-      if (!match) throw new Error(`fake plugin got a bad header: ${header}`);
-      const length = Number(match[1]);
-      if (this.buffer.length < end + 4 + length) return;
-      const body = this.buffer.subarray(end + 4, end + 4 + length).toString('utf8');
-      this.buffer = this.buffer.subarray(end + 4 + length);
-      this.onMessage(JSON.parse(body) as Received);
-    }
+    this.wire.push(chunk);
+    this.decoder.push(chunk);
   }
 
   private onMessage(message: Received): void {
@@ -171,8 +180,22 @@ export class FakeProcess implements LaunchedProcess {
         if (s.initialize === 'error') return this.send({ id, error: { code: -32603, message: 'initialize refused' } });
         return this.send({
           id,
-          result: { name: 'fake', version: s.version ?? '1.0.0', protocolVersion: 1, actions: s.actions ?? ['run'], capabilities: { concurrency: s.concurrency ?? 1 }, ...(s.idempotent ? { idempotent: s.idempotent } : {}) },
+          result: {
+            name: 'fake',
+            version: s.version ?? '1.0.0',
+            protocolVersion: 1,
+            actions: s.actions ?? ['run'],
+            capabilities: { concurrency: s.concurrency ?? 1 },
+            ...(s.idempotent ? { idempotent: s.idempotent } : {}),
+            ...(s.ndjson ? { framing: ['ndjson', 'content-length'] } : {}),
+          },
         });
+      case 'initialized':
+        if (s.ndjson && (message.params as { framing?: string } | undefined)?.framing === 'ndjson') {
+          this.decoder.handOver(new LineDecoder(Number.MAX_SAFE_INTEGER, this.sink, { objectsOnly: true }), 'next-frame');
+          this.framing = 'ndjson';
+        }
+        return;
       case 'run': {
         const action = (message.params as { action: HeldRun['action'] }).action;
         if (typeof action.id === 'number') this.ranIds.push(action.id);
