@@ -452,3 +452,48 @@ describe('servePlugin frame limit', () => {
     expect(logs).toEqual([{ level: 'warn', message: expect.stringMatching(/a plugd\/log notification of 80\d\d bytes was dropped: over the supervisor's frame limit of 4096 bytes/) }]);
   });
 });
+
+describe('servePlugin: negotiated framing on the raw wire', () => {
+  const frame = (message: object) => {
+    const json = JSON.stringify({ jsonrpc: '2.0', ...message });
+    return `Content-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`;
+  };
+
+  function raw(options: { contentLengthOnly?: boolean } = {}) {
+    const toPlugin = new PassThrough();
+    const fromPlugin = new PassThrough();
+    let text = '';
+    fromPlugin.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+    servePlugin(basic(), { input: toPlugin, output: fromPlugin, onEnd: () => undefined, ...options });
+    const until = async (pattern: RegExp): Promise<string> => {
+      while (!pattern.test(text)) await new Promise((resolve) => setImmediate(resolve));
+      return text;
+    };
+    return { toPlugin, until, get text() { return text; } };
+  }
+
+  it('switches to NDJSON at `initialized` {framing: "ndjson"}: reads the lines after it in the same chunk, answers in lines', async () => {
+    const h = raw();
+    h.toPlugin.write(frame({ id: 1, method: 'initialize', params: initParams }));
+    const init = await h.until(/"id":1,"result"/);
+    expect(init).toMatch(/^Content-Length: \d+\r\n\r\n\{.*"framing":\["ndjson","content-length"\]/);
+    const before = init.length;
+    // `initialized` in Content-Length, then a `run` as a line, in one chunk.
+    h.toPlugin.write(frame({ method: 'initialized', params: { framing: 'ndjson' } }) + `${JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'run', params: { action: { action: 'echo', args: { text: 'é line' } } } })}\n`);
+    const after = (await h.until(/"id":2,"result"/)).slice(before);
+    expect(after).toBe(`${JSON.stringify({ jsonrpc: '2.0', id: 2, result: { observation: 'echo', content: 'é line', extras: {} } })}\n`);
+  });
+
+  it('stays on Content-Length when `initialized` does not ask for NDJSON', async () => {
+    const h = raw();
+    h.toPlugin.write(frame({ id: 1, method: 'initialize', params: initParams }) + frame({ method: 'initialized', params: {} }) + frame({ id: 2, method: 'run', params: { action: { action: 'echo', args: { text: 'x' } } } }));
+    const text = await h.until(/"id":2,"result"/);
+    expect(text).toMatch(/Content-Length: \d+\r\n\r\n\{"jsonrpc":"2.0","id":2,"result"/);
+  });
+
+  it('offers only Content-Length with contentLengthOnly', async () => {
+    const h = raw({ contentLengthOnly: true });
+    h.toPlugin.write(frame({ id: 1, method: 'initialize', params: initParams }));
+    expect(await h.until(/"id":1,"result"/)).toContain('"framing":["content-length"]');
+  });
+});
