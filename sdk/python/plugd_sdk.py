@@ -257,6 +257,9 @@ class Plugin(object):
         self._running = {}
         self._lock = threading.Lock()
         self._wire = None
+        # Newline-delimited JSON after `initialized` {framing: "ndjson"} (offered in initialize).
+        self._lines_in = False
+        self._lines_out = False
         self._disposed = False
         self.log = Logger(self._notify)
 
@@ -328,7 +331,7 @@ class Plugin(object):
             self._wire = writer
         while True:
             try:
-                message = _read_frame(reader)
+                message = _read_json_line(reader) if self._lines_in else _read_frame(reader)
             except (ValueError, OSError) as error:
                 sys.stderr.write("%s: unreadable input from plugd (%s); stopping.\n" % (self.name, error))
                 message = None
@@ -347,7 +350,12 @@ class Plugin(object):
                     ctx = self._running.get((message.get("params") or {}).get("id"))
                     if ctx is not None:
                         ctx.cancelled.set()
-                continue  # initialized and unknown notifications need no answer
+                elif method == "initialized" and isinstance(message.get("params"), dict) and message["params"].get("framing") == "ndjson":
+                    # The bytes after this frame are lines; so is every frame written from now on.
+                    self._lines_in = True
+                    with self._lock:
+                        self._lines_out = True
+                continue  # unknown notifications need no answer
             if method == "$/ping":
                 self._respond(mid, {})
             elif method == "run":
@@ -374,6 +382,7 @@ class Plugin(object):
         result = {
             "name": self.name, "version": self.version, "protocolVersion": PROTOCOL_VERSION,
             "actions": list(self.actions), "capabilities": {"concurrency": self.concurrency, "progress": True},
+            "framing": ["ndjson", "content-length"],
         }
         if self.idempotent:
             result["idempotent"] = self.idempotent
@@ -489,10 +498,10 @@ class Plugin(object):
             if "id" not in message:
                 return
             body = json.dumps({"jsonrpc": "2.0", "id": message["id"], "error": {"code": _INTERNAL_ERROR, "message": "answer not serializable: %s" % error}}).encode("utf-8")
-        frame = b"Content-Length: %d\r\n\r\n" % len(body) + body
         with self._lock:
             if self._wire is None:
                 return
+            frame = body + b"\n" if self._lines_out else b"Content-Length: %d\r\n\r\n" % len(body) + body
             try:
                 self._wire.write(frame)  # one write per frame: threads never interleave
                 self._wire.flush()
@@ -582,6 +591,19 @@ def _read_frame(stream):
             return None
         body += chunk
     return json.loads(body.decode("utf-8"))
+
+
+def _read_json_line(stream):
+    """One JSON-RPC message as a line (negotiated framing), or None at EOF."""
+    line = stream.readline(MAX_FRAME_BYTES + 1)
+    if not line.endswith(b"\n"):
+        if len(line) > MAX_FRAME_BYTES:
+            raise ValueError("line over %d bytes" % MAX_FRAME_BYTES)
+        return None
+    message = json.loads(line.decode("utf-8"))
+    if not isinstance(message, dict):
+        raise ValueError("a line that is not a JSON-RPC message object: %r" % line[:80])
+    return message
 
 
 def _read_line(stream):

@@ -45,6 +45,9 @@ class Plugin(object):
                 self.messages.put(None)
                 return
             self.raw += header
+            if header.startswith(b"{") and header.endswith(b"\n"):
+                self.messages.put(json.loads(header))  # a line: newline-delimited JSON, negotiated
+                continue
             if not header.startswith(b"Content-Length: "):
                 self.messages.put({"garbage": header.decode("utf-8", "replace")})
                 continue
@@ -54,9 +57,12 @@ class Plugin(object):
             self.raw += blank + body
             self.messages.put(json.loads(body))
 
-    def send(self, message):
+    def send(self, message, line=False):
         body = json.dumps(dict(message, jsonrpc="2.0")).encode("utf-8")
-        self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        self.write_raw(body + b"\n" if line else b"Content-Length: %d\r\n\r\n" % len(body) + body)
+
+    def write_raw(self, data):
+        self.proc.stdin.write(data)
         self.proc.stdin.flush()
 
     def request(self, method, params=None):
@@ -301,7 +307,31 @@ class ProtocolTest(unittest.TestCase):
         self.assertEqual(result["protocolVersion"], 1)
         self.assertEqual(sorted(result["actions"]), ["bad_return", "boom", "crash_once", "relay", "shout", "sleep", "spawn_child", "stray"])
         self.assertEqual(result["capabilities"], {"concurrency": 4, "progress": True})
+        self.assertEqual(result["framing"], ["ndjson", "content-length"])
         self.assertEqual(result["idempotent"], ["shout", "crash_once", {"action": "sleep", "args": {"seconds": [0]}}])
+
+    def test_switches_to_ndjson_at_initialized_when_asked_reading_the_lines_after_it(self):
+        plugin = self.start()
+        plugin.initialize()
+        before = len(plugin.raw)
+        # `initialized` in Content-Length and a `run` as a line, in one write.
+        body = json.dumps({"jsonrpc": "2.0", "method": "initialized", "params": {"framing": "ndjson"}}).encode("utf-8")
+        run = {"jsonrpc": "2.0", "id": 50, "method": "run", "params": {"action": {"action": "shout", "args": {"text": "lines"}}}}
+        plugin.write_raw(b"Content-Length: %d\r\n\r\n" % len(body) + body + json.dumps(run).encode("utf-8") + b"\n")
+        self.assertEqual(plugin.answer(50)["result"]["content"], "LINES")
+        plugin.send({"id": 51, "method": "$/ping", "params": {}}, line=True)
+        self.assertEqual(plugin.answer(51)["result"], {})
+        after = bytes(plugin.raw[before:])
+        self.assertNotIn(b"Content-Length", after)
+        self.assertTrue(after.startswith(b'{"jsonrpc":"2.0","id":50,"result":'), after[:80])
+
+    def test_stays_on_content_length_when_initialized_does_not_ask(self):
+        plugin = self.start()
+        plugin.initialize()
+        plugin.notify("initialized", {})
+        before = len(plugin.raw)
+        self.assertEqual(plugin.answer(plugin.request("$/ping"))["result"], {})
+        self.assertTrue(bytes(plugin.raw[before:]).startswith(b"Content-Length: "))
 
     def test_initialize_that_raises_fails_the_start_with_its_message(self):
         plugin = self.start()
