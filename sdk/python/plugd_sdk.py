@@ -17,7 +17,8 @@ whose args are checked (a bad field is an INVALID_ACTION Observation naming it),
 while actions run, `$/cancelRequest` (ctx.cancelled), `plugd/progress`, `plugd/log`,
 stdout kept for frames only (print() and child processes write to stderr), exit when stdin
 closes, a one-line refusal when started by hand without PLUGD_PROTOCOL=1, `ctx.execute(action)`
-(another action run through plugd: `plugd/execute`) and `idempotent` action types.
+(another action run through plugd: `plugd/execute`), `idempotent` action types, and
+newline-delimited JSON after the handshake (offered in initialize, switched to at `initialized`).
 """
 
 import inspect
