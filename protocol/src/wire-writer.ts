@@ -8,18 +8,35 @@ import { TickWriter } from './tick-writer.js';
  */
 const LARGE_CHARS = 64 * 1024;
 
-/** One message serialized for the wire: its JSON (text, or already UTF-8) and size in bytes. */
-export interface EncodedMessage {
-  readonly bytes: number;
-  readonly json: string | Buffer;
+/**
+ * One message serialized for the wire: its JSON (text, or already UTF-8) and its size in
+ * bytes, measured only when asked (newline-delimited JSON needs no size unless a frame
+ * limit or a tracer asks for it).
+ */
+export class EncodedMessage {
+  constructor(
+    readonly json: string | Buffer,
+    private size = -1,
+  ) {}
+
+  get bytes(): number {
+    if (this.size < 0) this.size = Buffer.byteLength(this.json as string, 'utf8');
+    return this.size;
+  }
+
+  /** Whether the message is over `limit` bytes (measured only when its length leaves a doubt). */
+  over(limit: number): boolean {
+    // A UTF-16 code unit is at most 3 bytes of UTF-8.
+    return this.json.length * 3 > limit && this.bytes > limit;
+  }
 }
 
-/** Serializes `message` once; `bytes` is what a frame limit is checked against. */
+/** Serializes `message` once. */
 export function encodeMessage(message: object): EncodedMessage {
   const json = JSON.stringify(message);
-  if (json.length < LARGE_CHARS) return { json, bytes: Buffer.byteLength(json, 'utf8') };
+  if (json.length < LARGE_CHARS) return new EncodedMessage(json);
   const buffer = Buffer.from(json, 'utf8');
-  return { json: buffer, bytes: buffer.length };
+  return new EncodedMessage(buffer, buffer.length);
 }
 
 /**
@@ -36,16 +53,16 @@ export class WireWriter {
 
   /** Queues one encoded message; `done` once it is handed to the pipe (or the write failed). */
   send(message: EncodedMessage, done?: () => void): void {
-    const { json, bytes } = message;
+    const json = message.json;
     if (this.framing === 'ndjson') {
       if (typeof json === 'string') this.batch.write(`${json}\n`, done);
       else {
         this.batch.write(json, undefined, true);
         this.batch.write('\n', done);
       }
-    } else if (typeof json === 'string') this.batch.write(encodeFrame(json, bytes), done);
+    } else if (typeof json === 'string') this.batch.write(encodeFrame(json, message.bytes), done);
     else {
-      this.batch.write(`Content-Length: ${bytes}\r\n\r\n`, undefined, true);
+      this.batch.write(`Content-Length: ${message.bytes}\r\n\r\n`, undefined, true);
       this.batch.write(json, done);
     }
   }

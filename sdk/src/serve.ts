@@ -94,7 +94,7 @@ export function servePlugin(def: PluginDefinition, options: ServeOptions): Plugi
    */
   const send = (message: Message): number => {
     const encoded = encodeMessage(message);
-    if (encoded.bytes > maxFrameBytes) return encoded.bytes;
+    if (encoded.over(maxFrameBytes)) return encoded.bytes;
     writer.send(encoded);
     return 0;
   };

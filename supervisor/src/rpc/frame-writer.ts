@@ -1,4 +1,5 @@
 import { encodeMessage, WireWriter } from '@plugd/protocol';
+import type { EncodedMessage } from '@plugd/protocol';
 import type { WireFraming } from '@plugd/protocol';
 
 /**
@@ -26,8 +27,8 @@ export class FrameWriter {
     this.wire.framing = framing;
   }
 
-  /** Writes one frame; returns its body size in bytes (the Content-Length), or -1 when nothing was written. */
-  write(message: object): number {
+  /** Writes one frame; returns it as encoded (its `bytes` for a tracer), or undefined when nothing was written. */
+  write(message: object): EncodedMessage | undefined {
     return this.send(message, undefined);
   }
 
@@ -38,16 +39,16 @@ export class FrameWriter {
 
   /**
    * Writes one frame and calls `done` once it is handed to the pipe (or the write failed:
-   * reported via onError). Returns the body size in bytes, or -1 when nothing was written.
+   * reported via onError). Returns it as encoded, or undefined when nothing was written.
    */
-  send(message: object, done: (() => void) | undefined): number {
+  send(message: object, done: (() => void) | undefined): EncodedMessage | undefined {
     if (this.failed || this.disposed) {
       done?.();
-      return -1;
+      return undefined;
     }
     const encoded = encodeMessage(message);
     this.wire.send(encoded, done);
-    return encoded.bytes;
+    return encoded;
   }
 
   dispose(): void {

@@ -1,5 +1,6 @@
 import { ErrorCodes } from 'vscode-jsonrpc/node';
 import type { Message } from 'vscode-jsonrpc/node';
+import type { EncodedMessage } from '@plugd/protocol';
 import type { FrameListener } from '../trace/frame-event.js';
 import { FrameWriter } from './frame-writer.js';
 import { RpcResponseError } from './rpc-error.js';
@@ -60,8 +61,9 @@ export class RpcChannel {
       this.pending.set(id, { method, sentAt: performance.now(), resolve: resolve as (r: unknown) => void, reject });
     });
     const message = { jsonrpc: '2.0', id, method, params };
-    const bytes = this.closedWith ? -1 : this.writer.write(message);
-    this.frameListener?.({ dir: 'out', kind: 'request', method, id, bytes: bytes >= 0 ? bytes : jsonBytes(message), message });
+    const frame = this.closedWith ? undefined : this.writer.write(message);
+    // The size is measured only for a tracer (newline-delimited JSON needs none).
+    if (this.frameListener) this.frameListener({ dir: 'out', kind: 'request', method, id, bytes: frame ? frame.bytes : jsonBytes(message), message });
     return { id, result };
   }
 
@@ -72,9 +74,9 @@ export class RpcChannel {
       this.frameListener?.({ dir: 'out', kind: 'notification', method, bytes: jsonBytes(message), message });
       return Promise.resolve();
     }
-    let bytes = -1;
-    const written = new Promise<void>((resolve) => (bytes = this.writer.send(message, resolve)));
-    this.frameListener?.({ dir: 'out', kind: 'notification', method, bytes: bytes >= 0 ? bytes : jsonBytes(message), message });
+    let frame: EncodedMessage | undefined;
+    const written = new Promise<void>((resolve) => (frame = this.writer.send(message, resolve)));
+    if (this.frameListener) this.frameListener({ dir: 'out', kind: 'notification', method, bytes: frame ? frame.bytes : jsonBytes(message), message });
     return written;
   }
 
