@@ -138,6 +138,19 @@ describe('PluginProcess (fake process, real framing)', () => {
     expect(exits[0]).toMatchObject({ reason: 'pipe-broken', signal: 'SIGKILL' });
   });
 
+  it('reports the exit, not the pipe, when the pipe broke because the plugin was dying (killed from outside by SIGKILL)', async () => {
+    const { proc, launcher, exits } = makeProcess();
+    await proc.start();
+    const fake = launcher.last;
+    fake.stdin.destroy(new Error('write EPIPE'));
+    proc.run({ action: 'run', args: {}, id: 1 }, 10_000).result.catch(() => undefined);
+    await new Promise((resolve) => setImmediate(resolve));
+    fake.exit(null, 'SIGKILL');
+    await proc.exited;
+    expect(exits[0]).toMatchObject({ reason: 'exited', signal: 'SIGKILL' });
+    expect(fake.signals).toEqual([]);
+  });
+
   it('kills a plugin that stops answering pings (unresponsive) after pingMisses intervals', async () => {
     fakeTimers();
     const { proc, launcher, exits } = makeProcess({ ping: 'hang' }, { pingIntervalMs: 1000, pingMisses: 3 });

@@ -45,6 +45,13 @@ export interface InitOptions {
 const STDERR_TAIL_LINES = 50;
 /** After exit, how long to wait for the pipes to drain the last stderr lines. */
 const DRAIN_AFTER_EXIT_MS = 500;
+/**
+ * How long a broken stdin pipe waits for the plugin's exit before plugd kills it. A pipe
+ * breaks because the plugin is dying, usually: its exit (code, signal) is then the story.
+ * Frames leave at the end of their tick (protocol/src/tick-writer.ts), so a write can
+ * meet a plugin killed a moment before, and report EPIPE before its exit is seen.
+ */
+const PIPE_BROKEN_GRACE_MS = 250;
 
 /** A plugin process ended; carries how, for the actions that were in flight. */
 export class PluginExitedError extends PlugdError {
@@ -235,12 +242,20 @@ export class PluginProcess {
         if (this.state === 'exited') return;
         this.broken = true;
         // A bad frame fails the requests at once, quoting the bytes. A broken pipe waits
-        // for the exit (SIGKILL below), so they learn the exit code/signal and stderr.
+        // for the exit (or a SIGKILL after PIPE_BROKEN_GRACE_MS), so they learn the exit
+        // code/signal and stderr.
         if (error instanceof ProtocolViolation) channel.close(error);
         // While stopping, a pipe closed by a plugin on its way out is expected: the stop
         // escalation (SIGTERM, SIGKILL) goes on at its own pace.
         if (this.state === 'stopping' && !(error instanceof ProtocolViolation)) return;
-        this.kill(error instanceof ProtocolViolation ? 'protocol-error' : 'pipe-broken', errorMessage(error));
+        if (error instanceof ProtocolViolation) {
+          this.kill('protocol-error', errorMessage(error));
+          return;
+        }
+        const detail = errorMessage(error);
+        setTimeout(() => {
+          if (this.state !== 'exited' && this.state !== 'stopping') this.kill('pipe-broken', detail);
+        }, PIPE_BROKEN_GRACE_MS).unref();
       },
     });
     if (this.frameListener) channel.frameListener = this.frameListener;
