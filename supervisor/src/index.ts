@@ -10,6 +10,7 @@ export { PlugdConfigFileSchema, RestartOptionsSchema, TimeoutOptionsSchema, Serv
 export type { PlugdConfigFile } from './config/schema.js';
 export { BUILTIN_PLUGINS, EMBEDDED_DEFAULT_PLUGINS } from './config/builtins.js';
 export { BUILTIN_ACTIONS } from './config/builtins.js';
+export { checkoutRoot } from './config/checkout-root.js';
 export { discoverPlugin, listInstalledPlugins, readPluginPackage, PLUGIN_PACKAGE_PREFIX, PluginManifestSchema } from './config/discover-plugin.js';
 export type { DiscoveredPlugin, Discovery, InstalledPlugin, PluginManifest } from './config/discover-plugin.js';
 export type {
