@@ -1,7 +1,7 @@
 // plugd at rest (issue 17): the supervisor's RSS with the embedded default (shell, files,
 // python, echo) running vs baseline (4), a bare node:http server holding one
 // vscode-jsonrpc child; and idle CPU, the supervisor's and all plugd processes', over
-// a window shorter than a minute (WINDOW_S, so the figure stays within the runner's time).
+// 60 s (the issue's window; the figure takes ~90 s of the runner's 240 s per figure).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +17,7 @@ const ROUNDS = 3;
 const SETTLE_MS = 3000;
 /** The CPU window starts this long after start: the tail of startup (compilation, GC) is not rest. */
 const CPU_SETTLE_MS = 10_000;
-const WINDOW_S = 20;
+const WINDOW_S = 60;
 const TICKS = 100; // USER_HZ on Linux
 
 function waitFor(child, stream, pattern, what) {
@@ -110,6 +110,6 @@ export async function run() {
       info({ metric: `all plugd processes idle CPU over ${WINDOW_S} s`, unit: '% of a core', values: [cpu.tree] }),
       info({ metric: `baseline (4) idle CPU over ${WINDOW_S} s (reference)`, unit: '% of a core', values: [cpu.bare] }),
     ],
-    notes: [`idle CPU is one window of ${WINDOW_S} s starting ${CPU_SETTLE_MS / 1000} s after start (not 60 s: the figure's time budget), from /proc utime+stime at 10 ms resolution`],
+    notes: [`idle CPU is one window of ${WINDOW_S} s starting ${CPU_SETTLE_MS / 1000} s after start, from /proc utime+stime at 10 ms resolution`],
   };
 }
