@@ -55,6 +55,7 @@ export type { ExitInfo, ExitReason } from './process/exit-info.js';
 export type * from './events.js';
 export { signalGroup, groupExists } from './process/process-group.js';
 export { Liveness } from './process/liveness.js';
+export { PingClock } from './process/ping-clock.js';
 export { PlugdHttpServer } from './http/http-server.js';
 export type { HttpServerOptions } from './http/http-server.js';
 export { originRefusal, originAllowed } from './http/origin-guard.js';

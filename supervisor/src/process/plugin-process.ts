@@ -8,6 +8,7 @@ import type { FrameListener } from '../trace/frame-event.js';
 import { describeExit } from './exit-info.js';
 import type { ExitInfo, ExitReason } from './exit-info.js';
 import { spawnLauncher } from './spawn-launcher.js';
+import type { PingClock } from './ping-clock.js';
 import type { LaunchedProcess, ProcessLauncher } from './launcher.js';
 import { pluginEnv } from './plugin-env.js';
 import { spawnCommand } from './spawn-command.js';
@@ -40,6 +41,8 @@ export interface InitOptions {
   readonly launcher?: ProcessLauncher;
   /** Replaces secret values in the free text this process reports (stderr lines, exit details). */
   readonly scrub?: (text: string) => string;
+  /** The supervisor's shared liveness timer; else this process has a timer of its own. */
+  readonly pingClock?: PingClock;
 }
 
 const STDERR_TAIL_LINES = 50;
@@ -321,7 +324,7 @@ export class PluginProcess {
     const { pingIntervalMs, pingMisses } = this.options.timeouts;
     const channel = this.channel;
     if (!channel) return;
-    this.liveness = new Liveness(pingIntervalMs, pingMisses, () => channel.ping(), (detail) => this.kill('unresponsive', detail));
+    this.liveness = new Liveness(pingIntervalMs, pingMisses, () => channel.ping(), (detail) => this.kill('unresponsive', detail), this.init.pingClock);
     this.liveness.start();
   }
 
