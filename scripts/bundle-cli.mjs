@@ -29,8 +29,9 @@ await build({
   chunkNames: '[name]-[hash]',
   banner: { js: banner },
   logLevel: 'warning',
-  // pino starts its transports (pino-pretty) in worker threads that load files by path
-  // from its own package: it stays a package, resolved from bin/node_modules.
-  external: ['pino', 'pino-pretty'],
+  // loaded with createRequire for a terminal's logs (bin/src/create-logger.ts), from
+  // bin/node_modules; plugd uses no pino transport (a worker thread loading files by
+  // path from pino's package, which a bundle does not keep)
+  external: ['pino-pretty'],
 });
 process.stdout.write('bundled the CLI: bin/dist/bundle/main.mjs\n');
