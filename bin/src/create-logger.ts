@@ -1,5 +1,7 @@
+import { createRequire } from 'node:module';
 import { pino } from 'pino';
 import type { Logger } from 'pino';
+import type PinoPretty from 'pino-pretty';
 import { oneOf } from './parse-flags.js';
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
@@ -27,7 +29,11 @@ export function createLogger(flags: LoggerFlags): Logger {
     return logger;
   }
   if (process.stderr.isTTY) {
-    return pino({ level, base, transport: { target: 'pino-pretty', options: { destination: 2, colorize: true, translateTime: 'HH:MM:ss.l', ignore: 'hostname' } } });
+    // Formatted on the main thread, not in a pino transport's worker thread: a transport
+    // loads its worker by a path inside pino's package, which the CLI bundle does not
+    // keep. Loaded only for a terminal: most plugds log JSON.
+    const pretty = createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
+    return pino({ level, base }, pretty({ destination: 2, colorize: true, translateTime: 'HH:MM:ss.l', ignore: 'hostname' }));
   }
   return pino({ level, base }, pino.destination({ dest: 2, sync: false }));
 }

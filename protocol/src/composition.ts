@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ActionSchema } from './action.js';
 import { ObservationSchema } from './observation.js';
 

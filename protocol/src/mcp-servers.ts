@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** One stdio MCP server in OpenHands' `POST /update_mcp_server` body. */
 export const McpStdioServerSchema = z.looseObject({

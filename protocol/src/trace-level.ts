@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** LSP's trace levels: `messages` = direction, method, id, duration, size; `verbose` adds bodies. */
 export const TraceLevelSchema = z.enum(['off', 'messages', 'verbose']);

@@ -10,6 +10,7 @@ export { PlugdConfigFileSchema, RestartOptionsSchema, TimeoutOptionsSchema, Serv
 export type { PlugdConfigFile } from './config/schema.js';
 export { BUILTIN_PLUGINS, EMBEDDED_DEFAULT_PLUGINS } from './config/builtins.js';
 export { BUILTIN_ACTIONS } from './config/builtins.js';
+export { checkoutRoot } from './config/checkout-root.js';
 export { discoverPlugin, listInstalledPlugins, readPluginPackage, PLUGIN_PACKAGE_PREFIX, PluginManifestSchema } from './config/discover-plugin.js';
 export type { DiscoveredPlugin, Discovery, InstalledPlugin, PluginManifest } from './config/discover-plugin.js';
 export type {
@@ -45,13 +46,16 @@ export { PLUGIN_STATES } from './plugin/plugin-state.js';
 export type { PluginState } from './plugin/plugin-state.js';
 export { LIFECYCLE, Lifecycle, IllegalTransition, lifecycleDiagram } from './plugin/lifecycle.js';
 export type { LifecycleEvent } from './plugin/lifecycle.js';
-export { execaLauncher, launchCommand, programProblem } from './process/execa-launcher.js';
+export { spawnLauncher, launchCommand, programProblem } from './process/spawn-launcher.js';
+/** @deprecated the earlier name of spawnLauncher */
+export { spawnLauncher as execaLauncher } from './process/spawn-launcher.js';
 export type { LaunchSpec, LaunchedProcess, ProcessLauncher } from './process/launcher.js';
 export type { PluginStatus } from './plugin/plugin-status.js';
 export type { ExitInfo, ExitReason } from './process/exit-info.js';
 export type * from './events.js';
 export { signalGroup, groupExists } from './process/process-group.js';
 export { Liveness } from './process/liveness.js';
+export { PingClock } from './process/ping-clock.js';
 export { PlugdHttpServer } from './http/http-server.js';
 export type { HttpServerOptions } from './http/http-server.js';
 export { originRefusal, originAllowed } from './http/origin-guard.js';

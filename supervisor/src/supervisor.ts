@@ -30,6 +30,7 @@ import { LazyStart } from './compose/lazy-start.js';
 import { StartOrder } from './compose/start-order.js';
 import { pluginRequestHandler } from './compose/plugin-requests.js';
 import { delay } from './util/delay.js';
+import { PingClock } from './process/ping-clock.js';
 
 export interface SupervisorOptions {
   /** pino logger; silent when omitted. */
@@ -111,6 +112,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       trace: this.trace,
       containment: this.containment,
       ...(options.launcher ? { launcher: options.launcher } : {}),
+      pingClock: new PingClock(),
       config: () => this.config,
       emit,
       claimRoutes: (name, actions) => this.claimRoutes(name, actions),

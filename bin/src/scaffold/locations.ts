@@ -1,8 +1,8 @@
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { checkoutRoot } from '@plugd/supervisor';
 
-/** bin/dist/scaffold/locations.js -> bin/ */
-const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** bin/ of this checkout, from tsc's output (bin/dist/scaffold/) or the bundle (bin/dist/bundle/). */
+const BIN = join(checkoutRoot(), 'bin');
 
 /** Where `plugd new` and `plugd dev` find what they copy or run, in this plugd's checkout. */
 export const LOCATIONS = {

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineAction, definePlugin } from '@plugd/sdk';
 
 /** The smallest useful plugin: answers `echo` with its text. Also the reference for plugin authors. */

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineAction, definePlugin } from '@plugd/sdk';
 import type { Observation } from '@plugd/sdk';
 import { asObservation, invalid } from './errors.js';

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineAction, definePlugin, SerialQueue, workTimeoutMs } from '@plugd/sdk';
 import { PythonKernel } from './kernel.js';
 import { pythonCommand } from './interpreter.js';

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineAction, definePlugin, SerialQueue } from '@plugd/sdk';
 import { ShellController } from './controller.js';
 import { RestartState } from './restart-state.js';

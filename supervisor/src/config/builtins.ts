@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
+import { checkoutRoot } from './checkout-root.js';
 
 /** Built-in plugins, each a standalone executable in plugins/<name>. */
 export const BUILTIN_PLUGINS = ['shell', 'files', 'python', 'echo'] as const;
@@ -29,8 +29,7 @@ export function isBuiltin(name: string): name is BuiltinName {
 export function builtinsDir(): string {
   const fromEnv = process.env['PLUGD_BUILTINS_DIR'];
   if (fromEnv) return resolve(fromEnv);
-  // supervisor/dist/config/builtins.js -> <repo>/plugins
-  return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'plugins');
+  return join(checkoutRoot(), 'plugins');
 }
 
 /** The bundled plugin (`pnpm build` writes it; it starts fastest), else tsc's output. */

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, join, relative, resolve, sep, isAbsolute } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatZodIssues } from '@plugd/protocol';
 import { BUILTIN_PLUGINS } from './builtins.js';
 

@@ -1,106 +1,85 @@
-import { Counter, Gauge, Registry } from 'prom-client';
 import type { EventEmitter } from 'node:events';
 import type { SupervisorEvents } from '../events.js';
 import type { PluginStatus } from '../plugin/plugin-status.js';
+import type { PromMetrics } from './prom-metrics.js';
 import { ActionTally } from './action-tally.js';
+import { LATENCY_BUCKETS } from './latency-buckets.js';
 import { outcomeLabel } from './outcome-label.js';
 
-/** Latency buckets in seconds: 1 ms .. 2 min. */
-export const LATENCY_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
+export { LATENCY_BUCKETS } from './latency-buckets.js';
+
+/** The Prometheus text format's content type (prom-client's Registry.contentType). */
+const TEXT_FORMAT = 'text/plain; version=0.0.4; charset=utf-8';
 
 /**
- * Prometheus metrics of one Supervisor, in its own Registry (never prom-client's global
- * one, so two supervisors in one process do not mix). Fed by the supervisor's events.
+ * Updates kept until prom-client is loaded. Past this many (actions nobody scraped yet)
+ * it is loaded anyway, so the backlog stays small.
+ */
+export const MAX_PENDING_UPDATES = 1024;
+
+type Update = (metrics: PromMetrics) => void;
+
+/**
+ * Prometheus metrics of one Supervisor, fed by its events. prom-client (several MiB of
+ * memory, ~100 ms to load) is loaded with the first scrape, or once MAX_PENDING_UPDATES
+ * updates are waiting: until then each update is kept as it came and then replayed in
+ * order, so /metrics shows exactly what it would have shown had prom-client been there
+ * from the start (plugd at rest, docs/performance.md).
  */
 export class SupervisorMetrics {
-  readonly registry = new Registry();
-  /** plugd_actions_total and plugd_action_duration_seconds: one update per action, kept cheap. */
+  /** plugd_actions_total and plugd_action_duration_seconds: one update per action, kept cheap and never queued. */
   private readonly actions = new ActionTally(LATENCY_BUCKETS);
-  private readonly restarts: Counter<'plugin'>;
-  private readonly reloads: Counter<'plugin' | 'outcome'>;
-  private readonly exits: Counter<'plugin' | 'reason'>;
-  private readonly fallbacks: Counter<'plugin' | 'primary' | 'type'>;
-  private readonly retries: Counter<'plugin' | 'type'>;
-  private readonly calls: Counter<'caller' | 'type' | 'outcome'>;
+  private prom: PromMetrics | undefined;
+  private pending: Update[] = [];
+  private loading: Promise<PromMetrics> | undefined;
 
-  constructor(source: EventEmitter<SupervisorEvents>, plugins: () => readonly PluginStatus[]) {
-    const registers = [this.registry];
-    this.actions.register(
-      this.registry,
-      { name: 'plugd_actions_total', help: 'Actions answered, by plugin, action type and outcome ("ok", a plugd error_id, or "other")' },
-      { name: 'plugd_action_duration_seconds', help: 'Time from accepting an action to its Observation' },
-    );
-    this.restarts = new Counter({ name: 'plugd_plugin_restarts_total', help: 'Restarts after a crash, by plugin', labelNames: ['plugin'], registers });
-    this.reloads = new Counter({ name: 'plugd_plugin_reloads_total', help: 'Hot reloads, by plugin and outcome (ok, failed)', labelNames: ['plugin', 'outcome'], registers });
-    this.exits = new Counter({ name: 'plugd_plugin_exits_total', help: 'Unexpected plugin process exits, by plugin and reason', labelNames: ['plugin', 'reason'], registers });
-    new Gauge({
-      name: 'plugd_plugin_up',
-      help: '1 when the plugin serves actions (state ready or reloading), else 0',
-      labelNames: ['plugin'],
-      registers,
-      collect() {
-        for (const p of plugins()) this.set({ plugin: p.name }, p.state === 'ready' || p.state === 'reloading' ? 1 : 0);
-      },
-    });
-    new Gauge({
-      name: 'plugd_plugin_in_flight',
-      help: 'Actions running in the plugin now',
-      labelNames: ['plugin'],
-      registers,
-      collect() {
-        for (const p of plugins()) this.set({ plugin: p.name }, p.inFlight);
-      },
-    });
-    new Gauge({
-      name: 'plugd_plugin_queued',
-      help: 'Actions waiting for the plugin',
-      labelNames: ['plugin'],
-      registers,
-      collect() {
-        for (const p of plugins()) this.set({ plugin: p.name }, p.queued);
-      },
-    });
-    const resource = (name: string, help: string, pick: (r: NonNullable<PluginStatus['resources']>) => number) =>
-      new Gauge({
-        name,
-        help,
-        labelNames: ['plugin'],
-        registers,
-        collect() {
-          this.reset();
-          for (const p of plugins()) if (p.resources) this.set({ plugin: p.name }, pick(p.resources));
-        },
-      });
-    resource('plugd_plugin_memory_bytes', "Memory of the plugin's whole cgroup or process tree (resident, without inactive page cache)", (r) => r.memoryBytes);
-    resource('plugd_plugin_cpu_seconds', "CPU time used by the plugin's current generation, its whole cgroup or process tree", (r) => r.cpuSeconds);
-    resource('plugd_plugin_processes', "Processes in the plugin's cgroup or process tree", (r) => r.processes);
-
-    for (const p of plugins()) {
-      this.restarts.inc({ plugin: p.name }, 0);
-      this.reloads.inc({ plugin: p.name, outcome: 'ok' }, 0);
-      this.reloads.inc({ plugin: p.name, outcome: 'failed' }, 0);
-    }
+  constructor(source: EventEmitter<SupervisorEvents>, private readonly plugins: () => readonly PluginStatus[]) {
+    const names = plugins().map((p) => p.name);
+    this.update((m) => m.zeroPlugins(names));
     source.on('action', (e) => this.actions.record(e.plugin, e.type, outcomeLabel(e.outcome), e.durationMs / 1000));
-    this.fallbacks = new Counter({ name: 'plugd_fallback_actions_total', help: 'Actions served by a fallback plugin, by the plugin that served, the route\'s first plugin and action type', labelNames: ['plugin', 'primary', 'type'], registers });
-    this.retries = new Counter({ name: 'plugd_action_retries_total', help: 'Idempotent actions run once more after their plugin crashed, by the plugin they crashed in and type', labelNames: ['plugin', 'type'], registers });
-    this.calls = new Counter({ name: 'plugd_plugin_calls_total', help: 'Plugin-to-plugin calls (plugd/execute), by calling plugin, action type and outcome', labelNames: ['caller', 'type', 'outcome'], registers });
-    source.on('fallback', (e) => this.fallbacks.inc({ plugin: e.plugin, primary: e.primary, type: e.type }));
-    source.on('retry', (e) => this.retries.inc({ plugin: e.plugin, type: e.type }));
-    source.on('call', (e) => this.calls.inc({ caller: e.plugin, type: e.type, outcome: e.outcome }));
-    source.on('restart', (e) => this.restarts.inc({ plugin: e.plugin }));
-    source.on('reload', (e) => this.reloads.inc({ plugin: e.plugin, outcome: 'ok' }));
-    source.on('reload_failed', (e) => this.reloads.inc({ plugin: e.plugin, outcome: 'failed' }));
-    source.on('exit', (e) => {
-      if (!e.expected) this.exits.inc({ plugin: e.plugin, reason: e.reason });
-    });
+    source.on('fallback', (e) => this.update((m) => m.fallback(e)));
+    source.on('retry', (e) => this.update((m) => m.retry(e)));
+    source.on('call', (e) => this.update((m) => m.call(e)));
+    source.on('restart', (e) => this.update((m) => m.restart(e.plugin)));
+    source.on('reload', (e) => this.update((m) => m.reload(e.plugin, 'ok')));
+    source.on('reload_failed', (e) => this.update((m) => m.reload(e.plugin, 'failed')));
+    source.on('exit', (e) => this.update((m) => m.exit(e)));
+  }
+
+  /** Whether prom-client has been loaded (by a scrape or a full backlog). */
+  get loaded(): boolean {
+    return this.prom !== undefined;
   }
 
   /** The Prometheus text exposition. */
-  text(): Promise<string> {
-    return this.registry.metrics();
+  async text(): Promise<string> {
+    return (await this.load()).text();
   }
 
   get contentType(): string {
-    return this.registry.contentType;
+    return this.prom?.contentType ?? TEXT_FORMAT;
+  }
+
+  private update(update: Update): void {
+    if (this.prom) return update(this.prom);
+    this.pending.push(update);
+    if (this.pending.length >= MAX_PENDING_UPDATES) this.load().catch(() => undefined);
+  }
+
+  private load(): Promise<PromMetrics> {
+    this.loading ??= import('./prom-metrics.js').then(
+      ({ PromMetrics }) => {
+        const prom = new PromMetrics(this.plugins, this.actions);
+        for (const update of this.pending) update(prom);
+        this.pending = [];
+        this.prom = prom;
+        return prom;
+      },
+      (error: unknown) => {
+        this.loading = undefined; // the next scrape tries again
+        throw error;
+      },
+    );
+    return this.loading;
   }
 }

@@ -27,7 +27,7 @@ export class GenerationFactory {
     const proc = new PluginProcess(
       options,
       generation,
-      { username: hooks.username, trace: hooks.traceLevel(name), ...(hooks.launcher ? { launcher: hooks.launcher } : {}), ...(hooks.scrub ? { scrub: hooks.scrub } : {}) },
+      { username: hooks.username, trace: hooks.traceLevel(name), ...(hooks.launcher ? { launcher: hooks.launcher } : {}), ...(hooks.scrub ? { scrub: hooks.scrub } : {}), ...(hooks.pingClock ? { pingClock: hooks.pingClock } : {}) },
       {
         onSpawn: (p) => hooks.emit('spawn', { plugin: name, generation: p.generation, pid: p.pid }),
         onStderr: (line, p) => hooks.emit('stderr', { plugin: name, generation: p.generation, pid: p.pid, line }),

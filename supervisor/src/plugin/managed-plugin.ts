@@ -6,6 +6,7 @@ import type { SupervisorEvents } from '../events.js';
 import { errorMessage, isPlugdError } from '../errors.js';
 import type { ExitInfo } from '../process/exit-info.js';
 import type { ProcessLauncher } from '../process/launcher.js';
+import type { PingClock } from '../process/ping-clock.js';
 import type { ToolInfo } from '../process/protocol-session.js';
 import type { PluginProcess } from '../process/plugin-process.js';
 import type { FrameListener } from '../trace/frame-event.js';
@@ -50,6 +51,8 @@ export interface ManagedPluginHooks {
   guardFor?(plugin: PluginOptions, generation: number): GenerationGuard;
   /** How often memory is sampled for limits.memoryRestartMiB. */
   readonly sampleIntervalMs?: number;
+  /** One liveness timer for all of a supervisor's plugins (ping-clock.ts). */
+  readonly pingClock?: PingClock;
 }
 
 type StartKind = 'start' | 'restart' | 'probe' | 'reload';

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { PluginOptions, SupervisorConfig } from '../config/types.js';
 import type { Containment } from '../containment/containment.js';
 import type { ProcessLauncher } from '../process/launcher.js';
+import type { PingClock } from '../process/ping-clock.js';
 import { secretValues } from '../security/secret-values.js';
 import type { Redactor } from '../trace/redact.js';
 import type { TraceHub } from '../trace/trace-hub.js';
@@ -15,6 +16,8 @@ export interface PluginFactoryDeps {
   readonly containment: Containment;
   /** How plugin processes are run; real processes unless a test injects a fake. */
   readonly launcher?: ProcessLauncher;
+  /** One liveness timer for all the plugins (ping-clock.ts). */
+  readonly pingClock?: PingClock;
   config(): SupervisorConfig;
   emit: ManagedPluginHooks['emit'];
   claimRoutes(name: string, actions: readonly string[]): string | undefined;
@@ -48,6 +51,7 @@ export class PluginFactory {
       // A test's fake processes get no cgroups; real ones are contained.
       ...(launcher ? { launcher } : { guardFor: (plugin, generation) => deps.containment.forGeneration(plugin, generation) }),
       sampleIntervalMs: deps.containment.options.sampleIntervalMs,
+      ...(deps.pingClock ? { pingClock: deps.pingClock } : {}),
     });
   }
 }

@@ -1,9 +1,11 @@
+import type { PingClock } from './ping-clock.js';
+
 /**
  * `$/ping` every `intervalMs`; `misses` ticks in a row with a ping outstanding and no
  * message at all from the plugin (a progress notification counts) means it is hung.
  */
 export class Liveness {
-  private timer: NodeJS.Timeout | undefined;
+  private stopTicks: (() => void) | undefined;
   private outstanding = false;
   private activity = false;
   private missed = 0;
@@ -13,6 +15,8 @@ export class Liveness {
     private readonly misses: number,
     private readonly ping: () => Promise<unknown>,
     private readonly onHung: (detail: string) => void,
+    /** Shared with the other plugins of a supervisor (ping-clock.ts); else a timer of its own. */
+    private readonly clock?: PingClock,
   ) {}
 
   /** Any message from the plugin: proof of life. */
@@ -21,13 +25,19 @@ export class Liveness {
   }
 
   start(): void {
-    this.timer = setInterval(() => this.check(), this.intervalMs);
-    this.timer.unref();
+    this.stop();
+    if (this.clock) {
+      this.stopTicks = this.clock.every(this.intervalMs, () => this.check());
+      return;
+    }
+    const timer = setInterval(() => this.check(), this.intervalMs);
+    timer.unref();
+    this.stopTicks = () => clearInterval(timer);
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    this.stopTicks?.();
+    this.stopTicks = undefined;
   }
 
   /** One interval's check (the timer calls it; public so it can be driven directly). */

@@ -1,4 +1,3 @@
-import { watch } from 'chokidar';
 import type { FSWatcher } from 'chokidar';
 import type { Logger } from 'pino';
 import { errorMessage } from '../errors.js';
@@ -41,6 +40,9 @@ export class PluginWatcher {
     const { paths, plugin, logger } = this.options;
     const initial: Promise<void>[] = [];
     let ready = false;
+    // loaded with the first watcher: most plugds watch nothing (plugd at rest)
+    const { watch } = await import('chokidar');
+    if (this.closed) return;
     const watcher = watch([...paths], {
       ignored: ignoreFor(paths),
       ignoreInitial: false,

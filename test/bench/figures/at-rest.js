@@ -1,7 +1,7 @@
 // plugd at rest (issue 17): the supervisor's RSS with the embedded default (shell, files,
 // python, echo) running vs baseline (4), a bare node:http server holding one
 // vscode-jsonrpc child; and idle CPU, the supervisor's and all plugd processes', over
-// a window shorter than a minute (WINDOW_S, so the figure stays within the runner's time).
+// 60 s (the issue's window; the figure takes ~90 s of the runner's 240 s per figure).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +17,7 @@ const ROUNDS = 3;
 const SETTLE_MS = 3000;
 /** The CPU window starts this long after start: the tail of startup (compilation, GC) is not rest. */
 const CPU_SETTLE_MS = 10_000;
-const WINDOW_S = 20;
+const WINDOW_S = 60;
 const TICKS = 100; // USER_HZ on Linux
 
 function waitFor(child, stream, pattern, what) {
@@ -56,20 +56,36 @@ function stop(child, how = () => child.kill('SIGTERM')) {
   });
 }
 
-/** utime + stime of `pid` in clock ticks, and the pids of its children. */
+/** The parent pid of `pid`, and its utime + stime in seconds (10 ms clock ticks). */
 function stat(pid) {
   const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) };
+  return { ppid: Number(f[1]), seconds: (Number(f[11]) + Number(f[12])) / TICKS };
 }
 
-/** CPU ticks of `pid` and of every descendant alive now. */
-function treeTicks(pid) {
-  const all = new Map();
+/**
+ * CPU seconds of `pid`: the sum of its threads' run time in /proc/PID/task/TID/schedstat
+ * (nanoseconds; an idle plugd uses a few clock ticks a minute, too few to count in
+ * ticks), else utime + stime. A thread that ends within the window takes its time with
+ * it; an idle plugd's threads (V8's, libuv's) live as long as it does.
+ */
+function cpuSeconds(pid) {
+  try {
+    let ns = 0;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    return ns / 1e9;
+  } catch {
+    return stat(pid).seconds;
+  }
+}
+
+/** CPU seconds of `pid` and of every descendant alive now. */
+function treeSeconds(pid) {
+  const ppids = new Map();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
-      all.set(Number(name), stat(Number(name)));
+      ppids.set(Number(name), stat(Number(name)).ppid);
     } catch {
       // gone meanwhile
     }
@@ -77,11 +93,17 @@ function treeTicks(pid) {
   const inTree = new Set([pid]);
   for (let grew = true; grew; ) {
     grew = false;
-    for (const [p, s] of all) if (!inTree.has(p) && inTree.has(s.ppid)) (inTree.add(p), (grew = true));
+    for (const [p, ppid] of ppids) if (!inTree.has(p) && inTree.has(ppid)) (inTree.add(p), (grew = true));
   }
-  let ticks = 0;
-  for (const p of inTree) ticks += all.get(p)?.ticks ?? 0;
-  return ticks;
+  let seconds = 0;
+  for (const p of inTree) {
+    try {
+      seconds += cpuSeconds(p);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return seconds;
 }
 
 export async function run() {
@@ -94,12 +116,12 @@ export async function run() {
     rss.bare.push(rssKiB(bare.pid) / 1024);
     if (round === ROUNDS - 1) {
       await sleep(CPU_SETTLE_MS - SETTLE_MS);
-      const before = { sup: stat(plugd.pid).ticks, tree: treeTicks(plugd.pid), bare: stat(bare.pid).ticks };
+      const before = { sup: cpuSeconds(plugd.pid), tree: treeSeconds(plugd.pid), bare: cpuSeconds(bare.pid) };
       const t = performance.now();
       await sleep(WINDOW_S * 1000);
       const seconds = (performance.now() - t) / 1000;
-      const pct = (ticks) => (100 * ticks) / TICKS / seconds;
-      cpu = { sup: pct(stat(plugd.pid).ticks - before.sup), tree: pct(treeTicks(plugd.pid) - before.tree), bare: pct(stat(bare.pid).ticks - before.bare) };
+      const pct = (used) => (100 * used) / seconds;
+      cpu = { sup: pct(cpuSeconds(plugd.pid) - before.sup), tree: pct(treeSeconds(plugd.pid) - before.tree), bare: pct(cpuSeconds(bare.pid) - before.bare) };
     }
     await Promise.all([plugd.close(), bare.close()]);
   }
@@ -110,6 +132,6 @@ export async function run() {
       info({ metric: `all plugd processes idle CPU over ${WINDOW_S} s`, unit: '% of a core', values: [cpu.tree] }),
       info({ metric: `baseline (4) idle CPU over ${WINDOW_S} s (reference)`, unit: '% of a core', values: [cpu.bare] }),
     ],
-    notes: [`idle CPU is one window of ${WINDOW_S} s starting ${CPU_SETTLE_MS / 1000} s after start (not 60 s: the figure's time budget), from /proc utime+stime at 10 ms resolution`],
+    notes: [`idle CPU is one window of ${WINDOW_S} s starting ${CPU_SETTLE_MS / 1000} s after start, from the threads' run time in /proc/PID/task/TID/schedstat`],
   };
 }

@@ -3,7 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
-import busboy from 'busboy';
+import type busboy from 'busboy';
 import { HttpError } from '../http-types.js';
 
 export interface ReceivedFile {
@@ -29,11 +29,13 @@ export function checkFilename(name: string | undefined): string {
  * `dir`, at most `maxBytes` bytes. On any failure (limit, bad form, aborted client) the
  * temporary file is removed: nothing partial is left behind.
  */
-export function receiveUpload(req: IncomingMessage, dir: string, maxBytes: number): Promise<ReceivedFile> {
+export async function receiveUpload(req: IncomingMessage, dir: string, maxBytes: number): Promise<ReceivedFile> {
+  // loaded with the first upload (plugd at rest); the request waits, paused, meanwhile
+  const { default: parse } = await import('busboy');
   return new Promise<ReceivedFile>((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
-      parser = busboy({ headers: req.headers, limits: { files: 1, fileSize: maxBytes, fields: 20, parts: 40 } });
+      parser = parse({ headers: req.headers, limits: { files: 1, fileSize: maxBytes, fields: 20, parts: 40 } });
     } catch (error) {
       reject(detail(400, `the body is not multipart/form-data (${(error as Error).message}); send the file as the form field "file"`));
       return;

@@ -1,7 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative } from 'node:path';
-import yazl from 'yazl';
 import { HttpError } from '../http-types.js';
 import type { Route } from '../http-types.js';
 
@@ -30,6 +29,7 @@ export const downloadFilesRoute: Route = {
     const info = await lstat(path).catch(() => undefined);
     if (!info) throw new HttpError(404, { detail: 'File not found' });
     const base = info.isDirectory() ? path : join(path, '..');
+    const { default: yazl } = await import('yazl'); // loaded with the first download (plugd at rest)
     const zip = new yazl.ZipFile();
     for await (const file of regularFiles(path)) zip.addReadStream(createReadStream(file), relative(base, file));
     zip.end();

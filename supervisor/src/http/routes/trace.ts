@@ -1,5 +1,5 @@
 import { TraceLevelSchema } from '@plugd/protocol';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isPlugdError } from '../../errors.js';
 import { HttpError } from '../http-types.js';
 import type { Route } from '../http-types.js';
