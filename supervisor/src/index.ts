@@ -46,9 +46,7 @@ export { PLUGIN_STATES } from './plugin/plugin-state.js';
 export type { PluginState } from './plugin/plugin-state.js';
 export { LIFECYCLE, Lifecycle, IllegalTransition, lifecycleDiagram } from './plugin/lifecycle.js';
 export type { LifecycleEvent } from './plugin/lifecycle.js';
-export { spawnLauncher, launchCommand, programProblem } from './process/spawn-launcher.js';
-/** @deprecated the earlier name of spawnLauncher */
-export { spawnLauncher as execaLauncher } from './process/spawn-launcher.js';
+export { execaLauncher, launchCommand, programProblem } from './process/execa-launcher.js';
 export type { LaunchSpec, LaunchedProcess, ProcessLauncher } from './process/launcher.js';
 export type { PluginStatus } from './plugin/plugin-status.js';
 export type { ExitInfo, ExitReason } from './process/exit-info.js';

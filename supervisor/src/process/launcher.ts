@@ -10,8 +10,8 @@ export interface LaunchSpec {
 
 /**
  * A running plugin process as PluginProcess sees it: its pid, its three pipes, how it
- * ends, and a signal for its whole process group. The real one is a node:child_process
- * child (spawn-launcher.ts); unit tests inject an in-memory one speaking the same framing.
+ * ends, and a signal for its whole process group. The real one is an execa child
+ * (execa-launcher.ts); unit tests inject an in-memory one speaking the same framing.
  */
 export interface LaunchedProcess {
   /** Undefined when it could not be run at all (then `error` follows). */

@@ -7,7 +7,7 @@ import { RpcResponseError } from '../rpc/rpc-error.js';
 import type { FrameListener } from '../trace/frame-event.js';
 import { describeExit } from './exit-info.js';
 import type { ExitInfo, ExitReason } from './exit-info.js';
-import { spawnLauncher } from './spawn-launcher.js';
+import { execaLauncher } from './execa-launcher.js';
 import type { PingClock } from './ping-clock.js';
 import type { LaunchedProcess, ProcessLauncher } from './launcher.js';
 import { pluginEnv } from './plugin-env.js';
@@ -37,7 +37,7 @@ export interface PluginProcessHooks {
 export interface InitOptions {
   readonly username: string;
   readonly trace: TraceLevel;
-  /** How the process is run; real processes (node:child_process) unless a test injects a fake. */
+  /** How the process is run; real processes (execa) unless a test injects a fake. */
   readonly launcher?: ProcessLauncher;
   /** Replaces secret values in the free text this process reports (stderr lines, exit details). */
   readonly scrub?: (text: string) => string;
@@ -226,7 +226,7 @@ export class PluginProcess {
     const own = spawnCommand(this.options);
     const command = this.hooks.guard?.wrap([own.file, ...own.args]) ?? [own.file, ...own.args];
     this.startedAt = Date.now();
-    const launcher = this.init.launcher ?? spawnLauncher;
+    const launcher = this.init.launcher ?? execaLauncher;
     const child = launcher.launch({
       command,
       program: this.options.command[0] ?? own.file,

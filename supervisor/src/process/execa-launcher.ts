@@ -1,23 +1,33 @@
-import { spawn } from 'node:child_process';
-import type { SpawnOptionsWithStdioTuple, StdioPipe } from 'node:child_process';
+import { execa } from 'execa';
+import type { Options } from 'execa';
 import { findExecutable } from '../config/find-executable.js';
 import { PlugdError } from '../errors.js';
 import type { LaunchSpec, LaunchedProcess, ProcessLauncher } from './launcher.js';
 import { signalGroup } from './process-group.js';
-
-type PipeOptions = SpawnOptionsWithStdioTuple<StdioPipe, StdioPipe, StdioPipe>;
 
 /**
  * The one place a plugin's command line and spawn options are built: detached (so it
  * leads its own process group), pipes only, no inherited environment beyond `spec.env`.
  * Wrappers (setpriv, cgroups) belong here.
  */
-export function launchCommand(spec: LaunchSpec): { file: string; args: string[]; options: PipeOptions } {
+export function launchCommand(spec: LaunchSpec): { file: string; args: string[]; options: Options } {
   const [file, ...args] = spec.command;
   return {
     file: file!,
     args,
-    options: { cwd: spec.cwd, env: { ...spec.env }, detached: true, stdio: ['pipe', 'pipe', 'pipe'] },
+    options: {
+      cwd: spec.cwd,
+      env: { ...spec.env },
+      extendEnv: false,
+      detached: true,
+      stdin: 'pipe',
+      stdout: 'pipe',
+      stderr: 'pipe',
+      buffer: false,
+      reject: false,
+      cleanup: false,
+      stripFinalNewline: false,
+    },
   };
 }
 
@@ -28,27 +38,19 @@ export function programProblem(spec: LaunchSpec): string | undefined {
   return `cannot find the program "${program}" (${program.includes('/') ? 'not an executable file there' : 'not on PATH'}); install it or give a program on PATH or a path to an executable, e.g. ["python3", "./tool.py"]`;
 }
 
-const ignore = (): void => undefined;
-
-/**
- * Real processes, through node:child_process (a process-runner library cost ~8 MiB of
- * the supervisor's memory at rest for options plugd does not use).
- */
-export const spawnLauncher: ProcessLauncher = {
+/** Real processes, through execa. */
+export const execaLauncher: ProcessLauncher = {
   launch(spec: LaunchSpec): LaunchedProcess {
     const problem = programProblem(spec);
     if (problem) throw new PlugdError('PROGRAM_NOT_FOUND', problem);
     const { file, args, options } = launchCommand(spec);
-    const child = spawn(file, args, options);
-    // A failed spawn or a broken pipe is reported to PluginProcess (onError, the frame
-    // reader and writer); an 'error' event nobody listens to must never end plugd.
-    child.on('error', ignore);
-    for (const pipe of [child.stdin, child.stdout, child.stderr]) pipe.on('error', ignore);
+    const child = execa(file, args, options);
+    child.catch(() => undefined);
     return {
       pid: child.pid,
-      stdin: child.stdin,
-      stdout: child.stdout,
-      stderr: child.stderr,
+      stdin: child.stdin!,
+      stdout: child.stdout!,
+      stderr: child.stderr!,
       onExit: (listener) => void child.once('exit', listener),
       onClose: (listener) => void child.once('close', () => listener()),
       onError: (listener) => void child.once('error', listener),
