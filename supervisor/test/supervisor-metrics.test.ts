@@ -76,14 +76,13 @@ describe('SupervisorMetrics', () => {
     expect(await metrics.text()).toContain(`plugd_plugin_restarts_total{plugin="echo"} ${n + 1}`);
   });
 
-  it('counts actions in plain numbers without loading prom-client', () => {
+  it('counts actions in plain numbers without loading prom-client', async () => {
     const source = new EventEmitter<SupervisorEvents>();
     const metrics = new SupervisorMetrics(source, plugins);
     for (let i = 0; i < MAX_PENDING_UPDATES * 2; i++) source.emit('action', { plugin: 'echo', type: 'echo', generation: 1, durationMs: 1, outcome: 'ok' });
+    // a queued backlog would have started loading by now (the module is already cached by the tests above)
+    await new Promise((resolve) => setTimeout(resolve, 100));
     expect(metrics.loaded).toBe(false);
-  });
-    await until(() => metrics.loaded);
-    source.emit('action', { plugin: 'echo', type: 'echo', generation: 1, durationMs: 1, outcome: 'ok' });
-    expect(await metrics.text()).toContain(`plugd_actions_total{plugin="echo",type="echo",outcome="ok"} ${n + 1}`);
+    expect(await metrics.text()).toContain(`plugd_actions_total{plugin="echo",type="echo",outcome="ok"} ${MAX_PENDING_UPDATES * 2}`);
   });
 });
