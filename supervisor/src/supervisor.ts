@@ -16,6 +16,7 @@ import type { ManagedPlugin } from './plugin/managed-plugin.js';
 import { PluginFactory } from './plugin/plugin-factory.js';
 import type { PluginStatus } from './plugin/plugin-status.js';
 import { ActionDispatcher } from './routing/action-dispatcher.js';
+import type { ClientOptions } from './routing/action-dispatcher.js';
 import { RouteTable } from './routing/route-table.js';
 import type { Redactor } from './trace/redact.js';
 import { redactorFor } from './security/secret-values.js';
@@ -180,8 +181,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     return this.initialDone;
   }
 
-  /** Routes one action (any JSON value; it is validated here) to its plugin. */
-  async execute(input: unknown): Promise<Observation> {
+  /**
+   * Routes one action (any JSON value; it is validated here) to its plugin. `options`:
+   * `signal` cancels it (dropped while queued; the plugin is sent its cancel while it
+   * runs; answered ACTION_CANCELLED), `onProgress` receives the plugin's progress reports.
+   */
+  async execute(input: unknown, options?: ClientOptions): Promise<Observation> {
     const acceptedAt = Date.now();
     this.lastActionAt = acceptedAt;
     // The common, plainly valid action skips zod; anything else gets its full check and message.
@@ -203,7 +208,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       if (!ready) return errorObservation(ErrorIds.PLUGIN_UNAVAILABLE, `plugd was still starting its plugins when the action's ${waitMs / 1000} s timeout passed.`);
     }
     if (this.stopping) return errorObservation(ErrorIds.PLUGIN_UNAVAILABLE, 'plugd is stopping; the action was not run.');
-    return this.dispatcher.dispatch(action, acceptedAt, undefined, explicitMs);
+    return this.dispatcher.dispatch(action, acceptedAt, undefined, explicitMs, options);
   }
 
   /** The shell's working directory as its last `run` observation reported it. */

@@ -1,10 +1,9 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { McpError, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { Action, InitializeResult } from '@plugd/protocol';
-import { PlugdError } from '../errors.js';
 import { RpcResponseError } from '../rpc/rpc-error.js';
 import type { LaunchedProcess } from '../process/launcher.js';
-import type { PluginProtocol, ProtocolSession, SessionContext, SessionHandlers, ToolInfo } from '../process/protocol-session.js';
+import type { PluginProtocol, ProtocolSession, RunContext, SessionContext, SessionHandlers, ToolInfo } from '../process/protocol-session.js';
 import type { FrameListener } from '../trace/frame-event.js';
 import { CancelSignal } from './cancel-signal.js';
 import { mcpObservation } from './mcp-observation.js';
@@ -67,7 +66,7 @@ class McpSession implements ProtocolSession {
     return this.client.ping({ timeout: this.context.options.timeouts.pingIntervalMs * (this.context.options.timeouts.pingMisses + 1) });
   }
 
-  run(action: Action, timeoutMs: number): { id: number; result: Promise<unknown> } {
+  run(action: Action, timeoutMs: number, context?: RunContext): { id: number; result: Promise<unknown> } {
     const id = this.nextId++;
     const args = action.args as { name?: unknown; arguments?: unknown };
     const called = typeof args.name === 'string' ? args.name : '';
@@ -81,8 +80,9 @@ class McpSession implements ProtocolSession {
         signal: abort.asAbortSignal(),
         timeout: Math.max(1, Math.round(timeoutMs)) + SDK_TIMEOUT_SLACK_MS,
         resetTimeoutOnProgress: true,
-        // Asking for progress makes the server send it: proof of life while a tool works.
-        onprogress: ignoreProgress,
+        // Asking for progress makes the server send it: proof of life while a tool works,
+        // passed on to the client that asked for the action when it wants it.
+        onprogress: context?.onProgress ?? ignoreProgress,
       })
       .then(
         (r) => {
@@ -99,8 +99,9 @@ class McpSession implements ProtocolSession {
     return { id, result };
   }
 
-  cancel(id: number): void {
-    this.running.get(id)?.abort(new PlugdError('REQUEST_TIMEOUT', 'cancelled by plugd: the action timed out'));
+  /** The SDK sends notifications/cancelled with `reason` and stops waiting for the answer. */
+  cancel(id: number, reason = 'cancelled by plugd'): void {
+    this.running.get(id)?.abort(reason);
   }
 
   /** MCP has no goodbye on stdio: closing stdin is it (the stop ladder does that next). */

@@ -29,6 +29,10 @@ export class PipeTransport implements Transport {
   private readonly sent = new Map<Id, { method: string; at: number }>();
   private readonly received = new Map<Id, string>();
   private closed = false;
+  /** Requests in flight each way, by id (for the tracer; tests check nothing stays). */
+  get pendingIds(): number {
+    return this.sent.size + this.received.size;
+  }
   private failed = false;
   private readonly onData = (chunk: Buffer): void => this.decoder.push(chunk);
 
@@ -94,6 +98,10 @@ export class PipeTransport implements Transport {
       if (m.id !== undefined) {
         if (dir === 'out') this.sent.set(m.id, { method: m.method, at: performance.now() });
         else this.received.set(m.id, m.method);
+      } else if (m.method === 'notifications/cancelled') {
+        // No answer comes to a cancelled request (MCP): its entry would stay forever.
+        const requestId = (message as { params?: { requestId?: Id } }).params?.requestId;
+        if (requestId !== undefined) (dir === 'out' ? this.sent : this.received).delete(requestId);
       }
       if (!listener) return;
       const event: FrameEvent = m.id === undefined

@@ -10,6 +10,7 @@ import type { CallContext } from '../compose/plugin-call.js';
 import { CALL_TOOL_MCP, routeToolCall } from '../mcp/call-tool-route.js';
 import { asOpenHandsTimeout } from '../mcp/mcp-observation.js';
 import type { ManagedPlugin } from '../plugin/managed-plugin.js';
+import type { SubmitOptions } from '../plugin/action-queue.js';
 import type { Redactor } from '../trace/redact.js';
 import type { RouteTable } from './route-table.js';
 import type { SessionState } from './session-state.js';
@@ -35,6 +36,14 @@ interface Route {
   chain(): ManagedPlugin[];
 }
 
+/** What a client's action carries besides the action: a cancel signal, a progress sink. */
+export interface ClientOptions {
+  /** The client cancelled the action (an MCP client's notifications/cancelled). */
+  readonly signal?: AbortSignal | undefined;
+  /** Receives the plugin's progress reports while the action runs. */
+  readonly onProgress?: SubmitOptions['onProgress'];
+}
+
 /** The path of one validated action to the plugin that answers it. */
 export class ActionDispatcher {
   constructor(private readonly host: DispatchHost) {}
@@ -44,13 +53,13 @@ export class ActionDispatcher {
    * tool name, else by type with the route's fallbacks), run with the session, its error
    * text scrubbed of secret values; a run observation updates the session's cwd.
    */
-  async dispatch(action: Action, acceptedAt: number, call: CallContext | undefined, explicitMs?: number): Promise<Observation> {
+  async dispatch(action: Action, acceptedAt: number, call: CallContext | undefined, explicitMs?: number, client?: ClientOptions): Promise<Observation> {
     const route = this.route(action);
     if ('observation' in route) return route;
     const first = route.chain()[0];
     if (!first) return this.noPlugin(action.action);
     const deadline = call?.deadline ?? acceptedAt + (explicitMs ?? first.options.timeouts.actionMs);
-    const answered = this.scrubError(await this.runOnRoute(action, acceptedAt, call, deadline, route));
+    const answered = this.scrubError(await this.runOnRoute(action, acceptedAt, call, deadline, route, client));
     const observation = route.mcp ? asOpenHandsTimeout(action, answered, deadline - acceptedAt) : answered;
     this.host.session.observe(observation);
     return observation;
@@ -80,8 +89,10 @@ export class ActionDispatcher {
    * once more when it crashed under an idempotent action (retries). An action refused
    * before it ran (PLUGIN_UNAVAILABLE) goes to the next plugin of the route.
    */
-  private async runOnRoute(action: Action, acceptedAt: number, call: CallContext | undefined, deadline: number, route: Route): Promise<Observation> {
+  private async runOnRoute(action: Action, acceptedAt: number, call: CallContext | undefined, deadline: number, route: Route, client?: ClientOptions): Promise<Observation> {
     const tried = new Set<string>();
+    const cancel = call?.signal ?? client?.signal;
+    const options: SubmitOptions = { session: this.host.session, cancel, caller: call?.caller, onProgress: client?.onProgress };
     let retried = false;
     for (;;) {
       const chain = route.chain();
@@ -89,7 +100,7 @@ export class ActionDispatcher {
       const managed = plugin && chain.find((p) => p.name === plugin.name);
       if (!plugin || !managed) return this.noPlugin(action.action);
       if (this.host.lazy.needsWake(managed, plugin.startable)) await this.host.lazy.wake(managed);
-      const observation = await managed.submit(action, acceptedAt, deadline, { session: this.host.session, cancel: call?.signal, caller: call?.caller });
+      const observation = await managed.submit(action, acceptedAt, deadline, options);
       const primary = chain[0]!;
       const error = observation.observation === 'error' ? (observation.extras as { error_id?: unknown }).error_id : undefined;
       if (managed !== primary && error !== ErrorIds.PLUGIN_UNAVAILABLE) {
@@ -97,11 +108,11 @@ export class ActionDispatcher {
         this.host.emit('fallback', { type: action.action, plugin: managed.name, primary: primary.name, primaryState: primary.state });
       }
       const left = deadline - Date.now();
-      if (error === ErrorIds.PLUGIN_UNAVAILABLE && left > 0 && !call?.signal.aborted) {
+      if (error === ErrorIds.PLUGIN_UNAVAILABLE && left > 0 && !cancel?.aborted) {
         tried.add(managed.name);
         if (chain.some((p) => !tried.has(p.name))) continue;
       }
-      if (error === ErrorIds.PLUGIN_CRASHED && !retried && left > 0 && !call?.signal.aborted && this.idempotent(managed, action)) {
+      if (error === ErrorIds.PLUGIN_CRASHED && !retried && left > 0 && !cancel?.aborted && this.idempotent(managed, action)) {
         retried = true;
         this.host.counts.of(managed.name).retried += 1;
         this.host.emit('retry', { type: action.action, plugin: managed.name, reason: this.host.redactor.scrub(observation.content.split('\n')[0] ?? '') });
