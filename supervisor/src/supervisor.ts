@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { ActionSchema, ErrorIds, errorObservation, formatZodIssues, plainAction } from '@plugd/protocol';
-import type { Observation, TraceLevel } from '@plugd/protocol';
+import type { Action, Observation, TraceLevel } from '@plugd/protocol';
 import type { Logger } from 'pino';
 import type { PluginOptions, SupervisorConfig } from './config/types.js';
 import type { ConfigReloadEvent, SupervisorEvents } from './events.js';
@@ -186,7 +186,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
    * `signal` cancels it (dropped while queued; the plugin is sent its cancel while it
    * runs; answered ACTION_CANCELLED), `onProgress` receives the plugin's progress reports.
    */
-  async execute(input: unknown, options?: ClientOptions): Promise<Observation> {
+  execute(input: unknown, options?: ClientOptions): Promise<Observation> {
     const acceptedAt = Date.now();
     this.lastActionAt = acceptedAt;
     // The common, plainly valid action skips zod; anything else gets its full check and message.
@@ -194,21 +194,30 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     if (!action) {
       const parsed = ActionSchema.safeParse(input);
       if (!parsed.success) {
-        return errorObservation(
-          ErrorIds.INVALID_ACTION,
-          `Not a valid action: ${formatZodIssues(parsed.error)}. An action looks like {"action": "run", "args": {"command": "ls"}}.`,
+        return Promise.resolve(
+          errorObservation(ErrorIds.INVALID_ACTION, `Not a valid action: ${formatZodIssues(parsed.error)}. An action looks like {"action": "run", "args": {"command": "ls"}}.`),
         );
       }
       action = parsed.data;
     }
     const explicitMs = action.timeout ? action.timeout * 1000 : undefined;
-    if (!this.initialDone) {
-      const waitMs = explicitMs ?? Math.max(...this.config.plugins.map((p) => p.timeouts.actionMs), 0);
-      const ready = await Promise.race([this.start().then(() => true, () => true), delay(waitMs).then(() => false)]);
-      if (!ready) return errorObservation(ErrorIds.PLUGIN_UNAVAILABLE, `plugd was still starting its plugins when the action's ${waitMs / 1000} s timeout passed.`);
-    }
-    if (this.stopping) return errorObservation(ErrorIds.PLUGIN_UNAVAILABLE, 'plugd is stopping; the action was not run.');
+    if (!this.initialDone) return this.executeOnceStarted(action, acceptedAt, explicitMs, options);
+    if (this.stopping) return Promise.resolve(this.stoppingObservation());
+    // Not an async function: the dispatch's own promise is returned, without a hop of its own.
     return this.dispatcher.dispatch(action, acceptedAt, undefined, explicitMs, options);
+  }
+
+  /** An action that came before the first start round ended waits for it, within the action's timeout. */
+  private async executeOnceStarted(action: Action, acceptedAt: number, explicitMs: number | undefined, options: ClientOptions | undefined): Promise<Observation> {
+    const waitMs = explicitMs ?? Math.max(...this.config.plugins.map((p) => p.timeouts.actionMs), 0);
+    const ready = await Promise.race([this.start().then(() => true, () => true), delay(waitMs).then(() => false)]);
+    if (!ready) return errorObservation(ErrorIds.PLUGIN_UNAVAILABLE, `plugd was still starting its plugins when the action's ${waitMs / 1000} s timeout passed.`);
+    if (this.stopping) return this.stoppingObservation();
+    return this.dispatcher.dispatch(action, acceptedAt, undefined, explicitMs, options);
+  }
+
+  private stoppingObservation(): Observation {
+    return errorObservation(ErrorIds.PLUGIN_UNAVAILABLE, 'plugd is stopping; the action was not run.');
   }
 
   /** The shell's working directory as its last `run` observation reported it. */

@@ -28,8 +28,11 @@ class McpSession implements ProtocolSession {
   private nextId = 1;
   private closedWith: Error | undefined;
   tools: readonly ToolInfo[] = [];
+  /** `<server>_`: OpenHands' prefix of this server's tools. */
+  private readonly prefix: string;
 
   constructor(child: LaunchedProcess, private readonly context: SessionContext, private readonly handlers: SessionHandlers) {
+    this.prefix = `${context.options.name}_`;
     this.transport = new PipeTransport(child.stdout, child.stdin, context.options.maxFrameBytes, handlers);
     this.client = new Client({ name: 'plugd', version: '0.1.0' }, { capabilities: {} });
     this.client.onerror = () => undefined; // stream errors reach onBroken via the transport
@@ -121,7 +124,7 @@ class McpSession implements ProtocolSession {
 
   /** `<server>_<tool>` (OpenHands' name with several servers) or the bare tool name. */
   private bareName(name: string): string {
-    const prefix = `${this.context.options.name}_`;
+    const prefix = this.prefix;
     if (name.startsWith(prefix) && !this.tools.some((t) => t.name === name)) return name.slice(prefix.length);
     return name;
   }

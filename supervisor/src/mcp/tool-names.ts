@@ -27,7 +27,7 @@ export function exposedTools(servers: readonly ToolServer[]): { server: string; 
 
 export function resolveTool(name: string, servers: readonly ToolServer[]): ToolRoute {
   // Longest server name first: "git_hub_x" belongs to "git_hub" before "git".
-  const byLength = [...servers].sort((a, b) => b.name.length - a.name.length);
+  const byLength = servers.length > 1 ? [...servers].sort((a, b) => b.name.length - a.name.length) : servers;
   for (const s of byLength) {
     if (!name.startsWith(`${s.name}_`)) continue;
     const tool = name.slice(s.name.length + 1);

@@ -105,7 +105,8 @@ export class ActionQueue {
     return new Promise<Observation>((resolve) => {
       // The wait is measured on the monotonic clock from now, as a setTimeout would.
       const dueAt = performance.now() + Math.max(0, deadline - Date.now());
-      const job: Job = { action, acceptedAt, deadline, dueAt, phase: 'queued', rpcPending: false, resolve, ...(session ? { session } : {}), ...(caller ? { caller } : {}), ...(onProgress ? { onProgress } : {}) };
+      // Every field set, in one order: one object shape for all jobs, no spread temporaries.
+      const job: Job = { action, acceptedAt, deadline, dueAt, session, caller, onProgress, phase: 'queued', proc: undefined, rpcId: undefined, rpcPending: false, graceTimer: undefined, calls: undefined, unlink: undefined, resolve };
       if (cancel?.aborted) {
         this.settle(job, this.cancelledObservation(job));
         return;
@@ -162,22 +163,36 @@ export class ActionQueue {
     active.add(job);
     const { id, result } = proc.run(job.action, job.deadline - Date.now(), { session: job.session?.params(), caller: job.caller, onProgress: job.onProgress });
     job.rpcId = id;
-    result
-      .then(
-        (raw) => this.settle(job, checkObservation(this.host.name, job.action.action, raw)),
-        (error: unknown) => this.settle(job, failureObservation(this.host.name, job.action.action, error)),
-      )
-      .finally(() => {
-        job.rpcPending = false;
-        if (job.graceTimer) clearTimeout(job.graceTimer);
-        active.delete(job);
-        if (active.size === 0) {
-          this.idleWaiters.get(proc)?.();
-          this.host.onIdle(proc);
+    // One reaction per request (not then/finally: two more promises per action).
+    result.then(
+      (raw) => {
+        try {
+          this.settle(job, checkObservation(this.host.name, job.action.action, raw));
+        } finally {
+          this.finished(job, proc, active);
         }
-        // A freed slot on a draining generation is not reused: queued actions go to the current one.
-        this.pump();
-      });
+      },
+      (error: unknown) => {
+        try {
+          this.settle(job, failureObservation(this.host.name, job.action.action, error));
+        } finally {
+          this.finished(job, proc, active);
+        }
+      },
+    );
+  }
+
+  /** The plugin's request for `job` ended (answered, failed, or its process exited). */
+  private finished(job: Job, proc: PluginProcess, active: Set<Job>): void {
+    job.rpcPending = false;
+    if (job.graceTimer) clearTimeout(job.graceTimer);
+    active.delete(job);
+    if (active.size === 0) {
+      this.idleWaiters.get(proc)?.();
+      this.host.onIdle(proc);
+    }
+    // A freed slot on a draining generation is not reused: queued actions go to the current one.
+    this.pump();
   }
 
   /** The job that generation `proc` runs as request `rpcId`, while it is not answered. */

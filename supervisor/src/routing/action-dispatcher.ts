@@ -44,6 +44,9 @@ export interface ClientOptions {
   readonly onProgress?: SubmitOptions['onProgress'];
 }
 
+/** A generation serves now: the common case, routed without building candidates. */
+const serving = (p: ManagedPlugin): boolean => p.state === 'ready' || p.state === 'reloading';
+
 /** The path of one validated action to the plugin that answers it. */
 export class ActionDispatcher {
   constructor(private readonly host: DispatchHost) {}
@@ -96,10 +99,8 @@ export class ActionDispatcher {
     let retried = false;
     for (;;) {
       const chain = route.chain();
-      const plugin = pickPlugin(chain.map((p) => this.host.lazy.candidate(p)), tried);
-      const managed = plugin && chain.find((p) => p.name === plugin.name);
-      if (!plugin || !managed) return this.noPlugin(action.action);
-      if (this.host.lazy.needsWake(managed, plugin.startable)) await this.host.lazy.wake(managed);
+      const managed = chain.length === 1 && tried.size === 0 && serving(chain[0]!) ? chain[0]! : await this.pick(chain, tried);
+      if (!managed) return this.noPlugin(action.action);
       const observation = await managed.submit(action, acceptedAt, deadline, options);
       const primary = chain[0]!;
       const error = observation.observation === 'error' ? (observation.extras as { error_id?: unknown }).error_id : undefined;
@@ -120,6 +121,15 @@ export class ActionDispatcher {
       }
       return observation;
     }
+  }
+
+  /** The plugin of `chain` to try next (see pickPlugin), woken first when it is stopped and may start. */
+  private async pick(chain: readonly ManagedPlugin[], tried: ReadonlySet<string>): Promise<ManagedPlugin | undefined> {
+    const plugin = pickPlugin(chain.map((p) => this.host.lazy.candidate(p)), tried);
+    const managed = plugin && chain.find((p) => p.name === plugin.name);
+    if (!plugin || !managed) return undefined;
+    if (this.host.lazy.needsWake(managed, plugin.startable)) await this.host.lazy.wake(managed);
+    return managed;
   }
 
   /** The plugins of a route, in order: the claimant (or the configured first) and its fallbacks. */
