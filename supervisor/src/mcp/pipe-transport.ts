@@ -26,7 +26,8 @@ export class PipeTransport implements Transport {
 
   private readonly decoder: LineDecoder;
   private readonly writer: TickBatch;
-  private readonly sent = new Map<Id, { method: string; at: number }>();
+  /** Requests sent, by id: the method, and the time sent when a tracer listened then. */
+  private readonly sent = new Map<Id, string | { method: string; at: number }>();
   private readonly received = new Map<Id, string>();
   private closed = false;
   /** Requests in flight each way, by id (for the tracer; tests check nothing stays). */
@@ -96,7 +97,8 @@ export class PipeTransport implements Transport {
     // Request ids are tracked even with tracing off, to name responses when it is turned on.
     if (typeof m.method === 'string') {
       if (m.id !== undefined) {
-        if (dir === 'out') this.sent.set(m.id, { method: m.method, at: performance.now() });
+        // The time is taken only while a tracer listens (a duration is reported to it alone).
+        if (dir === 'out') this.sent.set(m.id, listener ? { method: m.method, at: performance.now() } : m.method);
         else this.received.set(m.id, m.method);
       } else if (m.method === 'notifications/cancelled') {
         // No answer comes to a cancelled request (MCP): its entry would stay forever.
@@ -115,7 +117,9 @@ export class PipeTransport implements Transport {
     if (dir === 'in') {
       const request = this.sent.get(m.id);
       this.sent.delete(m.id);
-      listener?.({ dir, kind, method: request?.method ?? '?', id: m.id, ...(request ? { durationMs: performance.now() - request.at } : {}), bytes, message });
+      if (!listener) return;
+      if (typeof request === 'object') listener({ dir, kind, method: request.method, id: m.id, durationMs: performance.now() - request.at, bytes, message });
+      else listener({ dir, kind, method: request ?? '?', id: m.id, bytes, message });
     } else {
       const method = this.received.get(m.id);
       this.received.delete(m.id);

@@ -56,14 +56,29 @@ export class ActionDispatcher {
    * tool name, else by type with the route's fallbacks), run with the session, its error
    * text scrubbed of secret values; a run observation updates the session's cwd.
    */
-  async dispatch(action: Action, acceptedAt: number, call: CallContext | undefined, explicitMs?: number, client?: ClientOptions): Promise<Observation> {
+  dispatch(action: Action, acceptedAt: number, call: CallContext | undefined, explicitMs?: number, client?: ClientOptions): Promise<Observation> {
+    try {
+      return this.start(action, acceptedAt, call, explicitMs, client);
+    } catch (error) {
+      // A promise either way, as an async function would give: never a synchronous throw.
+      return Promise.reject(error);
+    }
+  }
+
+  private start(action: Action, acceptedAt: number, call: CallContext | undefined, explicitMs: number | undefined, client: ClientOptions | undefined): Promise<Observation> {
     const route = this.route(action);
-    if ('observation' in route) return route;
+    if ('observation' in route) return Promise.resolve(route);
     const first = route.chain()[0];
-    if (!first) return this.noPlugin(action.action);
+    if (!first) return Promise.resolve(this.noPlugin(action.action));
     const deadline = call?.deadline ?? acceptedAt + (explicitMs ?? first.options.timeouts.actionMs);
-    const answered = this.scrubError(await this.runOnRoute(action, acceptedAt, call, deadline, route, client));
-    const observation = route.mcp ? asOpenHandsTimeout(action, answered, deadline - acceptedAt) : answered;
+    // runOnRoute's own promise is the answer (one async frame per action, not two).
+    return this.runOnRoute(action, acceptedAt, call, deadline, route, client);
+  }
+
+  /** The plugin's answer as the caller gets it: scrubbed, MCP timeouts as OpenHands words them, the session's cwd noted. */
+  private answer(action: Action, answered: Observation, route: Route, timeoutMs: number): Observation {
+    const scrubbed = this.scrubError(answered);
+    const observation = route.mcp ? asOpenHandsTimeout(action, scrubbed, timeoutMs) : scrubbed;
     this.host.session.observe(observation);
     return observation;
   }
@@ -119,7 +134,7 @@ export class ActionDispatcher {
         this.host.emit('retry', { type: action.action, plugin: managed.name, reason: this.host.redactor.scrub(observation.content.split('\n')[0] ?? '') });
         continue;
       }
-      return observation;
+      return this.answer(action, observation, route, deadline - acceptedAt);
     }
   }
 
