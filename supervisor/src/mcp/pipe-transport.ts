@@ -30,10 +30,6 @@ export class PipeTransport implements Transport {
   private readonly sent = new Map<Id, string | { method: string; at: number }>();
   private readonly received = new Map<Id, string>();
   private closed = false;
-  /** Requests in flight each way, by id (for the tracer; tests check nothing stays). */
-  get pendingIds(): number {
-    return this.sent.size + this.received.size;
-  }
   private failed = false;
   private readonly onData = (chunk: Buffer): void => this.decoder.push(chunk);
 
@@ -47,6 +43,11 @@ export class PipeTransport implements Transport {
     this.writer = new TickBatch(output, (error) => this.fail(error));
     // Stays attached: an EPIPE on a dead pipe must never be an uncaught error.
     output.on('error', (error: Error) => this.fail(error));
+  }
+
+  /** Requests in flight each way, by id (for the tracer; tests check nothing stays). */
+  get pendingIds(): number {
+    return this.sent.size + this.received.size;
   }
 
   async start(): Promise<void> {
