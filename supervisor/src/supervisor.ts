@@ -304,7 +304,13 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const plugin = this.require(name);
     this.managed.delete(name);
     this.routesTable.release(name);
-    await this.retirement.retire(plugin);
+    // Its file watcher goes with it: left, it would hold its handles and reload a later plugin of that name.
+    await Promise.all([this.watchers.remove(name), this.retirement.retire(plugin)]);
+  }
+
+  /** The plugins whose files are watched (`watch`), for status and tests. */
+  watchedPlugins(): string[] {
+    return this.watchers.plugins();
   }
 
   /** The options a plugin runs with (to tell whether an update changes it). */
