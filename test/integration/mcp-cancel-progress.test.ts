@@ -57,12 +57,15 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+// Over legacy SSE the SDK's client itself drops the last progress when it comes in one read
+// with the result (its EventSource dispatches a read's events at once; the SDK runs progress
+// handlers a microtask later): so there only the steps before the last are certain.
 const transports = [
-  ['/mcp (Streamable HTTP)', 'streamable', { Authorization: `Bearer ${KEY}` }],
-  ['/mcp/sse (legacy SSE)', 'sse', { s: KEY }],
+  ['/mcp (Streamable HTTP)', 'streamable', { Authorization: `Bearer ${KEY}` }, [1, 2, 3]],
+  ['/mcp/sse (legacy SSE)', 'sse', { s: KEY }, [1, 2]],
 ] as const;
 
-describe.each(transports)("an MCP client's progress and cancel through plugd's %s to the supervised stdio server", (_label, transport, headers) => {
+describe.each(transports)("an MCP client's progress and cancel through plugd's %s to the supervised stdio server", (_label, transport, headers, certain) => {
   let client: Client;
   beforeAll(async () => {
     client = await mcpClient(http.url, transport, headers);
@@ -77,10 +80,10 @@ describe.each(transports)("an MCP client's progress and cancel through plugd's %
       onprogress: (p) => progress.push(p),
     });
     expect(firstText(result)).toMatch(/Long running operation completed/);
-    // Steps 1 and 2 come 200 ms apart, well before the result. The last one is sent right
-    // before the result and may arrive in the same read: the MCP SDK handles notifications a
-    // microtask later than responses and drops progress for a request already answered.
-    expect(progress.map((p) => p.progress).slice(0, 2)).toEqual([1, 2]);
+    // The last step too (Streamable HTTP): the server sends it right before the result, often
+    // in the same read, where the MCP SDK's client in plugd would drop it (plugd routes
+    // progress before the SDK sees the line).
+    expect(progress.map((p) => p.progress).slice(0, certain.length)).toEqual(certain);
     expect(progress[0]).toMatchObject({ total: 3 });
   });
 

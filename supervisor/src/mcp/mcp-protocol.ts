@@ -78,14 +78,18 @@ class McpSession implements ProtocolSession {
     const tool = this.bareName(called);
     const abort = new CancelSignal();
     this.running.set(id, abort);
+    const onProgress = context?.onProgress;
+    let routed = false;
+    // The transport passes this request's progress on (see ProgressRoutes); the SDK's own
+    // handler does only if the request did not go out at once.
+    if (onProgress) this.transport.progress.expect(onProgress);
     const result = this.client
       .callTool({ name: tool, arguments: toolArgs }, undefined, {
         signal: abort.asAbortSignal(),
         timeout: Math.max(1, Math.round(timeoutMs)) + SDK_TIMEOUT_SLACK_MS,
         resetTimeoutOnProgress: true,
-        // Asking for progress makes the server send it: proof of life while a tool works,
-        // passed on to the client that asked for the action when it wants it.
-        onprogress: context?.onProgress ?? ignoreProgress,
+        // Asking for progress makes the server send it: proof of life while a tool works.
+        onprogress: onProgress ? (progress) => routed || onProgress(progress) : ignoreProgress,
       })
       .then(
         (r) => {
@@ -99,6 +103,7 @@ class McpSession implements ProtocolSession {
           throw this.closedWith ?? error;
         },
       );
+    if (onProgress) routed = this.transport.progress.settle();
     return { id, result };
   }
 

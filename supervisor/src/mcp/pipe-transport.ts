@@ -4,6 +4,7 @@ import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { LineDecoder } from '../rpc/line-codec.js';
 import { TickBatch } from '../rpc/tick-batch.js';
 import { ProtocolViolation } from '../rpc/protocol-violation.js';
+import { ProgressRoutes } from './progress-routes.js';
 import type { FrameEvent, FrameListener } from '../trace/frame-event.js';
 
 export interface PipeTransportHandlers {
@@ -23,6 +24,8 @@ export class PipeTransport implements Transport {
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage) => void;
   frameListener: FrameListener | undefined;
+  /** Progress passed on to whoever asked, as the lines arrive. */
+  readonly progress = new ProgressRoutes();
 
   private readonly decoder: LineDecoder;
   private readonly writer: TickBatch;
@@ -47,7 +50,7 @@ export class PipeTransport implements Transport {
 
   /** Requests in flight each way, by id (for the tracer; tests check nothing stays). */
   get pendingIds(): number {
-    return this.sent.size + this.received.size;
+    return this.sent.size + this.received.size + this.progress.size;
   }
 
   async start(): Promise<void> {
@@ -59,12 +62,14 @@ export class PipeTransport implements Transport {
     const json = JSON.stringify(message);
     // The size is for the tracer only: not measured when nobody listens.
     this.tap('out', message, this.frameListener ? Buffer.byteLength(json, 'utf8') : 0);
+    this.progress.sent(message);
     return this.writer.write(`${json}\n`);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.progress.clear();
     this.input.off('data', this.onData);
     this.onclose?.();
   }
@@ -82,6 +87,7 @@ export class PipeTransport implements Transport {
       message = parsed.data;
     }
     this.tap('in', message, bytes);
+    this.progress.received(message);
     this.onmessage?.(message);
   }
 
