@@ -280,7 +280,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   /** The MCP servers (`"protocol": "mcp"` plugins) with their tools, for call_tool_mcp and /mcp. */
   mcpServers(): { name: string; state: string; tools: ManagedPlugin['tools'] }[] {
-    return [...this.managed.values()].filter((p) => p.options.protocol === 'mcp').map((p) => ({ name: p.name, state: p.state, tools: p.tools }));
+    // Read on every call_tool_mcp: one loop, one array.
+    const servers: { name: string; state: string; tools: ManagedPlugin['tools'] }[] = [];
+    for (const p of this.managed.values()) if (p.options.protocol === 'mcp') servers.push({ name: p.name, state: p.state, tools: p.tools });
+    return servers;
   }
 
   /**

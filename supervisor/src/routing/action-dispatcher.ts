@@ -44,6 +44,8 @@ export interface ClientOptions {
   readonly onProgress?: SubmitOptions['onProgress'];
 }
 
+const NONE: ReadonlySet<string> = new Set();
+
 /** A generation serves now: the common case, routed without building candidates. */
 const serving = (p: ManagedPlugin): boolean => p.state === 'ready' || p.state === 'reloading';
 
@@ -108,13 +110,14 @@ export class ActionDispatcher {
    * before it ran (PLUGIN_UNAVAILABLE) goes to the next plugin of the route.
    */
   private async runOnRoute(action: Action, acceptedAt: number, call: CallContext | undefined, deadline: number, route: Route, client?: ClientOptions): Promise<Observation> {
-    const tried = new Set<string>();
+    // Filled only when a plugin refused (PLUGIN_UNAVAILABLE) and the next one is tried.
+    let tried: Set<string> | undefined;
     const cancel = call?.signal ?? client?.signal;
     const options: SubmitOptions = { session: this.host.session, cancel, caller: call?.caller, onProgress: client?.onProgress };
     let retried = false;
     for (;;) {
       const chain = route.chain();
-      const managed = chain.length === 1 && tried.size === 0 && serving(chain[0]!) ? chain[0]! : await this.pick(chain, tried);
+      const managed = chain.length === 1 && tried === undefined && serving(chain[0]!) ? chain[0]! : await this.pick(chain, tried ?? NONE);
       if (!managed) return this.noPlugin(action.action);
       const observation = await managed.submit(action, acceptedAt, deadline, options);
       const primary = chain[0]!;
@@ -123,10 +126,11 @@ export class ActionDispatcher {
         this.host.counts.of(managed.name).servedAsFallback += 1;
         this.host.emit('fallback', { type: action.action, plugin: managed.name, primary: primary.name, primaryState: primary.state });
       }
-      const left = deadline - Date.now();
+      // The clock is read only for the answers that may be tried again.
+      const left = error === undefined ? 0 : deadline - Date.now();
       if (error === ErrorIds.PLUGIN_UNAVAILABLE && left > 0 && !cancel?.aborted) {
-        tried.add(managed.name);
-        if (chain.some((p) => !tried.has(p.name))) continue;
+        const refused = (tried ??= new Set<string>()).add(managed.name);
+        if (chain.some((p) => !refused.has(p.name))) continue;
       }
       if (error === ErrorIds.PLUGIN_CRASHED && !retried && left > 0 && !cancel?.aborted && this.idempotent(managed, action)) {
         retried = true;
