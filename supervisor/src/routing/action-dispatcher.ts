@@ -46,6 +46,13 @@ export interface ClientOptions {
 
 const NONE: ReadonlySet<string> = new Set();
 
+/** One try of an action on a plugin of its route, and its answer. */
+interface Attempt {
+  readonly managed: ManagedPlugin;
+  readonly chain: readonly ManagedPlugin[];
+  readonly observation: Observation;
+}
+
 /** A generation serves now: the common case, routed without building candidates. */
 const serving = (p: ManagedPlugin): boolean => p.state === 'ready' || p.state === 'reloading';
 
@@ -70,11 +77,21 @@ export class ActionDispatcher {
   private start(action: Action, acceptedAt: number, call: CallContext | undefined, explicitMs: number | undefined, client: ClientOptions | undefined): Promise<Observation> {
     const route = this.route(action);
     if ('observation' in route) return Promise.resolve(route);
-    const first = route.chain()[0];
+    const chain = route.chain();
+    const first = chain[0];
     if (!first) return Promise.resolve(this.noPlugin(action.action));
     const deadline = call?.deadline ?? acceptedAt + (explicitMs ?? first.options.timeouts.actionMs);
-    // runOnRoute's own promise is the answer (one async frame per action, not two).
-    return this.runOnRoute(action, acceptedAt, call, deadline, route, client);
+    const options: SubmitOptions = { session: this.host.session, cancel: call?.signal ?? client?.signal, caller: call?.caller, onProgress: client?.onProgress };
+    if (chain.length > 1 || !serving(first)) return this.runOnRoute(action, acceptedAt, deadline, route, options);
+    // The common case, one plugin that serves: no candidates, no loop; only an error
+    // answer (that may be retried or go on to a fallback) takes the full path.
+    return first
+      .submit(action, acceptedAt, deadline, options)
+      .then((observation) =>
+        observation.observation === 'error'
+          ? this.runOnRoute(action, acceptedAt, deadline, route, options, { managed: first, chain, observation })
+          : this.answer(action, observation, route, deadline - acceptedAt),
+      );
   }
 
   /** The plugin's answer as the caller gets it: scrubbed, MCP timeouts as OpenHands words them, the session's cwd noted. */
@@ -109,17 +126,22 @@ export class ActionDispatcher {
    * once more when it crashed under an idempotent action (retries). An action refused
    * before it ran (PLUGIN_UNAVAILABLE) goes to the next plugin of the route.
    */
-  private async runOnRoute(action: Action, acceptedAt: number, call: CallContext | undefined, deadline: number, route: Route, client?: ClientOptions): Promise<Observation> {
+  private async runOnRoute(action: Action, acceptedAt: number, deadline: number, route: Route, options: SubmitOptions, answered?: Attempt): Promise<Observation> {
     // Filled only when a plugin refused (PLUGIN_UNAVAILABLE) and the next one is tried.
     let tried: Set<string> | undefined;
-    const cancel = call?.signal ?? client?.signal;
-    const options: SubmitOptions = { session: this.host.session, cancel, caller: call?.caller, onProgress: client?.onProgress };
+    const cancel = options.cancel;
     let retried = false;
+    let next = answered;
     for (;;) {
-      const chain = route.chain();
-      const managed = chain.length === 1 && tried === undefined && serving(chain[0]!) ? chain[0]! : await this.pick(chain, tried ?? NONE);
-      if (!managed) return this.noPlugin(action.action);
-      const observation = await managed.submit(action, acceptedAt, deadline, options);
+      let attempt = next;
+      next = undefined;
+      if (!attempt) {
+        const chain = route.chain();
+        const managed = await this.pick(chain, tried ?? NONE);
+        if (!managed) return this.noPlugin(action.action);
+        attempt = { managed, chain, observation: await managed.submit(action, acceptedAt, deadline, options) };
+      }
+      const { managed, chain, observation } = attempt;
       const primary = chain[0]!;
       const error = observation.observation === 'error' ? (observation.extras as { error_id?: unknown }).error_id : undefined;
       if (managed !== primary && error !== ErrorIds.PLUGIN_UNAVAILABLE) {
