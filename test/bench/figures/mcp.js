@@ -14,7 +14,9 @@ const MS = 300;
 
 export async function run() {
   const cpu = PLACEMENTS.split;
-  const direct = await startMcpPeer(cpu);
+  // Like for like on the wire too: plugd asks for progress on every tools/call (proof of life
+  // while a tool works), so the direct client sends the same request.
+  const direct = await startMcpPeer(cpu, { progress: true });
   // Like for like: the baseline's server runs in no cgroup, so plugd's runs in none either
   // (containment "process-group"); by default it would be in its own cgroup (a cost of its
   // own, measured by the containment figure), an unseparated factor in this comparison.
