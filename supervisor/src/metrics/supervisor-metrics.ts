@@ -1,8 +1,11 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
+import type { Metric } from 'prom-client';
 import type { EventEmitter } from 'node:events';
 import type { SupervisorEvents } from '../events.js';
 import type { PluginStatus } from '../plugin/plugin-status.js';
+import { ActionTally } from './action-tally.js';
 import { outcomeLabel } from './outcome-label.js';
+import { TallyHistogram } from './tally-histogram.js';
 
 /** Latency buckets in seconds: 1 ms .. 2 min. */
 export const LATENCY_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
@@ -13,8 +16,8 @@ export const LATENCY_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
  */
 export class SupervisorMetrics {
   readonly registry = new Registry();
-  private readonly actions: Counter<'plugin' | 'type' | 'outcome'>;
-  private readonly latency: Histogram<'plugin' | 'type'>;
+  /** Per-action numbers, counted on the action's path and read by two metrics when scraped. */
+  private readonly tally = new ActionTally(LATENCY_BUCKETS);
   private readonly restarts: Counter<'plugin'>;
   private readonly reloads: Counter<'plugin' | 'outcome'>;
   private readonly exits: Counter<'plugin' | 'reason'>;
@@ -24,8 +27,19 @@ export class SupervisorMetrics {
 
   constructor(source: EventEmitter<SupervisorEvents>, plugins: () => readonly PluginStatus[]) {
     const registers = [this.registry];
-    this.actions = new Counter({ name: 'plugd_actions_total', help: 'Actions answered, by plugin, action type and outcome ("ok", a plugd error_id, or "other")', labelNames: ['plugin', 'type', 'outcome'], registers });
-    this.latency = new Histogram({ name: 'plugd_action_duration_seconds', help: 'Time from accepting an action to its Observation', labelNames: ['plugin', 'type'], buckets: LATENCY_BUCKETS, registers });
+    const tally = this.tally;
+    new Counter({
+      name: 'plugd_actions_total',
+      help: 'Actions answered, by plugin, action type and outcome ("ok", a plugd error_id, or "other")',
+      labelNames: ['plugin', 'type', 'outcome'],
+      registers,
+      collect() {
+        this.reset();
+        for (const s of tally.series()) for (const [outcome, n] of s.outcomes) this.inc({ plugin: s.plugin, type: s.type, outcome }, n);
+      },
+    });
+    // The Registry reads a metric through get() and reset(): this one reads the tally.
+    this.registry.registerMetric(new TallyHistogram('plugd_action_duration_seconds', 'Time from accepting an action to its Observation', tally) as unknown as Metric);
     this.restarts = new Counter({ name: 'plugd_plugin_restarts_total', help: 'Restarts after a crash, by plugin', labelNames: ['plugin'], registers });
     this.reloads = new Counter({ name: 'plugd_plugin_reloads_total', help: 'Hot reloads, by plugin and outcome (ok, failed)', labelNames: ['plugin', 'outcome'], registers });
     this.exits = new Counter({ name: 'plugd_plugin_exits_total', help: 'Unexpected plugin process exits, by plugin and reason', labelNames: ['plugin', 'reason'], registers });
@@ -76,10 +90,7 @@ export class SupervisorMetrics {
       this.reloads.inc({ plugin: p.name, outcome: 'ok' }, 0);
       this.reloads.inc({ plugin: p.name, outcome: 'failed' }, 0);
     }
-    source.on('action', (e) => {
-      this.actions.inc({ plugin: e.plugin, type: e.type, outcome: outcomeLabel(e.outcome) });
-      this.latency.observe({ plugin: e.plugin, type: e.type }, e.durationMs / 1000);
-    });
+    source.on('action', (e) => tally.record(e.plugin, e.type, outcomeLabel(e.outcome), e.durationMs / 1000));
     this.fallbacks = new Counter({ name: 'plugd_fallback_actions_total', help: 'Actions served by a fallback plugin, by the plugin that served, the route\'s first plugin and action type', labelNames: ['plugin', 'primary', 'type'], registers });
     this.retries = new Counter({ name: 'plugd_action_retries_total', help: 'Idempotent actions run once more after their plugin crashed, by the plugin they crashed in and type', labelNames: ['plugin', 'type'], registers });
     this.calls = new Counter({ name: 'plugd_plugin_calls_total', help: 'Plugin-to-plugin calls (plugd/execute), by calling plugin, action type and outcome', labelNames: ['caller', 'type', 'outcome'], registers });
