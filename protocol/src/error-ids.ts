@@ -5,6 +5,8 @@ export const ErrorIds = {
   PLUGIN_UNAVAILABLE: 'PLUGIN_UNAVAILABLE',
   PLUGIN_CRASHED: 'PLUGIN_CRASHED',
   ACTION_TIMEOUT: 'ACTION_TIMEOUT',
+  /** The client that asked for the action cancelled it (an MCP client's notifications/cancelled). */
+  ACTION_CANCELLED: 'ACTION_CANCELLED',
   PLUGIN_ERROR: 'PLUGIN_ERROR',
   PROTOCOL_ERROR: 'PROTOCOL_ERROR',
   /** A plugin-to-plugin call (`plugd/execute`) was refused: not allowed, too deep, or its caller is done. */

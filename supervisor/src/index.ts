@@ -1,6 +1,8 @@
 export { Supervisor } from './supervisor.js';
 export { jsonLogger, silentLogger } from './log/logger.js';
 export type { SupervisorOptions } from './supervisor.js';
+export type { ClientOptions as ExecuteOptions } from './routing/action-dispatcher.js';
+export type { ActionProgress } from './process/protocol-session.js';
 export { parseConfig } from './config/parse-config.js';
 export type { ParseConfigOptions } from './config/parse-config.js';
 export { loadConfigFile, embeddedDefaultConfig, resolveConfig, DEFAULT_CONFIG_FILE } from './config/load-config.js';

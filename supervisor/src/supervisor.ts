@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { ActionSchema, ErrorIds, errorObservation, formatZodIssues, plainAction } from '@plugd/protocol';
-import type { Observation, TraceLevel } from '@plugd/protocol';
+import type { Action, Observation, TraceLevel } from '@plugd/protocol';
 import type { Logger } from 'pino';
 import type { PluginOptions, SupervisorConfig } from './config/types.js';
 import type { ConfigReloadEvent, SupervisorEvents } from './events.js';
@@ -16,6 +16,7 @@ import type { ManagedPlugin } from './plugin/managed-plugin.js';
 import { PluginFactory } from './plugin/plugin-factory.js';
 import type { PluginStatus } from './plugin/plugin-status.js';
 import { ActionDispatcher } from './routing/action-dispatcher.js';
+import type { ClientOptions } from './routing/action-dispatcher.js';
 import { RouteTable } from './routing/route-table.js';
 import type { Redactor } from './trace/redact.js';
 import { redactorFor } from './security/secret-values.js';
@@ -182,8 +183,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     return this.initialDone;
   }
 
-  /** Routes one action (any JSON value; it is validated here) to its plugin. */
-  async execute(input: unknown): Promise<Observation> {
+  /**
+   * Routes one action (any JSON value; it is validated here) to its plugin. `options`:
+   * `signal` cancels it (dropped while queued; the plugin is sent its cancel while it
+   * runs; answered ACTION_CANCELLED), `onProgress` receives the plugin's progress reports.
+   */
+  execute(input: unknown, options?: ClientOptions): Promise<Observation> {
     const acceptedAt = Date.now();
     this.lastActionAt = acceptedAt;
     // The common, plainly valid action skips zod; anything else gets its full check and message.
@@ -191,21 +196,30 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     if (!action) {
       const parsed = ActionSchema.safeParse(input);
       if (!parsed.success) {
-        return errorObservation(
-          ErrorIds.INVALID_ACTION,
-          `Not a valid action: ${formatZodIssues(parsed.error)}. An action looks like {"action": "run", "args": {"command": "ls"}}.`,
+        return Promise.resolve(
+          errorObservation(ErrorIds.INVALID_ACTION, `Not a valid action: ${formatZodIssues(parsed.error)}. An action looks like {"action": "run", "args": {"command": "ls"}}.`),
         );
       }
       action = parsed.data;
     }
     const explicitMs = action.timeout ? action.timeout * 1000 : undefined;
-    if (!this.initialDone) {
-      const waitMs = explicitMs ?? Math.max(...this.config.plugins.map((p) => p.timeouts.actionMs), 0);
-      const ready = await Promise.race([this.start().then(() => true, () => true), delay(waitMs).then(() => false)]);
-      if (!ready) return errorObservation(ErrorIds.PLUGIN_UNAVAILABLE, `plugd was still starting its plugins when the action's ${waitMs / 1000} s timeout passed.`);
-    }
-    if (this.stopping) return errorObservation(ErrorIds.PLUGIN_UNAVAILABLE, 'plugd is stopping; the action was not run.');
-    return this.dispatcher.dispatch(action, acceptedAt, undefined, explicitMs);
+    if (!this.initialDone) return this.executeOnceStarted(action, acceptedAt, explicitMs, options);
+    if (this.stopping) return Promise.resolve(this.stoppingObservation());
+    // Not an async function: the dispatch's own promise is returned, without a hop of its own.
+    return this.dispatcher.dispatch(action, acceptedAt, undefined, explicitMs, options);
+  }
+
+  /** An action that came before the first start round ended waits for it, within the action's timeout. */
+  private async executeOnceStarted(action: Action, acceptedAt: number, explicitMs: number | undefined, options: ClientOptions | undefined): Promise<Observation> {
+    const waitMs = explicitMs ?? Math.max(...this.config.plugins.map((p) => p.timeouts.actionMs), 0);
+    const ready = await Promise.race([this.start().then(() => true, () => true), delay(waitMs).then(() => false)]);
+    if (!ready) return errorObservation(ErrorIds.PLUGIN_UNAVAILABLE, `plugd was still starting its plugins when the action's ${waitMs / 1000} s timeout passed.`);
+    if (this.stopping) return this.stoppingObservation();
+    return this.dispatcher.dispatch(action, acceptedAt, undefined, explicitMs, options);
+  }
+
+  private stoppingObservation(): Observation {
+    return errorObservation(ErrorIds.PLUGIN_UNAVAILABLE, 'plugd is stopping; the action was not run.');
   }
 
   /** The shell's working directory as its last `run` observation reported it. */
@@ -268,7 +282,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   /** The MCP servers (`"protocol": "mcp"` plugins) with their tools, for call_tool_mcp and /mcp. */
   mcpServers(): { name: string; state: string; tools: ManagedPlugin['tools'] }[] {
-    return [...this.managed.values()].filter((p) => p.options.protocol === 'mcp').map((p) => ({ name: p.name, state: p.state, tools: p.tools }));
+    // Read on every call_tool_mcp: one loop, one array.
+    const servers: { name: string; state: string; tools: ManagedPlugin['tools'] }[] = [];
+    for (const p of this.managed.values()) if (p.options.protocol === 'mcp') servers.push({ name: p.name, state: p.state, tools: p.tools });
+    return servers;
   }
 
   /**
@@ -292,7 +309,13 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const plugin = this.require(name);
     this.managed.delete(name);
     this.routesTable.release(name);
-    await this.retirement.retire(plugin);
+    // Its file watcher goes with it: left, it would hold its handles and reload a later plugin of that name.
+    await Promise.all([this.watchers.remove(name), this.retirement.retire(plugin)]);
+  }
+
+  /** The plugins whose files are watched (`watch`), for status and tests. */
+  watchedPlugins(): string[] {
+    return this.watchers.plugins();
   }
 
   /** The options a plugin runs with (to tell whether an update changes it). */

@@ -8,7 +8,9 @@ export class CancelSignal {
   aborted = false;
   reason: unknown = undefined;
   onabort: ((this: unknown, event: unknown) => unknown) | null = null;
-  private listeners: (() => void)[] | undefined;
+  /** The SDK adds one listener per request: kept in a field, an array only past one. */
+  private first: (() => void) | undefined;
+  private more: (() => void)[] | undefined;
 
   throwIfAborted(): void {
     if (this.aborted) throw this.reason;
@@ -16,21 +18,26 @@ export class CancelSignal {
 
   addEventListener(type: string, listener: () => void): void {
     if (type !== 'abort') return;
-    (this.listeners ??= []).push(listener);
+    if (this.first === undefined) this.first = listener;
+    else (this.more ??= []).push(listener);
   }
 
   removeEventListener(type: string, listener: () => void): void {
-    if (type !== 'abort' || !this.listeners) return;
-    this.listeners = this.listeners.filter((l) => l !== listener);
+    if (type !== 'abort') return;
+    if (this.first === listener) this.first = this.more?.shift();
+    else if (this.more) this.more = this.more.filter((l) => l !== listener);
   }
 
   abort(reason: unknown): void {
     if (this.aborted) return;
     this.aborted = true;
     this.reason = reason;
-    const listeners = this.listeners ?? [];
-    this.listeners = undefined;
-    for (const listener of listeners) listener();
+    const first = this.first;
+    const more = this.more ?? [];
+    this.first = undefined;
+    this.more = undefined;
+    first?.();
+    for (const listener of more) listener();
   }
 
   /** Typed as the SDK's option expects; it reads only the members above. */

@@ -1,6 +1,6 @@
 import type { Action, InitializeResult } from '@plugd/protocol';
 import type { LaunchedProcess } from '../process/launcher.js';
-import type { PluginProtocol, ProtocolSession, SessionContext, SessionHandlers, ToolInfo } from '../process/protocol-session.js';
+import type { PluginProtocol, ProtocolSession, RunContext, SessionContext, SessionHandlers, ToolInfo } from '../process/protocol-session.js';
 import type { FrameListener } from '../trace/frame-event.js';
 
 type McpModule = typeof import('./mcp-protocol.js');
@@ -56,14 +56,14 @@ class LazyMcpSession implements ProtocolSession {
     return (this.real ?? (await this.ready)).ping();
   }
 
-  run(action: Action, timeoutMs: number): { id: number; result: Promise<unknown> } {
+  run(action: Action, timeoutMs: number, context?: RunContext): { id: number; result: Promise<unknown> } {
     // Actions come only after the handshake, so the session is there.
     if (!this.real) return { id: 0, result: Promise.reject(this.closedWith ?? new Error('the MCP session has not started')) };
-    return this.real.run(action, timeoutMs);
+    return this.real.run(action, timeoutMs, context);
   }
 
-  cancel(id: number): void {
-    this.real?.cancel(id);
+  cancel(id: number, reason?: string): void {
+    this.real?.cancel(id, reason);
   }
 
   async shutdown(timeoutMs: number): Promise<boolean> {

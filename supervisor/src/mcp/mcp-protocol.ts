@@ -1,10 +1,9 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { McpError, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { Action, InitializeResult } from '@plugd/protocol';
-import { PlugdError } from '../errors.js';
 import { RpcResponseError } from '../rpc/rpc-error.js';
 import type { LaunchedProcess } from '../process/launcher.js';
-import type { PluginProtocol, ProtocolSession, SessionContext, SessionHandlers, ToolInfo } from '../process/protocol-session.js';
+import type { PluginProtocol, ProtocolSession, RunContext, SessionContext, SessionHandlers, ToolInfo } from '../process/protocol-session.js';
 import type { FrameListener } from '../trace/frame-event.js';
 import { CancelSignal } from './cancel-signal.js';
 import { mcpObservation } from './mcp-observation.js';
@@ -29,8 +28,11 @@ class McpSession implements ProtocolSession {
   private nextId = 1;
   private closedWith: Error | undefined;
   tools: readonly ToolInfo[] = [];
+  /** `<server>_`: OpenHands' prefix of this server's tools. */
+  private readonly prefix: string;
 
   constructor(child: LaunchedProcess, private readonly context: SessionContext, private readonly handlers: SessionHandlers) {
+    this.prefix = `${context.options.name}_`;
     this.transport = new PipeTransport(child.stdout, child.stdin, context.options.maxFrameBytes, handlers);
     this.client = new Client({ name: 'plugd', version: '0.1.0' }, { capabilities: {} });
     this.client.onerror = () => undefined; // stream errors reach onBroken via the transport
@@ -67,7 +69,7 @@ class McpSession implements ProtocolSession {
     return this.client.ping({ timeout: this.context.options.timeouts.pingIntervalMs * (this.context.options.timeouts.pingMisses + 1) });
   }
 
-  run(action: Action, timeoutMs: number): { id: number; result: Promise<unknown> } {
+  run(action: Action, timeoutMs: number, context?: RunContext): { id: number; result: Promise<unknown> } {
     const id = this.nextId++;
     const args = action.args as { name?: unknown; arguments?: unknown };
     const called = typeof args.name === 'string' ? args.name : '';
@@ -76,13 +78,18 @@ class McpSession implements ProtocolSession {
     const tool = this.bareName(called);
     const abort = new CancelSignal();
     this.running.set(id, abort);
+    const onProgress = context?.onProgress;
+    let routed = false;
+    // The transport passes this request's progress on (see ProgressRoutes); the SDK's own
+    // handler does only if the request did not go out at once.
+    if (onProgress) this.transport.progress.expect(onProgress);
     const result = this.client
       .callTool({ name: tool, arguments: toolArgs }, undefined, {
         signal: abort.asAbortSignal(),
         timeout: Math.max(1, Math.round(timeoutMs)) + SDK_TIMEOUT_SLACK_MS,
         resetTimeoutOnProgress: true,
         // Asking for progress makes the server send it: proof of life while a tool works.
-        onprogress: ignoreProgress,
+        onprogress: onProgress ? (progress) => routed || onProgress(progress) : ignoreProgress,
       })
       .then(
         (r) => {
@@ -96,11 +103,13 @@ class McpSession implements ProtocolSession {
           throw this.closedWith ?? error;
         },
       );
+    if (onProgress) routed = this.transport.progress.settle();
     return { id, result };
   }
 
-  cancel(id: number): void {
-    this.running.get(id)?.abort(new PlugdError('REQUEST_TIMEOUT', 'cancelled by plugd: the action timed out'));
+  /** The SDK sends notifications/cancelled with `reason` and stops waiting for the answer. */
+  cancel(id: number, reason = 'cancelled by plugd'): void {
+    this.running.get(id)?.abort(reason);
   }
 
   /** MCP has no goodbye on stdio: closing stdin is it (the stop ladder does that next). */
@@ -120,7 +129,7 @@ class McpSession implements ProtocolSession {
 
   /** `<server>_<tool>` (OpenHands' name with several servers) or the bare tool name. */
   private bareName(name: string): string {
-    const prefix = `${this.context.options.name}_`;
+    const prefix = this.prefix;
     if (name.startsWith(prefix) && !this.tools.some((t) => t.name === name)) return name.slice(prefix.length);
     return name;
   }

@@ -4,6 +4,7 @@ import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { LineDecoder } from '@plugd/protocol';
 import { TickBatch } from '../rpc/tick-batch.js';
 import { ProtocolViolation } from '../rpc/protocol-violation.js';
+import { ProgressRoutes } from './progress-routes.js';
 import type { FrameEvent, FrameListener } from '../trace/frame-event.js';
 
 export interface PipeTransportHandlers {
@@ -25,10 +26,13 @@ export class PipeTransport implements Transport {
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage) => void;
   frameListener: FrameListener | undefined;
+  /** Progress passed on to whoever asked, as the lines arrive. */
+  readonly progress = new ProgressRoutes();
 
   private readonly decoder: LineDecoder;
   private readonly writer: TickBatch;
-  private readonly sent = new Map<Id, { method: string; at: number }>();
+  /** Requests sent, by id: the method, and the time sent when a tracer listened then. */
+  private readonly sent = new Map<Id, string | { method: string; at: number }>();
   private readonly received = new Map<Id, string>();
   private closed = false;
   private failed = false;
@@ -46,6 +50,11 @@ export class PipeTransport implements Transport {
     output.on('error', (error: Error) => this.fail(error));
   }
 
+  /** Requests in flight each way, by id (for the tracer; tests check nothing stays). */
+  get pendingIds(): number {
+    return this.sent.size + this.received.size + this.progress.size;
+  }
+
   async start(): Promise<void> {
     this.input.on('data', this.onData);
   }
@@ -55,12 +64,14 @@ export class PipeTransport implements Transport {
     const json = JSON.stringify(message);
     // The size is for the tracer only: not measured when nobody listens.
     this.tap('out', message, this.frameListener ? Buffer.byteLength(json, 'utf8') : 0);
+    this.progress.sent(message);
     return this.writer.write(`${json}\n`);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.progress.clear();
     this.input.off('data', this.onData);
     this.onclose?.();
   }
@@ -78,6 +89,7 @@ export class PipeTransport implements Transport {
       message = parsed.data;
     }
     this.tap('in', message, bytes);
+    this.progress.received(message);
     this.onmessage?.(message);
   }
 
@@ -94,8 +106,13 @@ export class PipeTransport implements Transport {
     // Request ids are tracked even with tracing off, to name responses when it is turned on.
     if (typeof m.method === 'string') {
       if (m.id !== undefined) {
-        if (dir === 'out') this.sent.set(m.id, { method: m.method, at: performance.now() });
+        // The time is taken only while a tracer listens (a duration is reported to it alone).
+        if (dir === 'out') this.sent.set(m.id, listener ? { method: m.method, at: performance.now() } : m.method);
         else this.received.set(m.id, m.method);
+      } else if (m.method === 'notifications/cancelled') {
+        // No answer comes to a cancelled request (MCP): its entry would stay forever.
+        const requestId = (message as { params?: { requestId?: Id } }).params?.requestId;
+        if (requestId !== undefined) (dir === 'out' ? this.sent : this.received).delete(requestId);
       }
       if (!listener) return;
       const event: FrameEvent = m.id === undefined
@@ -109,7 +126,9 @@ export class PipeTransport implements Transport {
     if (dir === 'in') {
       const request = this.sent.get(m.id);
       this.sent.delete(m.id);
-      listener?.({ dir, kind, method: request?.method ?? '?', id: m.id, ...(request ? { durationMs: performance.now() - request.at } : {}), bytes, message });
+      if (!listener) return;
+      if (typeof request === 'object') listener({ dir, kind, method: request.method, id: m.id, durationMs: performance.now() - request.at, bytes, message });
+      else listener({ dir, kind, method: request ?? '?', id: m.id, bytes, message });
     } else {
       const method = this.received.get(m.id);
       this.received.delete(m.id);

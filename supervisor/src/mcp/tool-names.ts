@@ -27,9 +27,9 @@ export function exposedTools(servers: readonly ToolServer[]): { server: string; 
 
 export function resolveTool(name: string, servers: readonly ToolServer[]): ToolRoute {
   // Longest server name first: "git_hub_x" belongs to "git_hub" before "git".
-  const byLength = [...servers].sort((a, b) => b.name.length - a.name.length);
+  const byLength = servers.length > 1 ? [...servers].sort((a, b) => b.name.length - a.name.length) : servers;
   for (const s of byLength) {
-    if (!name.startsWith(`${s.name}_`)) continue;
+    if (!isPrefixed(name, s.name)) continue;
     const tool = name.slice(s.name.length + 1);
     if (s.tools === undefined || s.tools.some((t) => t.name === tool)) return { kind: 'found', server: s.name, tool };
   }
@@ -40,4 +40,11 @@ export function resolveTool(name: string, servers: readonly ToolServer[]): ToolR
   const unknown = servers.filter((s) => s.tools === undefined);
   if (unknown.length === 1 && servers.length === 1) return { kind: 'found', server: unknown[0]!.name, tool: name };
   return { kind: 'unknown', exposed: exposedTools(servers).map((t) => t.name) };
+}
+
+const UNDERSCORE = 95;
+
+/** `name` is `<server>_<something>` (checked without building the prefix string). */
+function isPrefixed(name: string, server: string): boolean {
+  return name.length > server.length && name.charCodeAt(server.length) === UNDERSCORE && name.startsWith(server);
 }

@@ -1,6 +1,7 @@
 import { ErrorIds, errorObservation } from '@plugd/protocol';
 import type { Action, Caller, Observation } from '@plugd/protocol';
 import type { PluginProcess } from '../process/plugin-process.js';
+import type { ActionProgress } from '../process/protocol-session.js';
 import { checkObservation, failureObservation } from './failure-observation.js';
 import type { Job } from './job.js';
 import type { SessionState } from '../routing/session-state.js';
@@ -11,10 +12,16 @@ import { DeadlineWheel } from './deadline-wheel.js';
 export interface SubmitOptions {
   /** Shared session state (the shell's cwd), read when the action is sent. */
   readonly session?: SessionState | undefined;
-  /** Abandons the action (its caller ended first). */
+  /**
+   * Abandons the action: its calling action ended first (plugd/execute), or the client
+   * cancelled it (an MCP client's notifications/cancelled). Queued, it is dropped; running,
+   * the plugin is sent its protocol's cancel.
+   */
   readonly cancel?: AbortSignal | undefined;
   /** Set when another plugin asked for this action (plugd/execute). */
   readonly caller?: Caller | undefined;
+  /** Receives the plugin's progress reports for the action (MCP servers send them). */
+  readonly onProgress?: ((progress: ActionProgress) => void) | undefined;
 }
 
 export interface ActionQueueHost {
@@ -53,6 +60,11 @@ export class ActionQueue {
     return this.queue.length;
   }
 
+  /** Deadlines still armed (one per action not yet answered). */
+  get pendingDeadlines(): number {
+    return this.deadlines.size;
+  }
+
   inFlight(proc: PluginProcess | undefined): number {
     return proc ? (this.running.get(proc)?.size ?? 0) : 0;
   }
@@ -80,7 +92,7 @@ export class ActionQueue {
 
   /** Queues one action until its absolute `deadline`; past `maxQueued` waiting it is answered PLUGIN_UNAVAILABLE at once. */
   enqueue(action: Action, acceptedAt: number, deadline: number, options: SubmitOptions = {}): Promise<Observation> {
-    const { session, cancel, caller } = options;
+    const { session, cancel, caller, onProgress } = options;
     const { maxQueued, name } = this.host;
     if (this.queue.length >= maxQueued) {
       return Promise.resolve(
@@ -93,15 +105,29 @@ export class ActionQueue {
     return new Promise<Observation>((resolve) => {
       // The wait is measured on the monotonic clock from now, as a setTimeout would.
       const dueAt = performance.now() + Math.max(0, deadline - Date.now());
-      const job: Job = { action, acceptedAt, deadline, dueAt, phase: 'queued', rpcPending: false, resolve, ...(session ? { session } : {}), ...(caller ? { caller } : {}) };
+      // Every field set, in one order: one object shape for all jobs, no spread temporaries.
+      const job: Job = { action, acceptedAt, deadline, dueAt, session, caller, onProgress, phase: 'queued', proc: undefined, rpcId: undefined, rpcPending: false, graceTimer: undefined, calls: undefined, unlink: undefined, resolve };
+      if (cancel?.aborted) {
+        this.settle(job, this.cancelledObservation(job));
+        return;
+      }
       this.deadlines.add(job);
       this.queue.push(job);
       if (cancel) {
-        const why = () => errorObservation(ErrorIds.ACTION_TIMEOUT, `Action "${action.action}" was cancelled: the action that asked for it (${caller ? `plugin ${caller.plugin}` : 'its caller'}) ended first.`);
-        if (cancel.aborted) this.abandon(job, why());
-        else cancel.addEventListener('abort', () => this.abandon(job, why()), { once: true });
+        const onAbort = (): void => this.abandon(job, this.cancelledObservation(job));
+        cancel.addEventListener('abort', onAbort, { once: true });
+        // Removed when the job settles: a long-lived signal must not collect listeners.
+        job.unlink = () => cancel.removeEventListener('abort', onAbort);
       }
     });
+  }
+
+  /** The answer to an action its caller cancelled. */
+  private cancelledObservation(job: Job): Observation {
+    const { action, caller } = job;
+    if (caller) return errorObservation(ErrorIds.ACTION_TIMEOUT, `Action "${action.action}" was cancelled: the action that asked for it (plugin ${caller.plugin}) ended first.`);
+    const where = job.phase === 'running' ? `plugin ${this.host.name} was told to stop it` : `it had not started (it waited in plugin ${this.host.name}'s queue) and was dropped`;
+    return errorObservation(ErrorIds.ACTION_CANCELLED, `Action "${action.action}" was cancelled by its client; ${where}.`);
   }
 
   /** Sends queued actions to the serving generation while it has free slots. */
@@ -135,24 +161,38 @@ export class ActionQueue {
     job.proc = proc;
     job.rpcPending = true;
     active.add(job);
-    const { id, result } = proc.run(job.action, job.deadline - Date.now(), { session: job.session?.params(), caller: job.caller });
+    const { id, result } = proc.run(job.action, job.deadline - Date.now(), { session: job.session?.params(), caller: job.caller, onProgress: job.onProgress });
     job.rpcId = id;
-    result
-      .then(
-        (raw) => this.settle(job, checkObservation(this.host.name, job.action.action, raw)),
-        (error: unknown) => this.settle(job, failureObservation(this.host.name, job.action.action, error)),
-      )
-      .finally(() => {
-        job.rpcPending = false;
-        if (job.graceTimer) clearTimeout(job.graceTimer);
-        active.delete(job);
-        if (active.size === 0) {
-          this.idleWaiters.get(proc)?.();
-          this.host.onIdle(proc);
+    // One reaction per request (not then/finally: two more promises per action).
+    result.then(
+      (raw) => {
+        try {
+          this.settle(job, checkObservation(this.host.name, job.action.action, raw));
+        } finally {
+          this.finished(job, proc, active);
         }
-        // A freed slot on a draining generation is not reused: queued actions go to the current one.
-        this.pump();
-      });
+      },
+      (error: unknown) => {
+        try {
+          this.settle(job, failureObservation(this.host.name, job.action.action, error));
+        } finally {
+          this.finished(job, proc, active);
+        }
+      },
+    );
+  }
+
+  /** The plugin's request for `job` ended (answered, failed, or its process exited). */
+  private finished(job: Job, proc: PluginProcess, active: Set<Job>): void {
+    job.rpcPending = false;
+    if (job.graceTimer) clearTimeout(job.graceTimer);
+    active.delete(job);
+    if (active.size === 0) {
+      this.idleWaiters.get(proc)?.();
+      this.host.onIdle(proc);
+    }
+    // A freed slot on a draining generation is not reused: queued actions go to the current one.
+    this.pump();
   }
 
   /** The job that generation `proc` runs as request `rpcId`, while it is not answered. */
@@ -171,7 +211,7 @@ export class ActionQueue {
       return;
     }
     this.settle(job, observation);
-    this.cancelRunning(job);
+    this.cancelRunning(job, job.caller ? 'the action that asked for it ended' : 'its client cancelled it');
   }
 
   private onDeadline(job: Job, waitingFor: string | undefined): void {
@@ -190,13 +230,13 @@ export class ActionQueue {
       return;
     }
     this.settle(job, errorObservation(ErrorIds.ACTION_TIMEOUT, `Action "${job.action.action}" got no observation from plugin ${name} within ${seconds} s; it was cancelled. Raise "timeout" on the action if it needs longer.`));
-    this.cancelRunning(job);
+    this.cancelRunning(job, 'the action timed out');
   }
 
-  private cancelRunning(job: Job): void {
+  private cancelRunning(job: Job, reason: string): void {
     const proc = job.proc;
     if (!proc || job.rpcId === undefined) return;
-    proc.cancel(job.rpcId);
+    proc.cancel(job.rpcId, `cancelled by plugd: ${reason}`);
     const grace = proc.options.timeouts.cancelGraceMs;
     job.graceTimer = setTimeout(() => {
       if (job.rpcPending) proc.kill('cancel-ignored', `did not answer a cancelled "${job.action.action}" within ${grace} ms (timeouts.cancelGraceMs)`);
@@ -207,6 +247,10 @@ export class ActionQueue {
     if (job.phase === 'done') return;
     job.phase = 'done';
     this.deadlines.delete(job);
+    if (job.unlink) {
+      job.unlink();
+      job.unlink = undefined;
+    }
     job.calls?.abort();
     this.handled += 1;
     const outcome = observation.observation === 'error' ? String((observation.extras as { error_id?: unknown }).error_id ?? 'error') : 'ok';

@@ -1,5 +1,6 @@
 import type { Action, Caller, Observation } from '@plugd/protocol';
 import type { PluginProcess } from '../process/plugin-process.js';
+import type { ActionProgress } from '../process/protocol-session.js';
 import type { SessionState } from '../routing/session-state.js';
 
 /** One accepted action on its way to exactly one Observation. */
@@ -21,5 +22,9 @@ export interface Job {
   readonly caller?: Caller;
   /** Aborted when this job is answered: the plugin-to-plugin calls made within it end too. */
   calls?: AbortController;
+  /** Progress of the running action, for the client that asked for it. */
+  readonly onProgress?: (progress: ActionProgress) => void;
+  /** Detaches the job from its caller's cancel signal (set while one is attached). */
+  unlink?: () => void;
   resolve(observation: Observation): void;
 }

@@ -41,7 +41,8 @@ export class PluginFactory {
       logger: deps.logger,
       username: config.username,
       scrub: (text) => deps.redactor.scrub(text),
-      emit: (event, ...args) => deps.emit(event, ...args),
+      // The supervisor's own (bound) emitter: an event per action, no wrapper of its own.
+      emit: deps.emit,
       claimRoutes: (name, actions) => deps.claimRoutes(name, actions),
       traceLevel: (name) => deps.trace.level(name),
       frameListener: (name, proc) => deps.trace.listenerFor(name, proc),

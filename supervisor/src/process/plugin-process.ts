@@ -171,8 +171,9 @@ export class PluginProcess {
     return this.channel.run(action, timeoutMs, context);
   }
 
-  cancel(id: number): void {
-    this.channel?.cancel(id);
+  /** Cancels request `id`; `reason` goes to protocols that carry one (MCP). */
+  cancel(id: number, reason?: string): void {
+    this.channel?.cancel(id, reason);
   }
 
   /** SIGKILLs the whole process group now. The first recorded reason wins. */

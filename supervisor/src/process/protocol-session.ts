@@ -20,6 +20,15 @@ export interface RunContext {
   readonly session?: RunSession | undefined;
   /** Who asked for the action when another plugin did (`plugd/execute`). */
   readonly caller?: Caller | undefined;
+  /** Progress the plugin reports for this action (MCP `notifications/progress`), for whoever asked for it. */
+  readonly onProgress?: ((progress: ActionProgress) => void) | undefined;
+}
+
+/** One progress report of a running action, as MCP's `notifications/progress` carries it. */
+export interface ActionProgress {
+  readonly progress: number;
+  readonly total?: number | undefined;
+  readonly message?: string | undefined;
 }
 
 export interface SessionContext {
@@ -50,7 +59,8 @@ export interface ProtocolSession {
   /** Runs one action; `id` is known at once (for cancel). Resolves with the Observation. */
   /** `context`: the session state and the caller, for protocols that carry them. */
   run(action: Action, timeoutMs: number, context?: RunContext): { id: number; result: Promise<unknown> };
-  cancel(id: number): void;
+  /** Cancels request `id` (`reason`: why, for protocols that carry one). */
+  cancel(id: number, reason?: string): void;
   /** The protocol's own goodbye (plugd: shutdown + exit); resolves true when the plugin acknowledged it. */
   shutdown(timeoutMs: number): Promise<boolean>;
   /** Rejects every pending request with `error`; later requests fail at once. */

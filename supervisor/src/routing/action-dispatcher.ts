@@ -10,6 +10,7 @@ import type { CallContext } from '../compose/plugin-call.js';
 import { CALL_TOOL_MCP, routeToolCall } from '../mcp/call-tool-route.js';
 import { asOpenHandsTimeout } from '../mcp/mcp-observation.js';
 import type { ManagedPlugin } from '../plugin/managed-plugin.js';
+import type { SubmitOptions } from '../plugin/action-queue.js';
 import type { Redactor } from '../trace/redact.js';
 import type { RouteTable } from './route-table.js';
 import type { SessionState } from './session-state.js';
@@ -35,6 +36,26 @@ interface Route {
   chain(): ManagedPlugin[];
 }
 
+/** What a client's action carries besides the action: a cancel signal, a progress sink. */
+export interface ClientOptions {
+  /** The client cancelled the action (an MCP client's notifications/cancelled). */
+  readonly signal?: AbortSignal | undefined;
+  /** Receives the plugin's progress reports while the action runs. */
+  readonly onProgress?: SubmitOptions['onProgress'];
+}
+
+const NONE: ReadonlySet<string> = new Set();
+
+/** One try of an action on a plugin of its route, and its answer. */
+interface Attempt {
+  readonly managed: ManagedPlugin;
+  readonly chain: readonly ManagedPlugin[];
+  readonly observation: Observation;
+}
+
+/** A generation serves now: the common case, routed without building candidates. */
+const serving = (p: ManagedPlugin): boolean => p.state === 'ready' || p.state === 'reloading';
+
 /** The path of one validated action to the plugin that answers it. */
 export class ActionDispatcher {
   constructor(private readonly host: DispatchHost) {}
@@ -44,14 +65,39 @@ export class ActionDispatcher {
    * tool name, else by type with the route's fallbacks), run with the session, its error
    * text scrubbed of secret values; a run observation updates the session's cwd.
    */
-  async dispatch(action: Action, acceptedAt: number, call: CallContext | undefined, explicitMs?: number): Promise<Observation> {
+  dispatch(action: Action, acceptedAt: number, call: CallContext | undefined, explicitMs?: number, client?: ClientOptions): Promise<Observation> {
+    try {
+      return this.start(action, acceptedAt, call, explicitMs, client);
+    } catch (error) {
+      // A promise either way, as an async function would give: never a synchronous throw.
+      return Promise.reject(error);
+    }
+  }
+
+  private start(action: Action, acceptedAt: number, call: CallContext | undefined, explicitMs: number | undefined, client: ClientOptions | undefined): Promise<Observation> {
     const route = this.route(action);
-    if ('observation' in route) return route;
-    const first = route.chain()[0];
-    if (!first) return this.noPlugin(action.action);
+    if ('observation' in route) return Promise.resolve(route);
+    const chain = route.chain();
+    const first = chain[0];
+    if (!first) return Promise.resolve(this.noPlugin(action.action));
     const deadline = call?.deadline ?? acceptedAt + (explicitMs ?? first.options.timeouts.actionMs);
-    const answered = this.scrubError(await this.runOnRoute(action, acceptedAt, call, deadline, route));
-    const observation = route.mcp ? asOpenHandsTimeout(action, answered, deadline - acceptedAt) : answered;
+    const options: SubmitOptions = { session: this.host.session, cancel: call?.signal ?? client?.signal, caller: call?.caller, onProgress: client?.onProgress };
+    if (chain.length > 1 || !serving(first)) return this.runOnRoute(action, acceptedAt, deadline, route, options);
+    // The common case, one plugin that serves: no candidates, no loop; only an error
+    // answer (that may be retried or go on to a fallback) takes the full path.
+    return first
+      .submit(action, acceptedAt, deadline, options)
+      .then((observation) =>
+        observation.observation === 'error'
+          ? this.runOnRoute(action, acceptedAt, deadline, route, options, { managed: first, chain, observation })
+          : this.answer(action, observation, route, deadline - acceptedAt),
+      );
+  }
+
+  /** The plugin's answer as the caller gets it: scrubbed, MCP timeouts as OpenHands words them, the session's cwd noted. */
+  private answer(action: Action, answered: Observation, route: Route, timeoutMs: number): Observation {
+    const scrubbed = this.scrubError(answered);
+    const observation = route.mcp ? asOpenHandsTimeout(action, scrubbed, timeoutMs) : scrubbed;
     this.host.session.observe(observation);
     return observation;
   }
@@ -80,35 +126,51 @@ export class ActionDispatcher {
    * once more when it crashed under an idempotent action (retries). An action refused
    * before it ran (PLUGIN_UNAVAILABLE) goes to the next plugin of the route.
    */
-  private async runOnRoute(action: Action, acceptedAt: number, call: CallContext | undefined, deadline: number, route: Route): Promise<Observation> {
-    const tried = new Set<string>();
+  private async runOnRoute(action: Action, acceptedAt: number, deadline: number, route: Route, options: SubmitOptions, answered?: Attempt): Promise<Observation> {
+    // Filled only when a plugin refused (PLUGIN_UNAVAILABLE) and the next one is tried.
+    let tried: Set<string> | undefined;
+    const cancel = options.cancel;
     let retried = false;
+    let next = answered;
     for (;;) {
-      const chain = route.chain();
-      const plugin = pickPlugin(chain.map((p) => this.host.lazy.candidate(p)), tried);
-      const managed = plugin && chain.find((p) => p.name === plugin.name);
-      if (!plugin || !managed) return this.noPlugin(action.action);
-      if (this.host.lazy.needsWake(managed, plugin.startable)) await this.host.lazy.wake(managed);
-      const observation = await managed.submit(action, acceptedAt, deadline, { session: this.host.session, cancel: call?.signal, caller: call?.caller });
+      let attempt = next;
+      next = undefined;
+      if (!attempt) {
+        const chain = route.chain();
+        const managed = await this.pick(chain, tried ?? NONE);
+        if (!managed) return this.noPlugin(action.action);
+        attempt = { managed, chain, observation: await managed.submit(action, acceptedAt, deadline, options) };
+      }
+      const { managed, chain, observation } = attempt;
       const primary = chain[0]!;
       const error = observation.observation === 'error' ? (observation.extras as { error_id?: unknown }).error_id : undefined;
       if (managed !== primary && error !== ErrorIds.PLUGIN_UNAVAILABLE) {
         this.host.counts.of(managed.name).servedAsFallback += 1;
         this.host.emit('fallback', { type: action.action, plugin: managed.name, primary: primary.name, primaryState: primary.state });
       }
-      const left = deadline - Date.now();
-      if (error === ErrorIds.PLUGIN_UNAVAILABLE && left > 0 && !call?.signal.aborted) {
-        tried.add(managed.name);
-        if (chain.some((p) => !tried.has(p.name))) continue;
+      // The clock is read only for the answers that may be tried again.
+      const left = error === undefined ? 0 : deadline - Date.now();
+      if (error === ErrorIds.PLUGIN_UNAVAILABLE && left > 0 && !cancel?.aborted) {
+        const refused = (tried ??= new Set<string>()).add(managed.name);
+        if (chain.some((p) => !refused.has(p.name))) continue;
       }
-      if (error === ErrorIds.PLUGIN_CRASHED && !retried && left > 0 && !call?.signal.aborted && this.idempotent(managed, action)) {
+      if (error === ErrorIds.PLUGIN_CRASHED && !retried && left > 0 && !cancel?.aborted && this.idempotent(managed, action)) {
         retried = true;
         this.host.counts.of(managed.name).retried += 1;
         this.host.emit('retry', { type: action.action, plugin: managed.name, reason: this.host.redactor.scrub(observation.content.split('\n')[0] ?? '') });
         continue;
       }
-      return observation;
+      return this.answer(action, observation, route, deadline - acceptedAt);
     }
+  }
+
+  /** The plugin of `chain` to try next (see pickPlugin), woken first when it is stopped and may start. */
+  private async pick(chain: readonly ManagedPlugin[], tried: ReadonlySet<string>): Promise<ManagedPlugin | undefined> {
+    const plugin = pickPlugin(chain.map((p) => this.host.lazy.candidate(p)), tried);
+    const managed = plugin && chain.find((p) => p.name === plugin.name);
+    if (!plugin || !managed) return undefined;
+    if (this.host.lazy.needsWake(managed, plugin.startable)) await this.host.lazy.wake(managed);
+    return managed;
   }
 
   /** The plugins of a route, in order: the claimant (or the configured first) and its fallbacks. */

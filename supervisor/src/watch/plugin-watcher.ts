@@ -29,6 +29,10 @@ export class PluginWatcher {
   private flushing: Promise<void> = Promise.resolve();
   private closed = false;
 
+  get plugin(): string {
+    return this.options.plugin;
+  }
+
   constructor(private readonly options: PluginWatcherOptions) {
     this.debounce = new TrailingDebounce(options.debounceMs, () => {
       this.flushing = this.flushing.then(() => this.flush());

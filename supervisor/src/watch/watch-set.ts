@@ -33,6 +33,19 @@ export class WatchSet {
     return this.starting;
   }
 
+  /** The plugins whose files are watched. */
+  plugins(): string[] {
+    return this.watchers.map((w) => w.plugin);
+  }
+
+  /** Stops watching `plugin`'s files (it was removed: POST /update_mcp_server). */
+  async remove(plugin: string): Promise<void> {
+    const gone = this.watchers.filter((w) => w.plugin === plugin);
+    if (gone.length === 0) return;
+    this.watchers.splice(0, this.watchers.length, ...this.watchers.filter((w) => w.plugin !== plugin));
+    await Promise.all(gone.map((w) => w.close()));
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all(this.watchers.map((w) => w.close()));
