@@ -17,6 +17,8 @@ export async function run() {
   // Like for like on the wire too: plugd asks for progress on every tools/call (proof of life
   // while a tool works), so the direct client sends the same request.
   const direct = await startMcpPeer(cpu, { progress: true });
+  // For reference: the same client making plain calls (no progressToken), as most users do.
+  const plain = await startMcpPeer(cpu);
   // Like for like: the baseline's server runs in no cgroup, so plugd's runs in none either
   // (containment "process-group"); by default it would be in its own cgroup (a cost of its
   // own, measured by the containment figure), an unseparated factor in this comparison.
@@ -25,9 +27,9 @@ export async function run() {
   const action = (text) => ({ action: 'call_tool_mcp', args: { name: 'echo', arguments: { text } } });
   const first = await supervisor.execute(action('warm'));
   if (first.observation !== 'mcp') throw new Error(`call_tool_mcp failed: ${first.content}`);
-  const systems = { direct: (i) => direct.request(`hello ${i}`), plugd: (i) => supervisor.execute(action(`hello ${i}`)) };
-  const lat = { direct: [], plugd: [] };
-  const tput = { direct: [], plugd: [] };
+  const systems = { direct: (i) => direct.request(`hello ${i}`), plain: (i) => plain.request(`hello ${i}`), plugd: (i) => supervisor.execute(action(`hello ${i}`)) };
+  const lat = { direct: [], plain: [], plugd: [] };
+  const tput = { direct: [], plain: [], plugd: [] };
   for (const send of Object.values(systems)) await closedLoop(send, 64, MS); // warm-up
   for (let round = 0; round < ROUNDS; round++) {
     const r = await interleavedLatency(systems);
@@ -37,7 +39,9 @@ export async function run() {
   const rows = [
     compare({ metric: 'call_tool_mcp p50 through plugd', unit: 'µs', values: lat.plugd, base: lat.direct, baseline: 'MCP SDK client direct', max: 1.2 }),
     compare({ metric: 'call_tool_mcp throughput, 64 in flight', unit: '/s', values: tput.plugd, base: tput.direct, baseline: 'MCP SDK client direct', min: 0.8 }),
+    compare({ metric: 'call_tool_mcp p50 vs plain calls, no progressToken (reference)', unit: 'µs', values: lat.plugd, base: lat.plain, baseline: 'MCP SDK client direct, plain calls' }),
+    compare({ metric: 'call_tool_mcp throughput vs plain calls (reference)', unit: '/s', values: tput.plugd, base: tput.plain, baseline: 'MCP SDK client direct, plain calls' }),
   ];
-  await Promise.all([direct.close(), supervisor.stop()]);
+  await Promise.all([direct.close(), plain.close(), supervisor.stop()]);
   return { rows };
 }
