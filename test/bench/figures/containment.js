@@ -38,6 +38,9 @@ async function cgroupCostMs() {
     const guard = containment.forGeneration(config.plugins[0], i + 1);
     made.push(performance.now() - t);
     const [file, ...args] = guard.wrap(['true']);
+    // Spaced as real spawns are: back-to-back cgroup migrations share one RCU grace period
+    // (README, Performance, note b), which would hide what one spawn pays.
+    await new Promise((resolve) => setTimeout(resolve, 100));
     t = performance.now();
     spawnSync(file, args);
     const inWrapper = performance.now() - t;
