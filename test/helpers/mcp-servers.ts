@@ -4,6 +4,11 @@ import { dirname, join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+// From the sources, as the MCP tests import them: one module instance (the endpoint's calls in flight are module state).
+import { parseConfig } from '../../supervisor/src/config/parse-config.js';
+import { PlugdHttpServer } from '../../supervisor/src/http/http-server.js';
+import { Supervisor } from '../../supervisor/src/supervisor.js';
+import { FAST_RESTART, FAST_TIMEOUTS, REPO_ROOT, expectAllGone } from './supervision.js';
 
 const require = createRequire(import.meta.url);
 const entry = (pkg: string): string => join(dirname(require.resolve(`${pkg}/package.json`)), 'dist', 'index.js');
@@ -25,4 +30,32 @@ export async function mcpClient(baseUrl: string, transport: 'streamable' | 'sse'
 export function firstText(result: unknown): string {
   const content = (result as { content?: { type: string; text?: string }[] }).content ?? [];
   return content.find((c) => c.type === 'text')?.text ?? '';
+}
+
+/**
+ * A Supervisor of `plugins` (fast restarts and timeouts) behind plugd's HTTP server with
+ * `apiKey`. Made at once, started by start(); stop() (in afterAll: also after a failed
+ * start) stops both and checks every process the supervisor spawned is gone.
+ */
+export function mcpHarness(apiKey: string, plugins: unknown[]) {
+  const config = parseConfig({ server: { apiKey }, defaults: { restart: FAST_RESTART, timeouts: FAST_TIMEOUTS }, plugins }, { source: 'test', baseDir: REPO_ROOT });
+  const supervisor = new Supervisor(config);
+  const pids = new Set<number>();
+  supervisor.on('spawn', (e) => e.pid !== undefined && pids.add(e.pid));
+  const http = new PlugdHttpServer(supervisor, { host: '127.0.0.1', port: 0, apiKey, maxBodyBytes: 1_000_000 });
+  let listening = false;
+  return {
+    supervisor,
+    http,
+    async start(): Promise<void> {
+      await supervisor.start();
+      await http.listen();
+      listening = true;
+    },
+    async stop(): Promise<void> {
+      if (listening) await http.close();
+      await supervisor.stop();
+      await expectAllGone([...pids]);
+    },
+  };
 }

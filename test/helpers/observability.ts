@@ -2,11 +2,14 @@
  * A Supervisor with a capturing pino logger and (optionally) its HTTP server, for the
  * trace/observability tests. Waits on events, never sleeps for sync.
  */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { request } from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import { jsonLogger, parseConfig, PlugdHttpServer, Supervisor } from '@plugd/supervisor';
-import type { SupervisorEvents } from '@plugd/supervisor';
+import type { SupervisorEvents, TraceRecord } from '@plugd/supervisor';
 import { nextEvent } from './supervisor-events.js';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -123,4 +126,36 @@ export async function eventually(check: () => boolean | Promise<boolean>, ms = 1
     if (Date.now() > end) throw new Error(`${what} not reached within ${ms} ms`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** The records of a trace file (JSON lines). */
+export function readTrace(file: string): TraceRecord[] {
+  return readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as TraceRecord);
+}
+
+/**
+ * Temp dirs and started supervisors of one test file, cleaned up by `cleanup()` (call it
+ * in afterEach: it runs also when a test fails).
+ */
+export function scratch(prefix: string) {
+  let dirs: string[] = [];
+  let open: Observed[] = [];
+  return {
+    tmp(): string {
+      const dir = mkdtempSync(join(tmpdir(), prefix));
+      dirs.push(dir);
+      return dir;
+    },
+    start(raw: Record<string, unknown>): Observed {
+      const o = observed(raw);
+      open.push(o);
+      return o;
+    },
+    async cleanup(): Promise<void> {
+      await Promise.all(open.map((o) => o.close()));
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
+      open = [];
+      dirs = [];
+    },
+  };
 }

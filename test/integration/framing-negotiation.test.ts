@@ -6,39 +6,13 @@
  * understood; a garbage line or an oversized line after negotiation is a protocol error.
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TraceRecord } from '@plugd/supervisor';
-import { FAST_RESTART, QUIET_TIMEOUTS, REPO, eventually, observed } from '../helpers/observability.js';
-import type { Observed } from '../helpers/observability.js';
+import { FAST_RESTART, QUIET_TIMEOUTS, REPO, eventually, readTrace, scratch } from '../helpers/observability.js';
 
 const FIXTURES = `${REPO}test/fixtures/plugins/`;
-let open: Observed[] = [];
-let dirs: string[] = [];
+const { tmp, start, cleanup } = scratch('plugd-framing-');
 
-afterEach(async () => {
-  await Promise.all(open.map((o) => o.close()));
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  open = [];
-  dirs = [];
-});
-
-function tmp(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'plugd-framing-'));
-  dirs.push(dir);
-  return dir;
-}
-
-function start(raw: Record<string, unknown>): Observed {
-  const o = observed(raw);
-  open.push(o);
-  return o;
-}
-
-function readTrace(file: string): TraceRecord[] {
-  return readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as TraceRecord);
-}
+afterEach(cleanup);
 
 const initializedParams = (file: string) => readTrace(file).filter((r) => r.method === 'initialized').map((r) => r.params);
 

@@ -3,19 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { parseConfig } from '../../supervisor/src/config/parse-config.js';
-import { PlugdHttpServer } from '../../supervisor/src/http/http-server.js';
+import type { PlugdHttpServer } from '../../supervisor/src/http/http-server.js';
 import { mcpEndpointCallsInFlight } from '../../supervisor/src/http/routes/mcp-streamable.js';
-import { Supervisor } from '../../supervisor/src/supervisor.js';
-import { EVERYTHING, firstText, mcpClient } from '../helpers/mcp-servers.js';
-import { FAST_RESTART, FAST_TIMEOUTS, FIXTURES, REPO_ROOT, expectAllGone } from '../helpers/supervision.js';
+import type { Supervisor } from '../../supervisor/src/supervisor.js';
+import { EVERYTHING, firstText, mcpClient, mcpHarness } from '../helpers/mcp-servers.js';
+import { FIXTURES } from '../helpers/supervision.js';
 
 const KEY = 'mcp-cancel-key';
 const dir = mkdtempSync(join(tmpdir(), 'plugd-mcp-cancel-'));
 const recordFile = join(dir, 'recorder.jsonl');
+let harness: ReturnType<typeof mcpHarness> | undefined;
 let supervisor: Supervisor;
 let http: PlugdHttpServer;
-const pids = new Set<number>();
 
 /** What the recorder MCP server saw: each call it started and each cancellation it received. */
 function recorded(): { event: 'call' | 'cancelled'; tool?: string; requestId: number | string; args?: Record<string, unknown>; reason?: string }[] {
@@ -32,28 +31,16 @@ async function until(check: () => boolean, what: string, ms = 20_000): Promise<v
 }
 
 beforeAll(async () => {
-  const config = parseConfig(
-    {
-      server: { apiKey: KEY },
-      defaults: { restart: FAST_RESTART, timeouts: FAST_TIMEOUTS },
-      plugins: [
-        { name: 'recorder', protocol: 'mcp', command: ['node', join(FIXTURES, 'mcp-recorder.mjs')], env: { MCP_RECORD_FILE: recordFile } },
-        { name: 'everything', protocol: 'mcp', command: EVERYTHING },
-      ],
-    },
-    { source: 'test', baseDir: REPO_ROOT },
-  );
-  supervisor = new Supervisor(config);
-  supervisor.on('spawn', (e) => e.pid !== undefined && pids.add(e.pid));
-  await supervisor.start();
-  http = new PlugdHttpServer(supervisor, { host: '127.0.0.1', port: 0, apiKey: KEY, maxBodyBytes: 1_000_000 });
-  await http.listen();
+  harness = mcpHarness(KEY, [
+    { name: 'recorder', protocol: 'mcp', command: ['node', join(FIXTURES, 'mcp-recorder.mjs')], env: { MCP_RECORD_FILE: recordFile } },
+    { name: 'everything', protocol: 'mcp', command: EVERYTHING },
+  ]);
+  ({ supervisor, http } = harness);
+  await harness.start();
 });
 
 afterAll(async () => {
-  await http?.close();
-  await supervisor?.stop();
-  await expectAllGone([...pids]);
+  await harness?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -2,17 +2,18 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { parseConfig, PlugdHttpServer, Supervisor } from '@plugd/supervisor';
+import type { PlugdHttpServer } from '../../supervisor/src/http/http-server.js';
+import type { Supervisor } from '../../supervisor/src/supervisor.js';
 import type { Observation } from '@plugd/protocol';
-import { EVERYTHING, MEMORY, firstText, mcpClient } from '../helpers/mcp-servers.js';
-import { FAST_RESTART, FAST_TIMEOUTS, FIXTURES, REPO_ROOT, expectAllGone } from '../helpers/supervision.js';
+import { EVERYTHING, MEMORY, firstText, mcpClient, mcpHarness } from '../helpers/mcp-servers.js';
+import { FIXTURES } from '../helpers/supervision.js';
 
 const KEY = 'mcp-test-key';
 const dir = mkdtempSync(join(tmpdir(), 'plugd-mcp-'));
 const traceFile = join(dir, 'everything.trace.jsonl');
+let harness: ReturnType<typeof mcpHarness> | undefined;
 let supervisor: Supervisor;
 let http: PlugdHttpServer;
-const pids = new Set<number>();
 
 async function execute(action: object): Promise<Observation> {
   const res = await fetch(`${http.url}/execute_action`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-session-api-key': KEY }, body: JSON.stringify({ action }) });
@@ -35,29 +36,17 @@ const SECRET = 'supervisor-only-secret-4711';
 beforeAll(async () => {
   // In plugd's environment only: an MCP server must not see it (it inherits PATH, HOME, ... and its own env).
   process.env['PLUGD_TEST_SECRET'] = SECRET;
-  const config = parseConfig(
-    {
-      server: { apiKey: KEY },
-      defaults: { restart: FAST_RESTART, timeouts: FAST_TIMEOUTS },
-      plugins: [
-        { name: 'everything', protocol: 'mcp', command: EVERYTHING, trace: { level: 'messages', file: traceFile } },
-        { name: 'memory', protocol: 'mcp', command: MEMORY, env: { MEMORY_FILE_PATH: join(dir, 'memory.jsonl') } },
-      ],
-    },
-    { source: 'test', baseDir: REPO_ROOT },
-  );
-  supervisor = new Supervisor(config);
-  supervisor.on('spawn', (e) => e.pid !== undefined && pids.add(e.pid));
-  await supervisor.start();
-  http = new PlugdHttpServer(supervisor, { host: '127.0.0.1', port: 0, apiKey: KEY, maxBodyBytes: 1_000_000 });
-  await http.listen();
+  harness = mcpHarness(KEY, [
+    { name: 'everything', protocol: 'mcp', command: EVERYTHING, trace: { level: 'messages', file: traceFile } },
+    { name: 'memory', protocol: 'mcp', command: MEMORY, env: { MEMORY_FILE_PATH: join(dir, 'memory.jsonl') } },
+  ]);
+  ({ supervisor, http } = harness);
+  await harness.start();
 });
 
 afterAll(async () => {
   delete process.env['PLUGD_TEST_SECRET'];
-  await http?.close();
-  await supervisor?.stop();
-  await expectAllGone([...pids]);
+  await harness?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -5,42 +5,22 @@
  * GET /events (SSE) and GET /metrics.
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import type { TraceRecord } from '@plugd/supervisor';
-import { CHATTY, ECHO, FAST_RESTART, PLUGD, QUIET_TIMEOUTS, eventually, observed, openSse, withServer } from '../helpers/observability.js';
-import type { Observed, SseClient } from '../helpers/observability.js';
+import { CHATTY, ECHO, FAST_RESTART, PLUGD, QUIET_TIMEOUTS, eventually, openSse, readTrace, scratch, withServer } from '../helpers/observability.js';
+import type { SseClient } from '../helpers/observability.js';
 
-let open: Observed[] = [];
 let sse: SseClient[] = [];
-let dirs: string[] = [];
 
 afterEach(async () => {
   for (const s of sse) s.close();
-  await Promise.all(open.map((o) => o.close()));
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  open = [];
+  await cleanup();
   sse = [];
-  dirs = [];
 });
 
-function tmp(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'plugd-trace-'));
-  dirs.push(dir);
-  return dir;
-}
-
-function start(raw: Record<string, unknown>): Observed {
-  const o = observed(raw);
-  open.push(o);
-  return o;
-}
-
-function readTrace(file: string): TraceRecord[] {
-  return readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as TraceRecord);
-}
+const { tmp, start, cleanup } = scratch('plugd-trace-');
 
 const echo = (text: string, extra: Record<string, unknown> = {}) => ({ action: 'echo', args: { text, ...extra } });
 const shape = (r: TraceRecord) => [r.dir, r.kind, r.method, r.id ?? null];
