@@ -6,6 +6,8 @@ import type { FrameEvent, FrameListener, TraceRecord } from './frame-event.js';
 import type { Redactor } from './redact.js';
 import type { RotatingFile } from './rotating-file.js';
 import { SharedFiles } from './shared-files.js';
+import { TraceLineEncoder } from './trace-line.js';
+import { buildRecord, isoAt } from './trace-record.js';
 
 /** Frames kept per plugin for its crash report (only while tracing is on). */
 export const LAST_FRAMES = 8;
@@ -22,7 +24,7 @@ export class TraceHub {
   private readonly files = new Map<string, RotatingFile>();
   private readonly shared = new SharedFiles();
   /** Per plugin (all its generations; each record names its generation). */
-  private readonly recent = new Map<string, TraceRecord[]>();
+  private readonly recent = new Map<string, Array<TraceRecord | string>>();
 
   constructor(
     plugins: readonly PluginOptions[],
@@ -62,7 +64,7 @@ export class TraceHub {
   /** The last few traced frames of a plugin (none unless it was traced). */
   lastFrames(plugin: string): readonly TraceRecord[] | undefined {
     const frames = this.recent.get(plugin);
-    return frames && frames.length > 0 ? [...frames] : undefined;
+    return frames && frames.length > 0 ? frames.map((f) => (typeof f === 'string' ? (JSON.parse(f) as TraceRecord) : f)) : undefined;
   }
 
   listenerFor(plugin: string, proc: PluginProcess): FrameListener | undefined {
@@ -71,12 +73,20 @@ export class TraceHub {
     let recent = this.recent.get(plugin);
     if (!recent) this.recent.set(plugin, (recent = []));
     const ring = recent;
-    const sink = this.sinkFor(plugin);
+    const file = this.fileFor(plugin);
+    if (!file) {
+      return (event: FrameEvent) => {
+        const record = buildRecord(plugin, proc, level, event, this.redactor, isoAt(Date.now()));
+        remember(ring, record);
+        this.logger.info({ trace: record }, `frame ${record.dir === 'out' ? '->' : '<-'} ${record.method}`);
+      };
+    }
+    // The line itself goes to the ring: a crash report parses the few it shows.
+    const encoder = new TraceLineEncoder(plugin, this.redactor);
     return (event: FrameEvent) => {
-      const record = this.record(plugin, proc, level, event);
-      ring.push(record);
-      if (ring.length > LAST_FRAMES) ring.shift();
-      sink(record);
+      const line = encoder.line(proc, level, event, Date.now());
+      remember(ring, line);
+      file.write(line);
     };
   }
 
@@ -91,9 +101,10 @@ export class TraceHub {
     await Promise.all(files.map((f) => this.shared.release(f.path)));
   }
 
-  private sinkFor(plugin: string): (record: TraceRecord) => void {
+  /** The plugin's trace file (shared with plugins tracing to the same path), or undefined: frames go to the log. */
+  private fileFor(plugin: string): RotatingFile | undefined {
     const options = this.options.get(plugin);
-    if (!options?.file) return (record) => this.logger.info({ trace: record }, `frame ${record.dir === 'out' ? '->' : '<-'} ${record.method}`);
+    if (!options?.file) return undefined;
     let file = this.files.get(plugin);
     if (!file) {
       const path = options.file;
@@ -109,55 +120,12 @@ export class TraceHub {
       });
       this.files.set(plugin, file);
     }
-    const target = file;
-    return (record) => target.write(JSON.stringify(record));
-  }
-
-  /**
-   * One frame's record, in the trace file's key order. At `messages` the message itself is
-   * not read at all (its size comes with the frame) unless the frame is an error response.
-   */
-  private record(plugin: string, proc: PluginProcess, level: TraceLevel, event: FrameEvent): TraceRecord {
-    // `bytes` is set after id and durationMs, to keep the key order of the file format.
-    const record = {
-      time: isoNow(),
-      plugin,
-      pid: proc.pid,
-      generation: proc.generation,
-      dir: event.dir,
-      kind: event.kind,
-      method: event.method,
-    } as Writable<TraceRecord>;
-    if (event.id !== undefined) record.id = event.id;
-    if (event.durationMs !== undefined) record.durationMs = Math.round(event.durationMs * 1000) / 1000;
-    record.bytes = event.bytes;
-    // A run asked for by another plugin (plugd/execute) names its caller at every level: the trace shows the chain.
-    const caller = event.kind === 'request' ? (event.message as { params?: { caller?: TraceRecord['caller'] } }).params?.caller : undefined;
-    if (caller) record.caller = caller;
-    if (level === 'verbose') {
-      const message = event.message as { params?: unknown; result?: unknown; error?: unknown };
-      if ('params' in message) record.params = this.redactor.redact(message.params);
-      if ('result' in message) record.result = this.redactor.redact(message.result);
-      if (message.error) record.error = this.redactor.redact(message.error);
-    } else if (event.kind === 'error') {
-      const error = (event.message as { error?: { code?: unknown; message?: unknown } }).error;
-      if (error) record.error = { code: error.code, message: typeof error.message === 'string' ? this.redactor.scrub(error.message) : error.message };
-    }
-    return record;
+    return file;
   }
 }
 
-type Writable<T> = { -readonly [K in keyof T]: T[K] };
-
-let isoMs = -1;
-let isoText = '';
-/** `new Date().toISOString()`, formatted at most once per millisecond (many frames share one). */
-function isoNow(): string {
-  const now = Date.now();
-  if (now !== isoMs) {
-    isoMs = now;
-    isoText = new Date(now).toISOString();
-  }
-  return isoText;
+/** Keeps the last LAST_FRAMES frames (a record, or a trace file's line) for a crash report. */
+function remember(ring: Array<TraceRecord | string>, frame: TraceRecord | string): void {
+  ring.push(frame);
+  if (ring.length > LAST_FRAMES) ring.shift();
 }
-
