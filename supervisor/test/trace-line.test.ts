@@ -1,7 +1,12 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TraceLevel } from '@plugd/protocol';
 import type { FrameEvent } from '../src/trace/frame-event.js';
+import { FrameRing, LAST_FRAMES } from '../src/trace/frame-ring.js';
 import { Redactor } from '../src/trace/redact.js';
+import { RotatingFile } from '../src/trace/rotating-file.js';
 import { TraceLineEncoder } from '../src/trace/trace-line.js';
 import { buildRecord } from '../src/trace/trace-record.js';
 import type { FrameSource } from '../src/trace/trace-record.js';
@@ -45,6 +50,32 @@ const sources: FrameSource[] = [
 const plugins = ['echo', 'plu"g\\in é😀'];
 const levels: TraceLevel[] = ['messages', 'verbose'];
 
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** The lines `write` puts in a fresh trace file. */
+async function fileLines(write: (file: RotatingFile) => void): Promise<string[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'plugd-line-'));
+  dirs.push(dir);
+  const file = new RotatingFile(join(dir, 't.jsonl'), { maxBytes: 1 << 30, maxFiles: 2 });
+  write(file);
+  await file.close();
+  return readFileSync(join(dir, 't.jsonl'), 'utf8').split('\n').slice(0, -1);
+}
+
+/** Responses with many durations: sub-microsecond, rounding up to a whole, long, huge. */
+function durationEvents(): FrameEvent[] {
+  const durations = [0, 0.0004, 0.0005, 0.001, 0.01, 0.1, 0.9995, 0.9996, 1, 1.05, 1.1, 2.675, 10.0005, 99.999, 123456.789, 1e9 + 0.001, 1e12 - 0.001, 1e12, 1e13];
+  let seed = 7;
+  for (let i = 0; i < 2000; i++) {
+    seed = (seed * 48271) % 2147483647;
+    durations.push((seed / 2147483647) * 10 ** ((i % 9) - 2));
+  }
+  return durations.map((durationMs, i) => ({ dir: 'in', kind: 'response', method: 'run', id: i, durationMs, bytes: i * 37, message: { jsonrpc: '2.0', id: i, result: {} } }));
+}
+
 describe('TraceLineEncoder', () => {
   it('writes exactly what JSON.stringify of the record gives, over tricky values', () => {
     let compared = 0;
@@ -67,6 +98,26 @@ describe('TraceLineEncoder', () => {
     expect(compared).toBe(plugins.length * levels.length * 2 * sources.length * events.length);
   });
 
+  it('writes the same lines in place into a trace file (the fast path) as JSON.stringify of the record', async () => {
+    const all = [...events, ...durationEvents()];
+    const expected: string[] = [];
+    const lines = await fileLines((file) => {
+      for (const plugin of plugins) {
+        for (const level of levels) {
+          const encoder = new TraceLineEncoder(plugin, redactor);
+          for (const source of sources) {
+            for (const event of all) {
+              expected.push(JSON.stringify(buildRecord(plugin, source, level, event, redactor, new Date(NOW).toISOString())));
+              encoder.writeTo(file, source, level, event, NOW);
+            }
+          }
+        }
+      }
+    });
+    expect(lines.length).toBe(plugins.length * levels.length * sources.length * all.length);
+    for (let i = 0; i < lines.length; i++) if (lines[i] !== expected[i]) expect(lines[i]).toBe(expected[i]);
+  });
+
   it('follows a process that gets its pid after the listener was made', () => {
     const encoder = new TraceLineEncoder('echo', redactor);
     const proc: { pid: number | undefined; generation: number } = { pid: undefined, generation: 2 };
@@ -80,5 +131,18 @@ describe('TraceLineEncoder', () => {
     const line = new TraceLineEncoder('echo', redactor).line(sources[0]!, 'messages', events[9]!, NOW);
     expect(line).not.toContain('s3cret-value');
     expect(JSON.parse(line).error).toEqual({ code: -32603, message: 'boom "[REDACTED]" ✗' });
+  });
+});
+
+describe('FrameRing', () => {
+  it('gives the records of the last frames, oldest first, as the trace file has them', () => {
+    const ring = new FrameRing();
+    const source = { pid: 77, generation: 4 };
+    const all = events.slice(0, LAST_FRAMES + 3);
+    all.forEach((event, i) => ring.add(source, i % 2 === 0 ? 'messages' : 'verbose', event, NOW + i));
+    const kept = all.slice(-LAST_FRAMES);
+    const first = all.length - LAST_FRAMES;
+    expect(ring.records('echo', redactor)).toEqual(kept.map((event, i) => buildRecord('echo', source, (first + i) % 2 === 0 ? 'messages' : 'verbose', event, redactor, new Date(NOW + first + i).toISOString())));
+    expect(new FrameRing().records('echo', redactor)).toEqual([]);
   });
 });

@@ -5,12 +5,12 @@ import type { PluginProcess } from '../process/plugin-process.js';
 import type { FrameEvent, FrameListener, TraceRecord } from './frame-event.js';
 import type { Redactor } from './redact.js';
 import type { RotatingFile } from './rotating-file.js';
+import { FrameRing } from './frame-ring.js';
 import { SharedFiles } from './shared-files.js';
 import { TraceLineEncoder } from './trace-line.js';
 import { buildRecord, isoAt } from './trace-record.js';
 
-/** Frames kept per plugin for its crash report (only while tracing is on). */
-export const LAST_FRAMES = 8;
+export { LAST_FRAMES } from './frame-ring.js';
 
 /**
  * Per-plugin trace levels, changeable at run time. At `off` a plugin's channel has
@@ -24,7 +24,7 @@ export class TraceHub {
   private readonly files = new Map<string, RotatingFile>();
   private readonly shared = new SharedFiles();
   /** Per plugin (all its generations; each record names its generation). */
-  private readonly recent = new Map<string, Array<TraceRecord | string>>();
+  private readonly recent = new Map<string, FrameRing>();
 
   constructor(
     plugins: readonly PluginOptions[],
@@ -63,30 +63,30 @@ export class TraceHub {
 
   /** The last few traced frames of a plugin (none unless it was traced). */
   lastFrames(plugin: string): readonly TraceRecord[] | undefined {
-    const frames = this.recent.get(plugin);
-    return frames && frames.length > 0 ? frames.map((f) => (typeof f === 'string' ? (JSON.parse(f) as TraceRecord) : f)) : undefined;
+    const frames = this.recent.get(plugin)?.records(plugin, this.redactor);
+    return frames && frames.length > 0 ? frames : undefined;
   }
 
   listenerFor(plugin: string, proc: PluginProcess): FrameListener | undefined {
     const level = this.level(plugin);
     if (level === 'off') return undefined;
     let recent = this.recent.get(plugin);
-    if (!recent) this.recent.set(plugin, (recent = []));
+    if (!recent) this.recent.set(plugin, (recent = new FrameRing()));
     const ring = recent;
     const file = this.fileFor(plugin);
     if (!file) {
       return (event: FrameEvent) => {
-        const record = buildRecord(plugin, proc, level, event, this.redactor, isoAt(Date.now()));
-        remember(ring, record);
+        const now = Date.now();
+        ring.add(proc, level, event, now);
+        const record = buildRecord(plugin, proc, level, event, this.redactor, isoAt(now));
         this.logger.info({ trace: record }, `frame ${record.dir === 'out' ? '->' : '<-'} ${record.method}`);
       };
     }
-    // The line itself goes to the ring: a crash report parses the few it shows.
     const encoder = new TraceLineEncoder(plugin, this.redactor);
     return (event: FrameEvent) => {
-      const line = encoder.line(proc, level, event, Date.now());
-      remember(ring, line);
-      file.write(line);
+      const now = Date.now();
+      ring.add(proc, level, event, now);
+      encoder.writeTo(file, proc, level, event, now);
     };
   }
 
@@ -122,10 +122,4 @@ export class TraceHub {
     }
     return file;
   }
-}
-
-/** Keeps the last LAST_FRAMES frames (a record, or a trace file's line) for a crash report. */
-function remember(ring: Array<TraceRecord | string>, frame: TraceRecord | string): void {
-  ring.push(frame);
-  if (ring.length > LAST_FRAMES) ring.shift();
 }

@@ -1,6 +1,7 @@
 import type { TraceLevel } from '@plugd/protocol';
 import type { FrameEvent } from './frame-event.js';
 import type { Redactor } from './redact.js';
+import type { RotatingFile } from './rotating-file.js';
 import { callerOf, isoAt, messagesError, roundMs } from './trace-record.js';
 import type { FrameSource } from './trace-record.js';
 
@@ -8,6 +9,20 @@ import type { FrameSource } from './trace-record.js';
 const MAX_METHODS = 256;
 const DIRS = ['out', 'in'] as const;
 const KINDS = ['request', 'response', 'notification', 'error'] as const;
+const ID = Buffer.from(',"id":');
+const DURATION = Buffer.from(',"durationMs":');
+const BYTES = Buffer.from(',"bytes":');
+const CLOSE = 125; // }
+const DOT = 46;
+const ZERO = 48;
+/** Room for the numbers of a line written in place: id, durationMs and bytes (at most 16 digits each, and a dot). */
+const NUMBERS_ROOM = ID.length + DURATION.length + BYTES.length + 3 * 17 + 1;
+
+/** A method's `,"dir":..,"kind":..,"method":..`, as text and as UTF-8. */
+interface Fragment {
+  readonly text: string;
+  readonly bytes: Buffer;
+}
 
 /**
  * Writes one plugin's trace records as JSON lines, byte for byte what
@@ -21,11 +36,14 @@ export class TraceLineEncoder {
   private readonly plugin: string;
   private headMs = Number.NaN;
   private head = '';
+  private headBytesMs = Number.NaN;
+  private headBytes = Buffer.alloc(0);
   private processOf: FrameSource | undefined;
   private processPid: number | undefined;
   private processText = '';
-  /** Per dir and kind (index: dir * 4 + kind), method -> `,"dir":..,"kind":..,"method":..`. */
-  private readonly fragments: Map<string, string>[] = DIRS.flatMap(() => KINDS.map(() => new Map<string, string>()));
+  private processBytes = Buffer.alloc(0);
+  /** Per dir and kind (index: dir * 4 + kind), method -> its fragment. */
+  private readonly fragments: Map<string, Fragment>[] = DIRS.flatMap(() => KINDS.map(() => new Map<string, Fragment>()));
 
   constructor(
     plugin: string,
@@ -40,7 +58,8 @@ export class TraceLineEncoder {
       this.headMs = now;
       this.head = `{"time":"${isoAt(now)}","plugin":${this.plugin}`;
     }
-    let text = this.head + this.process(source) + this.fragment(event);
+    this.process(source);
+    let text = this.head + this.processText + this.fragment(event).text;
     const id = event.id;
     if (id !== undefined) text += `,"id":${typeof id === 'number' ? num(id) : JSON.stringify(id)}`;
     if (event.durationMs !== undefined) text += `,"durationMs":${num(roundMs(event.durationMs))}`;
@@ -59,27 +78,66 @@ export class TraceLineEncoder {
     return `${text}}`;
   }
 
+  /**
+   * Appends the record of `event` to `file`, the same line as line() gives. The usual
+   * frame (`messages`, no error, no caller, integer id and size) is encoded straight
+   * into the file's buffer: no string is built, nothing is stringified.
+   */
+  writeTo(file: RotatingFile, source: FrameSource, level: TraceLevel, event: FrameEvent, now: number): void {
+    const id = event.id;
+    const durationMs = event.durationMs;
+    const micros = durationMs === undefined ? 0 : Math.round(durationMs * 1000);
+    const plain =
+      level === 'messages' &&
+      event.kind !== 'error' &&
+      (id === undefined || isCount(id)) &&
+      isCount(event.bytes) &&
+      (durationMs === undefined || (micros >= 0 && micros < 1e15)) &&
+      !callerOf(event);
+    if (!plain) {
+      file.write(this.line(source, level, event, now));
+      return;
+    }
+    if (now !== this.headBytesMs) {
+      this.headBytesMs = now;
+      this.headBytes = Buffer.from(`{"time":"${isoAt(now)}","plugin":${this.plugin}`);
+    }
+    this.process(source);
+    const fragment = this.fragment(event).bytes;
+    const buffer = file.reserve(this.headBytes.length + this.processBytes.length + fragment.length + NUMBERS_ROOM);
+    if (!buffer) return;
+    let at = copy(this.headBytes, buffer, file.tail);
+    at = copy(this.processBytes, buffer, at);
+    at = copy(fragment, buffer, at);
+    if (id !== undefined) at = writeCount(id as number, buffer, copy(ID, buffer, at));
+    if (durationMs !== undefined) at = writeMillis(micros, buffer, copy(DURATION, buffer, at));
+    at = writeCount(event.bytes, buffer, copy(BYTES, buffer, at));
+    buffer[at++] = CLOSE;
+    file.commit(at);
+  }
+
   /** `,"pid":N,"generation":G` (no pid while the process has none, as JSON.stringify leaves out undefined). */
-  private process(source: FrameSource): string {
+  private process(source: FrameSource): void {
     const pid = source.pid;
     if (source !== this.processOf || pid !== this.processPid) {
       this.processOf = source;
       this.processPid = pid;
       this.processText = `${pid === undefined ? '' : `,"pid":${num(pid)}`},"generation":${num(source.generation)}`;
+      this.processBytes = Buffer.from(this.processText);
     }
-    return this.processText;
   }
 
-  private fragment(event: FrameEvent): string {
+  private fragment(event: FrameEvent): Fragment {
     const dir = event.dir === 'out' ? 0 : 1;
     const kind = KINDS.indexOf(event.kind);
     const methods = kind < 0 ? undefined : this.fragments[dir * 4 + kind];
-    let text = methods?.get(event.method);
-    if (text === undefined) {
-      text = `,"dir":${JSON.stringify(event.dir)},"kind":${JSON.stringify(event.kind)},"method":${JSON.stringify(event.method)}`;
-      if (methods && methods.size < MAX_METHODS) methods.set(event.method, text);
+    let fragment = methods?.get(event.method);
+    if (fragment === undefined) {
+      const text = `,"dir":${JSON.stringify(event.dir)},"kind":${JSON.stringify(event.kind)},"method":${JSON.stringify(event.method)}`;
+      fragment = { text, bytes: Buffer.from(text) };
+      if (methods && methods.size < MAX_METHODS) methods.set(event.method, fragment);
     }
-    return text;
+    return fragment;
   }
 }
 
@@ -92,4 +150,49 @@ function num(n: number): string {
 function field(key: string, value: unknown): string {
   const json = JSON.stringify(value);
   return json === undefined ? '' : `,"${key}":${json}`;
+}
+
+/** A non-negative integer JSON writes as plain digits. */
+function isCount(n: unknown): n is number {
+  return typeof n === 'number' && n >= 0 && n < 1e15 && Number.isInteger(n);
+}
+
+/** Copies `from` into `to` at `at`; returns the end. */
+function copy(from: Buffer, to: Buffer, at: number): number {
+  to.set(from, at);
+  return at + from.length;
+}
+
+/** Writes the digits of `n` (a count below 1e15) at `at`; returns the end. */
+function writeCount(n: number, to: Buffer, at: number): number {
+  let digits = 1;
+  for (let m = n; m >= 10; m = Math.floor(m / 10)) digits += 1;
+  let i = at + digits;
+  do {
+    const q = Math.floor(n / 10);
+    to[--i] = ZERO + (n - q * 10);
+    n = q;
+  } while (n > 0);
+  return at + digits;
+}
+
+/**
+ * Writes `micros / 1000` as JSON writes that number: `12.5`, `0.043`, `3` (the shortest
+ * decimal that reads back as it, which for a count of thousandths below 1e15 is that
+ * decimal with its trailing zeros dropped).
+ */
+function writeMillis(micros: number, to: Buffer, at: number): number {
+  const whole = Math.floor(micros / 1000);
+  let fraction = micros - whole * 1000;
+  at = writeCount(whole, to, at);
+  if (fraction === 0) return at;
+  to[at++] = DOT;
+  let unit = 100;
+  while (fraction > 0) {
+    const digit = Math.floor(fraction / unit);
+    to[at++] = ZERO + digit;
+    fraction -= digit * unit;
+    unit /= 10;
+  }
+  return at;
 }
