@@ -5,6 +5,7 @@ import type { PluginProcess } from '../process/plugin-process.js';
 import type { FrameEvent, FrameListener, TraceRecord } from './frame-event.js';
 import type { Redactor } from './redact.js';
 import type { RotatingFile } from './rotating-file.js';
+import { frameClock } from './frame-clock.js';
 import { FrameRing } from './frame-ring.js';
 import { SharedFiles } from './shared-files.js';
 import { TraceLineEncoder } from './trace-line.js';
@@ -76,7 +77,7 @@ export class TraceHub {
     const file = this.fileFor(plugin);
     if (!file) {
       return (event: FrameEvent) => {
-        const now = Date.now();
+        const now = frameClock();
         ring.add(proc, level, event, now);
         const record = buildRecord(plugin, proc, level, event, this.redactor, isoAt(now));
         this.logger.info({ trace: record }, `frame ${record.dir === 'out' ? '->' : '<-'} ${record.method}`);
@@ -84,7 +85,7 @@ export class TraceHub {
     }
     const encoder = new TraceLineEncoder(plugin, this.redactor);
     return (event: FrameEvent) => {
-      const now = Date.now();
+      const now = frameClock();
       ring.add(proc, level, event, now);
       encoder.writeTo(file, proc, level, event, now);
     };

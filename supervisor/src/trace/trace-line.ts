@@ -9,6 +9,7 @@ import type { FrameSource } from './trace-record.js';
 const MAX_METHODS = 256;
 const DIRS = ['out', 'in'] as const;
 const KINDS = ['request', 'response', 'notification', 'error'] as const;
+const EMPTY = Buffer.alloc(0);
 const ID = Buffer.from(',"id":');
 const DURATION = Buffer.from(',"durationMs":');
 const BYTES = Buffer.from(',"bytes":');
@@ -18,10 +19,13 @@ const ZERO = 48;
 /** Room for the numbers of a line written in place: id, durationMs and bytes (at most 16 digits each, and a dot). */
 const NUMBERS_ROOM = ID.length + DURATION.length + BYTES.length + 3 * 17 + 1;
 
-/** A method's `,"dir":..,"kind":..,"method":..`, as text and as UTF-8. */
+/** A method's `,"dir":..,"kind":..,"method":..`, as text; and the line up to it, as UTF-8, while time and process stay. */
 interface Fragment {
   readonly text: string;
-  readonly bytes: Buffer;
+  /** `{"time":..,"plugin":..,"pid":..,"generation":..,"dir":..,"kind":..,"method":..` for `prefixMs` and `prefixProcess`. */
+  prefix: Buffer;
+  prefixMs: number;
+  prefixProcess: string;
 }
 
 /**
@@ -36,12 +40,9 @@ export class TraceLineEncoder {
   private readonly plugin: string;
   private headMs = Number.NaN;
   private head = '';
-  private headBytesMs = Number.NaN;
-  private headBytes = Buffer.alloc(0);
   private processOf: FrameSource | undefined;
   private processPid: number | undefined;
   private processText = '';
-  private processBytes = Buffer.alloc(0);
   /** Per dir and kind (index: dir * 4 + kind), method -> its fragment. */
   private readonly fragments: Map<string, Fragment>[] = DIRS.flatMap(() => KINDS.map(() => new Map<string, Fragment>()));
 
@@ -98,17 +99,21 @@ export class TraceLineEncoder {
       file.write(this.line(source, level, event, now));
       return;
     }
-    if (now !== this.headBytesMs) {
-      this.headBytesMs = now;
-      this.headBytes = Buffer.from(`{"time":"${isoAt(now)}","plugin":${this.plugin}`);
-    }
     this.process(source);
-    const fragment = this.fragment(event).bytes;
-    const buffer = file.reserve(this.headBytes.length + this.processBytes.length + fragment.length + NUMBERS_ROOM);
+    const fragment = this.fragment(event);
+    if (fragment.prefixMs !== now || fragment.prefixProcess !== this.processText) {
+      if (now !== this.headMs) {
+        this.headMs = now;
+        this.head = `{"time":"${isoAt(now)}","plugin":${this.plugin}`;
+      }
+      fragment.prefix = Buffer.from(this.head + this.processText + fragment.text);
+      fragment.prefixMs = now;
+      fragment.prefixProcess = this.processText;
+    }
+    const prefix = fragment.prefix;
+    const buffer = file.reserve(prefix.length + NUMBERS_ROOM);
     if (!buffer) return;
-    let at = copy(this.headBytes, buffer, file.tail);
-    at = copy(this.processBytes, buffer, at);
-    at = copy(fragment, buffer, at);
+    let at = copy(prefix, buffer, file.tail);
     if (id !== undefined) at = writeCount(id as number, buffer, copy(ID, buffer, at));
     if (durationMs !== undefined) at = writeMillis(micros, buffer, copy(DURATION, buffer, at));
     at = writeCount(event.bytes, buffer, copy(BYTES, buffer, at));
@@ -123,7 +128,6 @@ export class TraceLineEncoder {
       this.processOf = source;
       this.processPid = pid;
       this.processText = `${pid === undefined ? '' : `,"pid":${num(pid)}`},"generation":${num(source.generation)}`;
-      this.processBytes = Buffer.from(this.processText);
     }
   }
 
@@ -134,7 +138,7 @@ export class TraceLineEncoder {
     let fragment = methods?.get(event.method);
     if (fragment === undefined) {
       const text = `,"dir":${JSON.stringify(event.dir)},"kind":${JSON.stringify(event.kind)},"method":${JSON.stringify(event.method)}`;
-      fragment = { text, bytes: Buffer.from(text) };
+      fragment = { text, prefix: EMPTY, prefixMs: Number.NaN, prefixProcess: '' };
       if (methods && methods.size < MAX_METHODS) methods.set(event.method, fragment);
     }
     return fragment;
@@ -157,10 +161,12 @@ function isCount(n: unknown): n is number {
   return typeof n === 'number' && n >= 0 && n < 1e15 && Number.isInteger(n);
 }
 
-/** Copies `from` into `to` at `at`; returns the end. */
+/** Copies `from` into `to` at `at`; returns the end. A loop for the short keys: set() costs more below a few dozen bytes. */
 function copy(from: Buffer, to: Buffer, at: number): number {
-  to.set(from, at);
-  return at + from.length;
+  const n = from.length;
+  if (n > 24) to.set(from, at);
+  else for (let i = 0; i < n; i++) to[at + i] = from[i]!;
+  return at + n;
 }
 
 /** Writes the digits of `n` (a count below 1e15) at `at`; returns the end. */
