@@ -172,8 +172,18 @@ function copy(from: Buffer, to: Buffer, at: number): number {
 /** Writes the digits of `n` (a count below 1e15) at `at`; returns the end. */
 function writeCount(n: number, to: Buffer, at: number): number {
   let digits = 1;
-  for (let m = n; m >= 10; m = Math.floor(m / 10)) digits += 1;
+  for (let power = 10; power <= n; power *= 10) digits += 1;
   let i = at + digits;
+  if (n <= 0x7fffffff) {
+    // Small integers: int32 arithmetic (a division by 10 becomes a multiplication).
+    let m = n | 0;
+    do {
+      const q = (m / 10) | 0;
+      to[--i] = ZERO + m - q * 10;
+      m = q;
+    } while (m > 0);
+    return at + digits;
+  }
   do {
     const q = Math.floor(n / 10);
     to[--i] = ZERO + (n - q * 10);
@@ -189,16 +199,17 @@ function writeCount(n: number, to: Buffer, at: number): number {
  */
 function writeMillis(micros: number, to: Buffer, at: number): number {
   const whole = Math.floor(micros / 1000);
-  let fraction = micros - whole * 1000;
+  const fraction = (micros - whole * 1000) | 0;
   at = writeCount(whole, to, at);
   if (fraction === 0) return at;
+  const tenths = (fraction / 100) | 0;
+  const hundredths = ((fraction / 10) | 0) - tenths * 10;
+  const thousandths = fraction - ((fraction / 10) | 0) * 10;
   to[at++] = DOT;
-  let unit = 100;
-  while (fraction > 0) {
-    const digit = Math.floor(fraction / unit);
-    to[at++] = ZERO + digit;
-    fraction -= digit * unit;
-    unit /= 10;
-  }
+  to[at++] = ZERO + tenths;
+  if (hundredths === 0 && thousandths === 0) return at;
+  to[at++] = ZERO + hundredths;
+  if (thousandths === 0) return at;
+  to[at++] = ZERO + thousandths;
   return at;
 }
