@@ -61,17 +61,36 @@ export class RotatingFile {
 
   /** Queues one line (it must hold no newline; one is added). */
   write(line: string): void {
-    if (this.closed) return;
-    const most = line.length * 3 + 1; // UTF-8 takes at most 3 bytes per UTF-16 unit
-    if (this.used + most > (this.options.maxQueuedBytes ?? MAX_QUEUED_BYTES) && this.used > 0) {
+    const buffer = this.reserve(line.length * 3); // UTF-8 takes at most 3 bytes per UTF-16 unit
+    if (buffer) this.commit(this.used + buffer.write(line, this.used, 'utf8'));
+  }
+
+  /**
+   * Room for one line of at most `most` bytes, for a writer that encodes it in place (no
+   * string to build and encode): it writes the line from `buffer[tail]` on, then calls
+   * commit(end). Undefined when the line is to be dropped (closed, or the queue is full).
+   */
+  reserve(most: number): Buffer | undefined {
+    if (this.closed) return undefined;
+    const need = this.used + most + 1;
+    if (need > (this.options.maxQueuedBytes ?? MAX_QUEUED_BYTES) && this.used > 0) {
       this.droppedNow += 1;
       this.dropped += 1;
-      return;
+      return undefined;
     }
-    let buffer = this.buffer;
-    if (!buffer || this.used + most > buffer.length) buffer = this.grow(this.used + most);
-    this.used += buffer.write(line, this.used, 'utf8');
-    buffer[this.used++] = NEWLINE;
+    const buffer = this.buffer;
+    return buffer && need <= buffer.length ? buffer : this.grow(need);
+  }
+
+  /** Where the line reserved last starts. */
+  get tail(): number {
+    return this.used;
+  }
+
+  /** Ends the reserved line at `end` (a newline is added there) and queues it. */
+  commit(end: number): void {
+    this.buffer![end] = NEWLINE;
+    this.used = end + 1;
     // While a batch is being written, the next one is scheduled when it is done.
     if (!this.timer && !this.writing) this.schedule();
   }

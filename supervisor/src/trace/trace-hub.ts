@@ -5,10 +5,13 @@ import type { PluginProcess } from '../process/plugin-process.js';
 import type { FrameEvent, FrameListener, TraceRecord } from './frame-event.js';
 import type { Redactor } from './redact.js';
 import type { RotatingFile } from './rotating-file.js';
+import { frameClock } from './frame-clock.js';
+import { FrameRing } from './frame-ring.js';
 import { SharedFiles } from './shared-files.js';
+import { TraceLineEncoder } from './trace-line.js';
+import { buildRecord, isoAt } from './trace-record.js';
 
-/** Frames kept per plugin for its crash report (only while tracing is on). */
-export const LAST_FRAMES = 8;
+export { LAST_FRAMES } from './frame-ring.js';
 
 /**
  * Per-plugin trace levels, changeable at run time. At `off` a plugin's channel has
@@ -22,7 +25,7 @@ export class TraceHub {
   private readonly files = new Map<string, RotatingFile>();
   private readonly shared = new SharedFiles();
   /** Per plugin (all its generations; each record names its generation). */
-  private readonly recent = new Map<string, TraceRecord[]>();
+  private readonly recent = new Map<string, FrameRing>();
 
   constructor(
     plugins: readonly PluginOptions[],
@@ -61,22 +64,30 @@ export class TraceHub {
 
   /** The last few traced frames of a plugin (none unless it was traced). */
   lastFrames(plugin: string): readonly TraceRecord[] | undefined {
-    const frames = this.recent.get(plugin);
-    return frames && frames.length > 0 ? [...frames] : undefined;
+    const frames = this.recent.get(plugin)?.records(plugin, this.redactor);
+    return frames && frames.length > 0 ? frames : undefined;
   }
 
   listenerFor(plugin: string, proc: PluginProcess): FrameListener | undefined {
     const level = this.level(plugin);
     if (level === 'off') return undefined;
     let recent = this.recent.get(plugin);
-    if (!recent) this.recent.set(plugin, (recent = []));
+    if (!recent) this.recent.set(plugin, (recent = new FrameRing()));
     const ring = recent;
-    const sink = this.sinkFor(plugin);
+    const file = this.fileFor(plugin);
+    if (!file) {
+      return (event: FrameEvent) => {
+        const now = frameClock();
+        ring.add(proc, level, event, now);
+        const record = buildRecord(plugin, proc, level, event, this.redactor, isoAt(now));
+        this.logger.info({ trace: record }, `frame ${record.dir === 'out' ? '->' : '<-'} ${record.method}`);
+      };
+    }
+    const encoder = new TraceLineEncoder(plugin, this.redactor);
     return (event: FrameEvent) => {
-      const record = this.record(plugin, proc, level, event);
-      ring.push(record);
-      if (ring.length > LAST_FRAMES) ring.shift();
-      sink(record);
+      const now = frameClock();
+      ring.add(proc, level, event, now);
+      encoder.writeTo(file, proc, level, event, now);
     };
   }
 
@@ -91,9 +102,10 @@ export class TraceHub {
     await Promise.all(files.map((f) => this.shared.release(f.path)));
   }
 
-  private sinkFor(plugin: string): (record: TraceRecord) => void {
+  /** The plugin's trace file (shared with plugins tracing to the same path), or undefined: frames go to the log. */
+  private fileFor(plugin: string): RotatingFile | undefined {
     const options = this.options.get(plugin);
-    if (!options?.file) return (record) => this.logger.info({ trace: record }, `frame ${record.dir === 'out' ? '->' : '<-'} ${record.method}`);
+    if (!options?.file) return undefined;
     let file = this.files.get(plugin);
     if (!file) {
       const path = options.file;
@@ -109,55 +121,6 @@ export class TraceHub {
       });
       this.files.set(plugin, file);
     }
-    const target = file;
-    return (record) => target.write(JSON.stringify(record));
-  }
-
-  /**
-   * One frame's record, in the trace file's key order. At `messages` the message itself is
-   * not read at all (its size comes with the frame) unless the frame is an error response.
-   */
-  private record(plugin: string, proc: PluginProcess, level: TraceLevel, event: FrameEvent): TraceRecord {
-    // `bytes` is set after id and durationMs, to keep the key order of the file format.
-    const record = {
-      time: isoNow(),
-      plugin,
-      pid: proc.pid,
-      generation: proc.generation,
-      dir: event.dir,
-      kind: event.kind,
-      method: event.method,
-    } as Writable<TraceRecord>;
-    if (event.id !== undefined) record.id = event.id;
-    if (event.durationMs !== undefined) record.durationMs = Math.round(event.durationMs * 1000) / 1000;
-    record.bytes = event.bytes;
-    // A run asked for by another plugin (plugd/execute) names its caller at every level: the trace shows the chain.
-    const caller = event.kind === 'request' ? (event.message as { params?: { caller?: TraceRecord['caller'] } }).params?.caller : undefined;
-    if (caller) record.caller = caller;
-    if (level === 'verbose') {
-      const message = event.message as { params?: unknown; result?: unknown; error?: unknown };
-      if ('params' in message) record.params = this.redactor.redact(message.params);
-      if ('result' in message) record.result = this.redactor.redact(message.result);
-      if (message.error) record.error = this.redactor.redact(message.error);
-    } else if (event.kind === 'error') {
-      const error = (event.message as { error?: { code?: unknown; message?: unknown } }).error;
-      if (error) record.error = { code: error.code, message: typeof error.message === 'string' ? this.redactor.scrub(error.message) : error.message };
-    }
-    return record;
+    return file;
   }
 }
-
-type Writable<T> = { -readonly [K in keyof T]: T[K] };
-
-let isoMs = -1;
-let isoText = '';
-/** `new Date().toISOString()`, formatted at most once per millisecond (many frames share one). */
-function isoNow(): string {
-  const now = Date.now();
-  if (now !== isoMs) {
-    isoMs = now;
-    isoText = new Date(now).toISOString();
-  }
-  return isoText;
-}
-
