@@ -2,11 +2,11 @@
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ECHO_ENTRY, FIXTURES, http, killAllPlugd, runPlugd, startPlugd, tempDir } from '../../test/helpers/plugd-process.js';
+import { ECHO_ENTRY, FIXTURES, http, stopAllPlugd, runPlugd, startPlugd, tempDir } from '../../test/helpers/plugd-process.js';
 import { EVERYTHING } from '../../test/helpers/mcp-servers.js';
 
 const tmp = tempDir();
-afterEach(() => killAllPlugd());
+afterEach(() => stopAllPlugd());
 afterAll(() => tmp.remove());
 
 const oneLine = (text: string) => text.trimEnd().split('\n');

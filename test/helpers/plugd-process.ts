@@ -1,7 +1,7 @@
 /**
  * Runs the real `plugd` command (bin/plugd) as a child process: `startPlugd` spawns
  * `plugd start` and resolves with the URL from its `plugd listening on ...` log line;
- * `runPlugd` runs a command to its end. Call `killAllPlugd()` in afterEach/afterAll.
+ * `runPlugd` runs a command to its end. Call `stopAllPlugd()` in afterEach/afterAll.
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Containment, DEFAULT_CONTAINMENT, silentLogger } from '@plugd/supervisor';
 import { isAlive } from './processes.js';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -165,15 +166,33 @@ export async function runPlugd(args: readonly string[], options: PlugdOptions = 
   return { ...exit, stdout: p.stdout(), stderr: p.stderr() };
 }
 
-/** SIGKILLs every plugd still running from here and waits for each to exit. */
-export async function killAllPlugd(): Promise<void> {
+/** How long a plugd stopped after a test gets to stop itself (and remove its cgroups) before SIGKILL. */
+const STOP_GRACE_MS = 10_000;
+
+/**
+ * Stops every plugd still running from here: SIGTERM first, so it stops its plugins and
+ * removes its cgroups as a user's plugd would, SIGKILL after STOP_GRACE_MS. Then removes
+ * what a plugd killed with SIGKILL (here, or by a test) left in the cgroup tree, as the
+ * next `plugd start` would: its cgroups in a v1 hierarchy sit under this process's own
+ * cgroup there, where no later run may look.
+ */
+export async function stopAllPlugd(): Promise<void> {
   await Promise.all(
     [...running].map((child) => {
       const closed = new Promise((resolve) => child.once('close', resolve));
-      child.kill('SIGKILL');
-      return closed;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+      return closed.finally(() => clearTimeout(timer));
     }),
   );
+  await removeCgroupsOfDeadPlugds();
+}
+
+/** The product's own cleanup of dead plugds' cgroups (default `cgroupName`), then its own instance removed. */
+async function removeCgroupsOfDeadPlugds(): Promise<void> {
+  const sweeper = new Containment(DEFAULT_CONTAINMENT, silentLogger());
+  await sweeper.prepare();
+  sweeper.close();
 }
 
 /** A fresh temporary folder; `write(name, json)` puts a file in it. `remove()` in afterAll. */

@@ -11,7 +11,7 @@ import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import { Supervisor, jsonLogger, parseConfig } from '@plugd/supervisor';
 import type { SupervisorEvents } from '@plugd/supervisor';
 import { canUseCgroups, cgroupSandbox } from '../helpers/cgroup-sandbox.js';
-import { killAllPlugd, startPlugd, tempDir, http, waitGone } from '../helpers/plugd-process.js';
+import { stopAllPlugd, startPlugd, tempDir, http, waitGone } from '../helpers/plugd-process.js';
 import { FAST_RESTART, FAST_TIMEOUTS, FIXTURES, REPO_ROOT, errorId } from '../helpers/supervision.js';
 import { nextEvent } from '../helpers/supervisor-events.js';
 
@@ -24,7 +24,7 @@ let running: Supervisor[] = [];
 afterEach(async () => {
   await Promise.all(running.map((s) => s.stop()));
   running = [];
-  await killAllPlugd();
+  await stopAllPlugd();
 });
 afterAll(() => tmp.remove());
 

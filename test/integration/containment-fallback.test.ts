@@ -9,7 +9,7 @@ import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import { Supervisor, parseConfig } from '@plugd/supervisor';
 import type { SupervisorEvents } from '@plugd/supervisor';
 import { cgroupSandbox } from '../helpers/cgroup-sandbox.js';
-import { http, killAllPlugd, startPlugd, tempDir, waitGone } from '../helpers/plugd-process.js';
+import { http, stopAllPlugd, startPlugd, tempDir, waitGone } from '../helpers/plugd-process.js';
 import { FAST_RESTART, FAST_TIMEOUTS, FIXTURES, REPO_ROOT, errorId, isAlive } from '../helpers/supervision.js';
 import { nextEvent } from '../helpers/supervisor-events.js';
 import { TreeGuard } from '../../supervisor/src/containment/tree-guard.js';
@@ -23,7 +23,7 @@ let running: Supervisor[] = [];
 afterEach(async () => {
   await Promise.all(running.map((s) => s.stop()));
   running = [];
-  await killAllPlugd();
+  await stopAllPlugd();
 });
 
 function start(plugins: unknown[]): Supervisor {

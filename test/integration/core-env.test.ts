@@ -1,10 +1,10 @@
 /** A plugin gets a minimal environment: never the supervisor's API key or other variables. */
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { FIXTURES, killAllPlugd, runPlugd, tempDir } from '../helpers/plugd-process.js';
+import { FIXTURES, stopAllPlugd, runPlugd, tempDir } from '../helpers/plugd-process.js';
 
 const tmp = tempDir();
 afterAll(async () => {
-  await killAllPlugd();
+  await stopAllPlugd();
   tmp.remove();
 });
 

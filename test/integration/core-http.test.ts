@@ -3,7 +3,7 @@
  * Python written without the SDK, a plugin that fails to start, bad HTTP input.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { FIXTURES, http, killAllPlugd, startPlugd, tempDir } from '../helpers/plugd-process.js';
+import { FIXTURES, http, stopAllPlugd, startPlugd, tempDir } from '../helpers/plugd-process.js';
 import type { PlugdProcess } from '../helpers/plugd-process.js';
 
 const KEY = 'core-http-test-key';
@@ -28,7 +28,7 @@ describe('plugd start: HTTP API (echo, a Python plugin without the SDK, one that
   });
 
   afterAll(async () => {
-    await killAllPlugd();
+    await stopAllPlugd();
     tmp.remove();
   });
 

@@ -5,13 +5,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
-import { FIXTURES, http, killAllPlugd, pidAlive, startPlugd, tempDir, waitGone } from '../helpers/plugd-process.js';
+import { FIXTURES, http, stopAllPlugd, pidAlive, startPlugd, tempDir, waitGone } from '../helpers/plugd-process.js';
 
 const tmp = tempDir();
 const leftovers: number[] = [];
 
 afterEach(async () => {
-  await killAllPlugd();
+  await stopAllPlugd();
   for (const pid of leftovers.splice(0)) {
     try {
       process.kill(pid, 'SIGKILL'); // only if the test failed and left it behind

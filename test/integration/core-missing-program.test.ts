@@ -5,11 +5,11 @@
  */
 import { chmodSync, renameSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { FIXTURES, http, killAllPlugd, runPlugd, startPlugd, tempDir } from '../helpers/plugd-process.js';
+import { FIXTURES, http, stopAllPlugd, runPlugd, startPlugd, tempDir } from '../helpers/plugd-process.js';
 
 const tmp = tempDir();
 afterAll(async () => {
-  await killAllPlugd();
+  await stopAllPlugd();
   tmp.remove();
 });
 

@@ -1,10 +1,10 @@
 /** /alive is 503 until every plugin has answered initialize; an action sent earlier waits for it. */
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { FIXTURES, http, killAllPlugd, startPlugd, tempDir } from '../helpers/plugd-process.js';
+import { FIXTURES, http, stopAllPlugd, startPlugd, tempDir } from '../helpers/plugd-process.js';
 
 const tmp = tempDir();
 afterAll(async () => {
-  await killAllPlugd();
+  await stopAllPlugd();
   tmp.remove();
 });
 

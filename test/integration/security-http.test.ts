@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { http, killAllPlugd, runPlugd, startPlugd, tempDir } from '../helpers/plugd-process.js';
+import { http, stopAllPlugd, runPlugd, startPlugd, tempDir } from '../helpers/plugd-process.js';
 import type { PlugdProcess } from '../helpers/plugd-process.js';
 import { rawRequest } from '../helpers/raw-http.js';
 
@@ -29,7 +29,7 @@ describe('plugd start: browsers and rebound names are refused before anything ru
   });
 
   afterAll(async () => {
-    await killAllPlugd();
+    await stopAllPlugd();
     for (const file of made) rmSync(file, { force: true });
     tmp.remove();
   });
@@ -106,7 +106,7 @@ describe('plugd start: browsers and rebound names are refused before anything ru
 describe('plugd start: no anonymous remote access', () => {
   const tmp = tempDir();
   afterAll(async () => {
-    await killAllPlugd();
+    await stopAllPlugd();
     tmp.remove();
   });
 

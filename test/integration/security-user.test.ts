@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { accessProblem, lookupRunAs, parseConfig, Supervisor } from '@plugd/supervisor';
 import { copyBuiltins } from '../helpers/builtins-copy.js';
-import { ECHO_ENTRY, http, killAllPlugd, REPO, startPlugd, tempDir } from '../helpers/plugd-process.js';
+import { ECHO_ENTRY, http, stopAllPlugd, REPO, startPlugd, tempDir } from '../helpers/plugd-process.js';
 import type { PlugdProcess } from '../helpers/plugd-process.js';
 
 const root = process.getuid?.() === 0;
@@ -40,7 +40,7 @@ asRootWithNode('plugins run as "nobody" (username) under a root plugd', () => {
   });
 
   afterAll(async () => {
-    await killAllPlugd();
+    await stopAllPlugd();
     tmp.remove();
     builtins.remove();
   });

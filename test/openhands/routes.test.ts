@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { http, killAllPlugd, tempDir } from '../helpers/plugd-process.js';
+import { http, stopAllPlugd, tempDir } from '../helpers/plugd-process.js';
 import { exitCode, loadRuntime } from './runtime.js';
 import type { Runtime } from './runtime.js';
 
@@ -21,7 +21,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await rt?.close();
-  await killAllPlugd();
+  await stopAllPlugd();
   host.remove();
 });
 

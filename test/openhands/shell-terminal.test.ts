@@ -4,7 +4,7 @@
  * in the middle of it all.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { http, killAllPlugd, waitGone } from '../helpers/plugd-process.js';
+import { http, stopAllPlugd, waitGone } from '../helpers/plugd-process.js';
 import { exitCode, loadRuntime, md } from './runtime.js';
 import type { Runtime } from './runtime.js';
 
@@ -16,7 +16,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await rt?.close();
-  await killAllPlugd();
+  await stopAllPlugd();
 });
 
 async function shellPlugin(): Promise<{ pid: number; state: string; restarts: number }> {

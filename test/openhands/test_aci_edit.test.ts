@@ -3,7 +3,7 @@
  * FileWriteAction / FileEditAction (oh_aci) with the same inputs and assertions.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
-import { killAllPlugd } from '../helpers/plugd-process.js';
+import { stopAllPlugd } from '../helpers/plugd-process.js';
 import { loadRuntime } from './runtime.js';
 import type { Obs, Runtime } from './runtime.js';
 
@@ -19,7 +19,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await rt?.close();
-  await killAllPlugd();
+  await stopAllPlugd();
 });
 
 beforeEach(async () => {

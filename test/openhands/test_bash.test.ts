@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { createServer } from 'node:net';
-import { killAllPlugd } from '../helpers/plugd-process.js';
+import { stopAllPlugd } from '../helpers/plugd-process.js';
 import { exitCode, loadRuntime, md, timeoutSuffix } from './runtime.js';
 import type { Obs, Runtime } from './runtime.js';
 
@@ -31,7 +31,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([general?.close(), soft?.close()]);
-  await killAllPlugd();
+  await stopAllPlugd();
 });
 
 /** Each OpenHands test has a fresh runtime: an idle shell in an empty workspace. */

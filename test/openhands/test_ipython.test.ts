@@ -4,7 +4,7 @@
  * Docker image's poetry python).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
-import { killAllPlugd } from '../helpers/plugd-process.js';
+import { stopAllPlugd } from '../helpers/plugd-process.js';
 import { exitCode, loadRuntime } from './runtime.js';
 import type { Obs, Runtime } from './runtime.js';
 
@@ -21,7 +21,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await rt?.close();
-  await killAllPlugd();
+  await stopAllPlugd();
 });
 
 beforeEach(async () => {
