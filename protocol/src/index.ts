@@ -42,7 +42,7 @@ export { PROTOCOL_VERSION, PROTOCOL_ENV, DEFAULT_MAX_FRAME_BYTES, MAX_HEADER_BYT
 export { formatZodIssues } from './format-issues.js';
 export { encodeFrame, FrameDecoder } from './framing.js';
 export type { FrameSink, HandOver } from './framing.js';
-export { encodeLine, LineDecoder } from './line-framing.js';
+export { LineDecoder } from './line-framing.js';
 export type { LineSink, LineDecoderOptions } from './line-framing.js';
 export { TickWriter } from './tick-writer.js';
 export { encodeMessage, EncodedMessage, WireWriter } from './wire-writer.js';

@@ -111,9 +111,3 @@ export class LineDecoder {
     this.sink.violation(problem, bytes);
   }
 }
-
-/** One message as a line; returns the text and its size in bytes (without the newline). */
-export function encodeLine(message: unknown): { text: string; bytes: number } {
-  const json = JSON.stringify(message);
-  return { text: `${json}\n`, bytes: Buffer.byteLength(json, 'utf8') };
-}

@@ -44,10 +44,13 @@ export function encodeMessage(message: object): EncodedMessage {
  * `framing` changes at a message boundary: what was queued before keeps its framing.
  */
 export class WireWriter {
-  framing: WireFraming = 'content-length';
   private readonly batch: TickWriter;
 
-  constructor(output: NodeJS.WritableStream, onError: (error: Error) => void) {
+  constructor(
+    output: NodeJS.WritableStream,
+    onError: (error: Error) => void,
+    public framing: WireFraming = 'content-length',
+  ) {
     this.batch = new TickWriter(output, onError);
   }
 

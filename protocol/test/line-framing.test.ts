@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { encodeLine, LineDecoder } from '../src/line-framing.js';
+import { Writable } from 'node:stream';
+import { LineDecoder } from '../src/line-framing.js';
+import { encodeMessage, WireWriter } from '../src/wire-writer.js';
 
 function decoder(max = 64, objectsOnly = false) {
   const messages: unknown[] = [];
@@ -40,8 +42,12 @@ describe('newline-delimited JSON codec (MCP stdio framing, plugd after negotiati
     expect(errors[0]!.message).toMatch(/maxFrameBytes \(64 bytes\)/);
   });
 
-  it('encodes one message a line with its size without the newline', () => {
-    expect(encodeLine({ jsonrpc: '2.0', method: 'ping' })).toEqual({ text: '{"jsonrpc":"2.0","method":"ping"}\n', bytes: 33 });
+  it('encodes one message a line with its size without the newline', async () => {
+    let text = '';
+    const out = new Writable({ write: (chunk: Buffer, _enc, done) => ((text += chunk.toString('utf8')), done()) });
+    const encoded = encodeMessage({ jsonrpc: '2.0', method: 'ping' });
+    await new Promise<void>((resolve) => new WireWriter(out, () => undefined, 'ndjson').send(encoded, resolve));
+    expect({ text, bytes: encoded.bytes }).toEqual({ text: '{"jsonrpc":"2.0","method":"ping"}\n', bytes: 33 });
   });
 });
 

@@ -1,7 +1,7 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { JSONRPCMessageSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { LineDecoder, TickWriter } from '@plugd/protocol';
+import { encodeMessage, LineDecoder, WireWriter } from '@plugd/protocol';
 import { ProtocolViolation } from '../rpc/protocol-violation.js';
 import { ProgressRoutes } from './progress-routes.js';
 import type { FrameEvent, FrameListener } from '../trace/frame-event.js';
@@ -29,7 +29,7 @@ export class PipeTransport implements Transport {
   readonly progress = new ProgressRoutes();
 
   private readonly decoder: LineDecoder;
-  private readonly writer: TickWriter;
+  private readonly writer: WireWriter;
   /** Requests sent, by id: the method, and the time sent when a tracer listened then. */
   private readonly sent = new Map<Id, string | { method: string; at: number }>();
   private readonly received = new Map<Id, string>();
@@ -44,7 +44,7 @@ export class PipeTransport implements Transport {
     private readonly handlers: PipeTransportHandlers,
   ) {
     this.decoder = new LineDecoder(maxFrameBytes, { message: (message, bytes) => this.receive(message, bytes), violation: (problem, seen) => this.fail(new ProtocolViolation(problem, seen)) }, { hint: MCP_HINT });
-    this.writer = new TickWriter(output, (error) => this.fail(error));
+    this.writer = new WireWriter(output, (error) => this.fail(error), 'ndjson');
     // Stays attached: an EPIPE on a dead pipe must never be an uncaught error.
     output.on('error', (error: Error) => this.fail(error));
   }
@@ -60,12 +60,12 @@ export class PipeTransport implements Transport {
 
   send(message: JSONRPCMessage): Promise<void> {
     if (this.closed || this.failed) return Promise.reject(new Error('the MCP server pipe is closed'));
-    const json = JSON.stringify(message);
+    const encoded = encodeMessage(message);
     // The size is for the tracer only: not measured when nobody listens.
-    this.tap('out', message, this.frameListener ? Buffer.byteLength(json, 'utf8') : 0);
+    this.tap('out', message, this.frameListener ? encoded.bytes : 0);
     this.progress.sent(message);
     // Resolves once handed to the pipe; a failed write is reported once, through fail().
-    return new Promise((resolve) => this.writer.write(`${json}\n`, resolve));
+    return new Promise((resolve) => this.writer.send(encoded, resolve));
   }
 
   async close(): Promise<void> {

@@ -118,8 +118,9 @@ export class RpcChannel {
       (value) => {
         if (this.closedWith) return;
         const message = { jsonrpc: '2.0', id, result: value };
-        this.frameListener?.({ dir: 'out', kind: 'response', method, id, bytes: jsonBytes(message), message });
-        void this.send(message);
+        // Serialized once: the traced size is the written frame's.
+        const frame = this.writer.write(message);
+        this.frameListener?.({ dir: 'out', kind: 'response', method, id, bytes: frame ? frame.bytes : jsonBytes(message), message });
       },
       (error: unknown) => {
         if (this.closedWith) return;
