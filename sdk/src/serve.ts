@@ -9,18 +9,19 @@ import {
   InitializedParamsSchema,
   InitializeParamsSchema,
   LineDecoder,
-  LogParamsSchema,
   Methods,
-  ObservationSchema,
   PROTOCOL_VERSION,
   RunParamsSchema,
   plainRunParams,
   formatZodIssues,
   WireWriter,
 } from '@plugd/protocol';
-import type { ActionInput, InitializeParams, InitializeResult, LogLevel, Observation } from '@plugd/protocol';
-import type { InitContext, PluginDefinition, PluginLogger, RunContext } from './types.js';
+import type { ActionInput, InitializeParams, InitializeResult } from '@plugd/protocol';
+import type { InitContext, PluginDefinition, RunContext } from './types.js';
 import { runAction } from './run-action.js';
+import { PluginCalls } from './plugin-calls.js';
+import { pluginLogger } from './plugin-logger.js';
+import { RunningRequest } from './running-request.js';
 import { reportProcessGroupsTo } from './process-groups.js';
 
 export interface ServeOptions {
@@ -45,31 +46,6 @@ const ErrorCodes = { MethodNotFound: -32601, InvalidParams: -32602, InternalErro
 type Id = number | string;
 
 /**
- * One running `run` request. Its AbortController is made only when the handler reads
- * `ctx.signal` (making one costs ~10 µs on Node 20, more than the echo itself).
- */
-class RunningRequest {
-  aborted = false;
-  private reason: unknown;
-  private controller: AbortController | undefined;
-
-  get signal(): AbortSignal {
-    if (!this.controller) {
-      this.controller = new AbortController();
-      if (this.aborted) this.controller.abort(this.reason);
-    }
-    return this.controller.signal;
-  }
-
-  abort(reason: unknown): void {
-    if (this.aborted) return;
-    this.aborted = true;
-    this.reason = reason;
-    this.controller?.abort(reason);
-  }
-}
-
-/**
  * The plugin end of protocol v1: a small dispatcher over the shared frame decoders and a
  * writer that sends the frames of one tick in one write (protocol/). It offers
  * newline-delimited JSON in `initialize` and switches to it at `initialized` when the
@@ -92,7 +68,7 @@ export function servePlugin(def: PluginDefinition, options: ServeOptions): Plugi
    * Queues one frame (Content-Length: the same bytes as vscode-jsonrpc's writer; or a line
    * once negotiated). A frame over the supervisor's limit is not written: returns its size.
    */
-  const send = (message: Message): number => {
+  const send = (message: object): number => {
     const encoded = encodeMessage(message);
     if (encoded.over(maxFrameBytes)) return encoded.bytes;
     writer.send(encoded);
@@ -114,51 +90,8 @@ export function servePlugin(def: PluginDefinition, options: ServeOptions): Plugi
   };
   reportProcessGroupsTo(notify);
 
-  // Requests this plugin sends (plugd/execute), keyed by their own id space.
-  const outgoing = new Map<number, (observation: Observation) => void>();
-  let nextOutgoingId = 1;
-  const execute = (requestId: Id, action: ActionInput): Promise<Observation> =>
-    new Promise((resolve) => {
-      if (ended) {
-        resolve(errorObservation(ErrorIds.CALL_REFUSED, 'the plugin is stopping; the call was not sent'));
-        return;
-      }
-      const id = nextOutgoingId++;
-      outgoing.set(id, resolve);
-      const over = send({ jsonrpc: '2.0', id, method: Methods.execute.method, params: { action, requestId } } as Message);
-      if (over) {
-        outgoing.delete(id);
-        resolve(errorObservation(ErrorIds.CALL_REFUSED, `the call is ${over} bytes, over the supervisor's frame limit of ${maxFrameBytes} bytes; it was not sent`));
-      }
-    });
-  const onResponse = (message: { id?: unknown; result?: unknown; error?: { message?: string } }): void => {
-    if (typeof message.id !== 'number') return;
-    const resolve = outgoing.get(message.id);
-    if (!resolve) return;
-    outgoing.delete(message.id);
-    const parsed = ObservationSchema.safeParse(message.result);
-    resolve(
-      parsed.success
-        ? parsed.data
-        : errorObservation(ErrorIds.CALL_REFUSED, `plugd refused the call: ${message.error?.message ?? 'its answer was not an Observation'}`),
-    );
-  };
-
-  const log: PluginLogger = Object.fromEntries(
-    (['debug', 'info', 'warn', 'error'] as LogLevel[]).map((level) => [
-      level,
-      (message: unknown, data?: unknown) => {
-        // Logging must never throw into the handler: coerce the message, drop data that won't serialize.
-        const text = typeof message === 'string' ? message : String(message);
-        try {
-          JSON.stringify(data);
-          notify(Methods.log.method, LogParamsSchema.parse(data === undefined ? { level, message: text } : { level, message: text, data }));
-        } catch {
-          notify(Methods.log.method, { level, message: `${text} (data not serializable)` });
-        }
-      },
-    ]),
-  ) as unknown as PluginLogger;
+  const calls = new PluginCalls(send, () => maxFrameBytes);
+  const log = pluginLogger(notify);
 
   // `shutdown` then `exit` (or stdin EOF) must not run dispose twice.
   let disposing: Promise<void> | undefined;
@@ -175,8 +108,7 @@ export function servePlugin(def: PluginDefinition, options: ServeOptions): Plugi
     if (ended) return;
     ended = true;
     for (const request of running.values()) request.abort(new Error('plugin is stopping'));
-    for (const resolve of outgoing.values()) resolve(errorObservation(ErrorIds.CALL_REFUSED, 'the plugin is stopping'));
-    outgoing.clear();
+    calls.stop();
     await disposeOnce();
     options.input.off('data', onData);
     writer.flush(); // onEnd may exit the process before the next tick
@@ -249,7 +181,7 @@ export function servePlugin(def: PluginDefinition, options: ServeOptions): Plugi
           // Not after the answer: the supervisor has forgotten this id by then.
           if (!run.aborted && !answered) notify(Methods.progress.method, { id, content });
         },
-        execute: (inner: ActionInput) => execute(id, inner),
+        execute: (inner: ActionInput) => calls.execute(id, inner),
       };
       const cwd = parsed.data.session?.cwd;
       if (cwd) ctx.cwd = cwd;
@@ -304,7 +236,7 @@ export function servePlugin(def: PluginDefinition, options: ServeOptions): Plugi
     message: (message: object) => {
       const m = message as Partial<RequestMessage>;
       if (typeof m.method !== 'string') {
-        onResponse(message as never); // the answer to a plugd/execute
+        calls.answered(message); // the answer to a plugd/execute
         return;
       }
       if (m.id !== undefined && m.id !== null) onRequest(m as RequestMessage);
