@@ -4,6 +4,7 @@ import type { Redactor } from './redact.js';
 import type { RotatingFile } from './rotating-file.js';
 import { callerOf, isoAt, messagesError, roundMs } from './trace-record.js';
 import type { FrameSource } from './trace-record.js';
+import { copy, isCount, writeCount, writeMillis } from './json-digits.js';
 
 /** Distinct method names whose quoted fragments are kept per plugin (a plugin could send endless names). */
 const MAX_METHODS = 256;
@@ -14,8 +15,6 @@ const ID = Buffer.from(',"id":');
 const DURATION = Buffer.from(',"durationMs":');
 const BYTES = Buffer.from(',"bytes":');
 const CLOSE = 125; // }
-const DOT = 46;
-const ZERO = 48;
 /** Room for the numbers of a line written in place: id, durationMs and bytes (at most 16 digits each, and a dot). */
 const NUMBERS_ROOM = ID.length + DURATION.length + BYTES.length + 3 * 17 + 1;
 
@@ -55,12 +54,8 @@ export class TraceLineEncoder {
 
   /** The record of `event` as one line (no newline); `now` is its time in ms since the epoch. */
   line(source: FrameSource, level: TraceLevel, event: FrameEvent, now: number): string {
-    if (now !== this.headMs) {
-      this.headMs = now;
-      this.head = `{"time":"${isoAt(now)}","plugin":${this.plugin}`;
-    }
     this.process(source);
-    let text = this.head + this.processText + this.fragment(event).text;
+    let text = this.headAt(now) + this.processText + this.fragment(event).text;
     const id = event.id;
     if (id !== undefined) text += `,"id":${typeof id === 'number' ? num(id) : JSON.stringify(id)}`;
     if (event.durationMs !== undefined) text += `,"durationMs":${num(roundMs(event.durationMs))}`;
@@ -102,11 +97,7 @@ export class TraceLineEncoder {
     this.process(source);
     const fragment = this.fragment(event);
     if (fragment.prefixMs !== now || fragment.prefixProcess !== this.processText) {
-      if (now !== this.headMs) {
-        this.headMs = now;
-        this.head = `{"time":"${isoAt(now)}","plugin":${this.plugin}`;
-      }
-      fragment.prefix = Buffer.from(this.head + this.processText + fragment.text);
+      fragment.prefix = Buffer.from(this.headAt(now) + this.processText + fragment.text);
       fragment.prefixMs = now;
       fragment.prefixProcess = this.processText;
     }
@@ -119,6 +110,15 @@ export class TraceLineEncoder {
     at = writeCount(event.bytes, buffer, copy(BYTES, buffer, at));
     buffer[at++] = CLOSE;
     file.commit(at);
+  }
+
+  /** `{"time":..,"plugin":..` for `now` (formatted once per millisecond). */
+  private headAt(now: number): string {
+    if (now !== this.headMs) {
+      this.headMs = now;
+      this.head = `{"time":"${isoAt(now)}","plugin":${this.plugin}`;
+    }
+    return this.head;
   }
 
   /** `,"pid":N,"generation":G` (no pid while the process has none, as JSON.stringify leaves out undefined). */
@@ -154,62 +154,4 @@ function num(n: number): string {
 function field(key: string, value: unknown): string {
   const json = JSON.stringify(value);
   return json === undefined ? '' : `,"${key}":${json}`;
-}
-
-/** A non-negative integer JSON writes as plain digits. */
-function isCount(n: unknown): n is number {
-  return typeof n === 'number' && n >= 0 && n < 1e15 && Number.isInteger(n);
-}
-
-/** Copies `from` into `to` at `at`; returns the end. A loop for the short keys: set() costs more below a few dozen bytes. */
-function copy(from: Buffer, to: Buffer, at: number): number {
-  const n = from.length;
-  if (n > 24) to.set(from, at);
-  else for (let i = 0; i < n; i++) to[at + i] = from[i]!;
-  return at + n;
-}
-
-/** Writes the digits of `n` (a count below 1e15) at `at`; returns the end. */
-function writeCount(n: number, to: Buffer, at: number): number {
-  let digits = 1;
-  for (let power = 10; power <= n; power *= 10) digits += 1;
-  let i = at + digits;
-  if (n <= 0x7fffffff) {
-    // Small integers: int32 arithmetic (a division by 10 becomes a multiplication).
-    let m = n | 0;
-    do {
-      const q = (m / 10) | 0;
-      to[--i] = ZERO + m - q * 10;
-      m = q;
-    } while (m > 0);
-    return at + digits;
-  }
-  do {
-    const q = Math.floor(n / 10);
-    to[--i] = ZERO + (n - q * 10);
-    n = q;
-  } while (n > 0);
-  return at + digits;
-}
-
-/**
- * Writes `micros / 1000` as JSON writes that number: `12.5`, `0.043`, `3` (the shortest
- * decimal that reads back as it, which for a count of thousandths below 1e15 is that
- * decimal with its trailing zeros dropped).
- */
-function writeMillis(micros: number, to: Buffer, at: number): number {
-  const whole = Math.floor(micros / 1000);
-  const fraction = (micros - whole * 1000) | 0;
-  at = writeCount(whole, to, at);
-  if (fraction === 0) return at;
-  const tenths = (fraction / 100) | 0;
-  const hundredths = ((fraction / 10) | 0) - tenths * 10;
-  const thousandths = fraction - ((fraction / 10) | 0) * 10;
-  to[at++] = DOT;
-  to[at++] = ZERO + tenths;
-  if (hundredths === 0 && thousandths === 0) return at;
-  to[at++] = ZERO + hundredths;
-  if (thousandths === 0) return at;
-  to[at++] = ZERO + thousandths;
-  return at;
 }
