@@ -114,12 +114,22 @@ suite('containment with cgroups', () => {
     await s.start();
     await s.execute({ action: 'run', args: { command: 'bomb() { bomb | bomb & }; bomb; echo lit' } });
     const procs = () => readFileSync(join(sandbox.dirs()[0]!, readdirSync(sandbox.dirs()[0]!)[0]!, 'shell.g1', 'cgroup.procs'), 'utf8').split('\n').filter(Boolean).map(Number);
+    // The bomb's copies die and fork again all the time: judge its peak over the samples
+    // (a single late sample on a loaded machine can catch it between waves).
+    const seen = new Set<number>();
+    let peak = 0;
+    const sample = (): void => {
+      const copies = procs();
+      copies.forEach((pid) => seen.add(pid));
+      peak = Math.max(peak, copies.length);
+    };
     const deadline = Date.now() + 20_000;
-    while (procs().length < 20 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-    const copies = procs();
+    for (sample(); peak < 20 && Date.now() < deadline; sample()) await new Promise((resolve) => setTimeout(resolve, 50));
+    for (let i = 0; i < 10; i++) sample();
+    const copies = [...seen];
     sandbox.track(...copies);
-    expect(copies.length).toBeGreaterThanOrEqual(20);
-    expect(copies.length).toBeLessThanOrEqual(48);
+    expect(peak).toBeGreaterThanOrEqual(20);
+    expect(peak).toBeLessThanOrEqual(48);
     expect(content(await s.execute({ action: 'allocate', args: { mib: 1 } }))).toBe('1');
     await s.restart('shell');
     expect(existsSync(join(sandbox.dirs()[0]!, readdirSync(sandbox.dirs()[0]!)[0]!, 'shell.g1'))).toBe(false);
