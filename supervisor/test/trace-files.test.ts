@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Redactor } from '../src/trace/redact.js';
 import { RotatingFile } from '../src/trace/rotating-file.js';
 
@@ -121,5 +122,35 @@ describe('RotatingFile on a slow disk', () => {
         expected += 1;
       }
     }
+  });
+});
+
+describe('the trace write thread', () => {
+  const rotatingFile = fileURLToPath(new URL('../dist/trace/rotating-file.js', import.meta.url));
+  /** A node process that traces `lines` lines to `path` with `ending` ('close' | 'flush'), then has nothing left to do. */
+  function traceInChild(path: string, lines: number, ending: 'close' | 'flush') {
+    const script = `
+      const { RotatingFile } = await import(${JSON.stringify(rotatingFile)});
+      const file = new RotatingFile(${JSON.stringify(path)}, { maxBytes: 1 << 20, maxFiles: 2 });
+      for (let i = 0; i < ${lines}; i++) file.write(JSON.stringify({ n: i }));
+      await file.${ending}();`;
+    return spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
+  }
+
+  it('writes every line and lets the process exit on its own once the last file is closed', () => {
+    const path = join(tmp(), 'closed.jsonl');
+    const run = traceInChild(path, 5000, 'close');
+    expect(run.error).toBeUndefined(); // not killed by the timeout: nothing kept the process alive
+    expect(run.status).toBe(0);
+    const lines = readFileSync(path, 'utf8').split('\n').filter(Boolean);
+    expect(lines.map((l) => (JSON.parse(l) as { n: number }).n)).toEqual(Array.from({ length: 5000 }, (_, i) => i));
+  });
+
+  it('never keeps an idle process alive: flushed and not closed, the process still exits', () => {
+    const path = join(tmp(), 'flushed.jsonl');
+    const run = traceInChild(path, 100, 'flush');
+    expect(run.error).toBeUndefined();
+    expect(run.status).toBe(0);
+    expect(readFileSync(path, 'utf8').split('\n').filter(Boolean)).toHaveLength(100);
   });
 });

@@ -1,6 +1,5 @@
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
-import type { FileHandle } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { writeThread } from './write-thread.js';
+import type { WrittenReport } from './write-thread.js';
 
 export interface RotatingFileOptions {
   /** A file is rotated before it would grow past this many bytes. */
@@ -20,10 +19,9 @@ export interface RotatingFileOptions {
 export const MAX_QUEUED_BYTES = 16 * 1024 * 1024;
 
 /**
- * Queued lines wait at most this long (ms) before they are written. A write costs a trip
- * through the thread pool whatever its size, so writing once per event-loop turn (a few
- * lines each at a high frame rate) cost more than the frames themselves; one write per
- * interval costs next to nothing. flush() and close() write at once.
+ * Queued lines wait at most this long (ms) before they are written. A batch costs a
+ * message to the write thread whatever its size, so one per interval costs next to
+ * nothing at a high frame rate. flush() and close() write at once.
  */
 export const BATCH_MS = 10;
 
@@ -35,18 +33,20 @@ const KEEP_BUFFER = 1024 * 1024;
 /**
  * An append-only, size-capped file with rotation (`x` -> `x.1` -> `x.2` ...). Lines are
  * encoded straight into a reused buffer (no joining, no re-encoding, no big allocation per
- * batch) and written by a single async writer in one batch per BATCH_MS, so a burst of
- * frames costs one write, never a sync write per line.
+ * batch); once per BATCH_MS the buffer moves (transferred, not copied) to the trace write
+ * thread, which writes and rotates off the event loop and hands the buffer back. One
+ * batch is on its way at a time; lines queued meanwhile wait for the next.
  */
 export class RotatingFile {
   /** Queued lines, UTF-8, each ending in a newline: `used` bytes of `buffer`. */
   private buffer: Buffer | undefined;
   private used = 0;
-  /** The buffer of the batch written last, reused for the next one. */
+  /** A buffer back from the write thread, reused for the next batch. */
   private spare: Buffer | undefined;
-  private handle: FileHandle | undefined;
-  private size = 0;
-  private writing: Promise<void> | undefined;
+  /** This file's number in the write thread, once it was opened there. */
+  private file: number | undefined;
+  /** The batch on its way: its size, and who waits for it. */
+  private sending: { bytes: number; done: Promise<void>; resolve: () => void } | undefined;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   /** Lines dropped since the last batch was taken, because the queue was full. */
@@ -72,12 +72,15 @@ export class RotatingFile {
    */
   reserve(most: number): Buffer | undefined {
     if (this.closed) return undefined;
-    const need = this.used + most + 1;
-    if (need > (this.options.maxQueuedBytes ?? MAX_QUEUED_BYTES) && this.used > 0) {
+    const queued = this.queuedBytes;
+    if (queued + most + 1 > (this.options.maxQueuedBytes ?? MAX_QUEUED_BYTES) && queued > 0) {
       this.droppedNow += 1;
       this.dropped += 1;
       return undefined;
     }
+    // The first line kept after some were dropped: the marker goes where they were.
+    if (this.droppedNow > 0) this.appendDroppedMarker();
+    const need = this.used + most + 1;
     const buffer = this.buffer;
     return buffer && need <= buffer.length ? buffer : this.grow(need);
   }
@@ -91,15 +94,20 @@ export class RotatingFile {
   commit(end: number): void {
     this.buffer![end] = NEWLINE;
     this.used = end + 1;
-    // While a batch is being written, the next one is scheduled when it is done.
-    if (!this.timer && !this.writing) this.schedule();
+    // While a batch is on its way, the next one is scheduled when it is written.
+    if (!this.timer && !this.sending) this.schedule();
+  }
+
+  /** Bytes queued and not yet written (on their way to the write thread included). */
+  get queuedBytes(): number {
+    return this.used + (this.sending?.bytes ?? 0);
   }
 
   /** Resolves when every line queued so far is on disk. */
   async flush(): Promise<void> {
-    while (this.used > 0 || this.writing) {
+    while (this.used > 0 || this.sending || (this.droppedNow > 0 && !this.closed)) {
       this.unschedule();
-      await this.drain();
+      await this.send();
     }
   }
 
@@ -108,9 +116,9 @@ export class RotatingFile {
     this.closed = true;
     this.unschedule();
     this.buffer = this.spare = undefined;
-    const handle = this.handle;
-    this.handle = undefined;
-    await handle?.close().catch(() => undefined);
+    const file = this.file;
+    this.file = undefined;
+    if (file !== undefined) await writeThread.close(file);
   }
 
   private grow(need: number): Buffer {
@@ -122,7 +130,8 @@ export class RotatingFile {
       buffer = this.spare;
       this.spare = undefined;
     } else {
-      buffer = Buffer.allocUnsafe(size);
+      // Never from Buffer's shared pool: a batch's memory moves to the write thread.
+      buffer = Buffer.from(new ArrayBuffer(size));
       if (old) old.copy(buffer, 0, 0, this.used);
     }
     this.buffer = buffer;
@@ -132,7 +141,7 @@ export class RotatingFile {
   private schedule(): void {
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      void this.drain();
+      void this.send();
     }, BATCH_MS);
   }
 
@@ -141,37 +150,33 @@ export class RotatingFile {
     this.timer = undefined;
   }
 
-  /** Writes what is queued now (one batch); lines queued meanwhile wait for the next one. */
-  private drain(): Promise<void> {
-    this.writing ??= this.writeBatch().finally(() => {
-      this.writing = undefined;
-      if (this.used > 0 && !this.timer && !this.closed) this.schedule();
-    });
-    return this.writing;
-  }
-
-  /** Bytes queued and not yet handed to the disk. */
-  get queuedBytes(): number {
-    return this.used;
-  }
-
-  private async writeBatch(): Promise<void> {
-    if (!this.buffer || this.used === 0) return;
-    // Lines were dropped after the ones queued here: the marker goes right after them.
-    if (this.droppedNow > 0) this.appendDroppedMarker();
-    const buffer = this.buffer;
-    const data = buffer.subarray(0, this.used);
+  /** Hands what is queued now to the write thread (one batch); resolves when it is written. */
+  private send(): Promise<void> {
+    if (this.sending) return this.sending.done;
+    // Lines dropped with none kept since: the marker ends the batch.
+    if (this.droppedNow > 0 && !this.closed) this.appendDroppedMarker();
+    if (this.used === 0) return Promise.resolve();
+    const batch = this.buffer!;
+    const bytes = this.used;
     this.buffer = undefined;
     this.used = 0;
-    try {
-      await this.writeData(data);
-    } catch (error) {
-      this.options.onError?.(error as Error);
-      const handle = this.handle;
-      this.handle = undefined;
-      await handle?.close().catch(() => undefined);
-    }
-    if (!this.closed && buffer.length <= KEEP_BUFFER) this.spare = buffer;
+    let resolve!: () => void;
+    const done = new Promise<void>((r) => (resolve = r));
+    this.sending = { bytes, done, resolve };
+    this.file ??= writeThread.open(this.path, this.options.maxBytes, this.options.maxFiles, (report) => this.written(report));
+    writeThread.write(this.file, batch.buffer as ArrayBuffer, bytes);
+    return done;
+  }
+
+  /** The write thread is done with the batch on its way. */
+  private written(report: WrittenReport): void {
+    if (report.error) this.options.onError?.(report.error);
+    const sending = this.sending;
+    if (!sending) return;
+    this.sending = undefined;
+    if (report.data && !this.closed && report.data.byteLength <= KEEP_BUFFER) this.spare = Buffer.from(report.data);
+    if (this.used > 0 && !this.timer && !this.closed) this.schedule();
+    sending.resolve();
   }
 
   private appendDroppedMarker(): void {
@@ -179,69 +184,8 @@ export class RotatingFile {
     this.droppedNow = 0;
     const line = JSON.stringify({ time: new Date().toISOString(), dropped: n, message: `${n} lines dropped: writing ${this.path} fell behind` });
     const need = this.used + Buffer.byteLength(line) + 1;
-    const target = need > this.buffer!.length ? this.grow(need) : this.buffer!;
+    const target = this.buffer && need <= this.buffer.length ? this.buffer : this.grow(need);
     this.used += target.write(line, this.used, 'utf8');
     target[this.used++] = NEWLINE;
   }
-
-  /** Writes whole lines, as many as fit in the current file at a time, rotating in between. */
-  private async writeData(data: Buffer): Promise<void> {
-    if (!this.handle) await this.openFile();
-    const { maxBytes } = this.options;
-    // The usual case: all of it fits, one write.
-    if (this.size + data.length <= maxBytes) return this.append(data);
-    let start = 0;
-    while (start < data.length) {
-      const room = maxBytes - this.size;
-      let end = start;
-      while (end < data.length) {
-        const next = data.indexOf(NEWLINE, end) + 1;
-        if (next - start > room) break;
-        end = next;
-      }
-      if (end === start) {
-        if (this.size > 0) {
-          await this.rotate();
-          continue;
-        }
-        end = data.indexOf(NEWLINE, start) + 1; // a line longer than maxBytes: alone in a file
-      }
-      await this.append(data.subarray(start, end));
-      start = end;
-      if (start < data.length) await this.rotate();
-    }
-  }
-
-  private async append(data: Buffer): Promise<void> {
-    let offset = 0;
-    while (offset < data.length) {
-      const { bytesWritten } = await this.handle!.write(data, offset, data.length - offset);
-      offset += bytesWritten;
-      this.size += bytesWritten;
-    }
-  }
-
-  private async openFile(): Promise<void> {
-    await mkdir(dirname(this.path), { recursive: true });
-    this.handle = await open(this.path, 'a');
-    this.size = (await stat(this.path)).size;
-  }
-
-  private async rotate(): Promise<void> {
-    await this.handle?.close();
-    this.handle = undefined;
-    const { maxFiles } = this.options;
-    if (maxFiles <= 1) {
-      await rm(this.path, { force: true });
-    } else {
-      await rm(`${this.path}.${maxFiles - 1}`, { force: true });
-      for (let i = maxFiles - 2; i >= 1; i--) await rename(`${this.path}.${i}`, `${this.path}.${i + 1}`).catch(ignoreMissing);
-      await rename(this.path, `${this.path}.1`).catch(ignoreMissing);
-    }
-    await this.openFile();
-  }
-}
-
-function ignoreMissing(error: NodeJS.ErrnoException): void {
-  if (error.code !== 'ENOENT') throw error;
 }

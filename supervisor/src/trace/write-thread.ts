@@ -1,0 +1,108 @@
+import { Worker } from 'node:worker_threads';
+import type { FromWriter, ToWriter } from './write-worker.js';
+import { runWriteThread } from './write-worker.js';
+
+export interface WrittenReport {
+  /** The batch's buffer, back for reuse (absent when the thread died with it). */
+  readonly data?: ArrayBuffer;
+  readonly error?: Error;
+}
+
+/**
+ * The one thread that writes every trace file of this process. Writing on the
+ * supervisor's own thread meant a trip through the libuv pool and a promise per batch,
+ * which at a high frame rate kept the heap's young objects alive long enough to be
+ * promoted (twice the major collections, docs/performance.md); here the supervisor only
+ * copies a batch into a message. Started with the first file, stopped with the last;
+ * it keeps the process alive only while a batch is on its way.
+ */
+class WriteThread {
+  private worker: Worker | undefined;
+  private files = 0;
+  private nextFile = 1;
+  private nextToken = 1;
+  private inFlight = 0;
+  private readonly onWritten = new Map<number, (report: WrittenReport) => void>();
+  private readonly flushes = new Map<number, () => void>();
+
+  open(path: string, maxBytes: number, maxFiles: number, onWritten: (report: WrittenReport) => void): number {
+    const file = this.nextFile++;
+    this.files += 1;
+    this.onWritten.set(file, onWritten);
+    this.post({ op: 'open', file, path, maxBytes, maxFiles });
+    return file;
+  }
+
+  /** Hands the first `length` bytes of `data` to the thread: `data` moves there (no copy) and comes back with the report. */
+  write(file: number, data: ArrayBuffer, length: number): void {
+    this.inFlight += 1;
+    this.post({ op: 'write', file, data, length }, [data]);
+  }
+
+  /** Resolves when every write posted so far is done. */
+  flush(): Promise<void> {
+    if (!this.worker) return Promise.resolve();
+    const token = this.nextToken++;
+    return new Promise((resolve) => {
+      this.flushes.set(token, resolve);
+      this.inFlight += 1;
+      this.post({ op: 'flush', token });
+    });
+  }
+
+  /** Closes `file` once its writes are done; the last file stops the thread. */
+  async close(file: number): Promise<void> {
+    this.files -= 1;
+    this.post({ op: 'close', file });
+    await this.flush();
+    this.onWritten.delete(file);
+    if (this.files === 0) await this.stop();
+  }
+
+  private post(message: ToWriter, transfer?: ArrayBuffer[]): void {
+    const worker = (this.worker ??= this.start());
+    if (this.inFlight > 0) worker.ref();
+    worker.postMessage(message, transfer);
+  }
+
+  private start(): Worker {
+    // From source text: the write thread needs no file of its own next to a bundle.
+    // import(), not require: eval code is a module when the process runs with --input-type=module.
+    const source = `Promise.all([import('node:fs'), import('node:worker_threads')]).then(([fs, { parentPort }]) => (${runWriteThread.toString()})(fs, parentPort));`;
+    const worker = new Worker(source, { eval: true, name: 'plugd trace writer', execArgv: [] });
+    worker.unref();
+    worker.on('message', (message: FromWriter) => this.receive(message));
+    worker.on('error', (error) => {
+      // The thread died (out of memory?): every waiting file hears it; a new thread starts with the next write.
+      if (this.worker === worker) this.worker = undefined;
+      this.inFlight = 0;
+      for (const report of this.onWritten.values()) report({ error });
+      for (const resolve of this.flushes.values()) resolve();
+      this.flushes.clear();
+    });
+    return worker;
+  }
+
+  private receive(message: FromWriter): void {
+    this.inFlight -= 1;
+    if (this.inFlight === 0) this.worker?.unref();
+    if (message.op === 'flushed') {
+      const resolve = this.flushes.get(message.token);
+      this.flushes.delete(message.token);
+      resolve?.();
+      return;
+    }
+    const error = message.error === undefined ? undefined : Object.assign(new Error(message.error), message.code ? { code: message.code } : {});
+    this.onWritten.get(message.file)?.({ data: message.data, ...(error ? { error } : {}) });
+  }
+
+  private async stop(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    this.inFlight = 0;
+    await worker?.terminate();
+  }
+}
+
+/** The process's write thread (one for all trace files). */
+export const writeThread = new WriteThread();
