@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redactor } from '../src/trace/redact.js';
 import { RotatingFile } from '../src/trace/rotating-file.js';
+import { writeThread } from '../src/trace/write-thread.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -144,6 +145,25 @@ describe('the trace write thread', () => {
     expect(run.status).toBe(0);
     const lines = readFileSync(path, 'utf8').split('\n').filter(Boolean);
     expect(lines.map((l) => (JSON.parse(l) as { n: number }).n)).toEqual(Array.from({ length: 5000 }, (_, i) => i));
+  });
+
+  it('survives its thread dying: says so once, opens the file again in a new thread and loses nothing after', async () => {
+    const path = join(tmp(), 'reborn.jsonl');
+    const errors: Error[] = [];
+    let heard: () => void = () => undefined;
+    const died = new Promise<void>((resolve) => (heard = resolve));
+    const file = new RotatingFile(path, { maxBytes: 1 << 20, maxFiles: 2, onError: (e) => (errors.push(e), heard()) });
+    file.write('{"n":0}');
+    await file.flush();
+    // What an out-of-memory end of the thread looks like from here: it exits.
+    await (writeThread as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    await died;
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.message).toMatch(/trace write thread stopped/);
+    file.write('{"n":1}');
+    await file.close();
+    expect(readFileSync(path, 'utf8')).toBe('{"n":0}\n{"n":1}\n');
+    expect(errors).toHaveLength(1);
   });
 
   it('never keeps an idle process alive: flushed and not closed, the process still exits', () => {

@@ -18,7 +18,8 @@ export interface WrittenReport {
  */
 class WriteThread {
   private worker: Worker | undefined;
-  private files = 0;
+  /** Every open file, to open again in a new thread should the last one die. */
+  private readonly opened = new Map<number, { readonly path: string; readonly maxBytes: number; readonly maxFiles: number }>();
   private nextFile = 1;
   private nextToken = 1;
   private inFlight = 0;
@@ -27,7 +28,7 @@ class WriteThread {
 
   open(path: string, maxBytes: number, maxFiles: number, onWritten: (report: WrittenReport) => void): number {
     const file = this.nextFile++;
-    this.files += 1;
+    this.opened.set(file, { path, maxBytes, maxFiles });
     this.onWritten.set(file, onWritten);
     this.post({ op: 'open', file, path, maxBytes, maxFiles });
     return file;
@@ -52,15 +53,20 @@ class WriteThread {
 
   /** Closes `file` once its writes are done; the last file stops the thread. */
   async close(file: number): Promise<void> {
-    this.files -= 1;
+    this.opened.delete(file);
     this.post({ op: 'close', file });
     await this.flush();
     this.onWritten.delete(file);
-    if (this.files === 0) await this.stop();
+    if (this.opened.size === 0) await this.stop();
   }
 
   private post(message: ToWriter, transfer?: ArrayBuffer[]): void {
-    const worker = (this.worker ??= this.start());
+    let worker = this.worker;
+    if (!worker) {
+      worker = this.worker = this.start();
+      // A thread started after one died: the files already open are opened there again.
+      for (const [file, f] of this.opened) if (message.op !== 'open' || message.file !== file) worker.postMessage({ op: 'open', file, ...f } satisfies ToWriter);
+    }
     if (this.inFlight > 0) worker.ref();
     worker.postMessage(message, transfer);
   }
@@ -72,10 +78,15 @@ class WriteThread {
     const worker = new Worker(source, { eval: true, name: 'plugd trace writer', execArgv: [] });
     worker.unref();
     worker.on('message', (message: FromWriter) => this.receive(message));
-    worker.on('error', (error) => {
-      // The thread died (out of memory?): every waiting file hears it; a new thread starts with the next write.
-      if (this.worker === worker) this.worker = undefined;
+    let failure: Error | undefined;
+    worker.on('error', (error) => (failure = error));
+    worker.on('exit', (code) => {
+      if (this.worker !== worker) return; // stopped on purpose
+      // The thread died (out of memory?): the batches on their way are lost and every file
+      // hears it once; the next write starts a new thread, which opens the files again.
+      this.worker = undefined;
       this.inFlight = 0;
+      const error = failure ?? new Error(`the trace write thread stopped (exit code ${code})`);
       for (const report of this.onWritten.values()) report({ error });
       for (const resolve of this.flushes.values()) resolve();
       this.flushes.clear();
