@@ -5,7 +5,7 @@
 // Modules plugd imports lazily (the MCP SDK, yauzl, prom-client...) become separate chunks,
 // still loaded only when first used. bin/plugd runs the bundle when it is at least as new
 // as tsc's output, else tsc's output.
-import { rmSync } from 'node:fs';
+import { copyFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -38,4 +38,7 @@ await build({
   // path from pino's package, which a bundle does not keep)
   external: ['pino-pretty'],
 });
+// The Node gate is run by plugins, not imported: plugd finds it next to the module that
+// names it (supervisor/src/containment/node-gate-launch.ts), here a file of this folder.
+copyFileSync(fileURLToPath(new URL('../supervisor/dist/containment/node-gate.cjs', import.meta.url)), `${outdir}/node-gate.cjs`);
 process.stdout.write('bundled the CLI: bin/dist/bundle/main.mjs\n');

@@ -29,12 +29,16 @@ export type {
 } from './config/types.js';
 export { DEFAULT_RESTART, DEFAULT_TIMEOUTS, DEFAULT_MAX_QUEUED, DEFAULT_SERVER, DEFAULT_TRACE, DEFAULT_CONTAINMENT } from './config/defaults.js';
 export { Containment } from './containment/containment.js';
-export type { GenerationGuard, ResourceUsage, KernelVerdict } from './containment/guard.js';
+export type { GenerationGuard, GuardedLaunch, LaunchRequest, ResourceUsage, KernelVerdict } from './containment/guard.js';
 export { findHierarchies, planCgroups, planHierarchies, describePlan } from './containment/layout.js';
 export type { CgroupMounts, CgroupPlan, Hierarchy } from './containment/layout.js';
 export { limitFiles } from './containment/limit-files.js';
 export type { HardLimits, LimitFile } from './containment/limit-files.js';
-export { enterCgroupCommand } from './containment/wrap-command.js';
+export { enterCgroupCommand, CGROUP_GATE_ENV, CGROUP_KILL_ENV, CGROUP_PID_ENV } from './containment/wrap-command.js';
+export { moveIntoCgroup, CgroupMoveError } from './containment/move-into-cgroup.js';
+export { nodeGateFile } from './containment/node-gate-launch.js';
+export { decideGate } from './containment/gate-decision.js';
+export type { GateDecision, ProgramKind } from './containment/gate-decision.js';
 export { MemoryWatch } from './containment/memory-watch.js';
 export { scanProcs, treeOf } from './containment/proc-table.js';
 export { RestartPolicy } from './policy/restart-policy.js';

@@ -87,11 +87,21 @@ export function signalCgroup(mainDir: string, signal: NodeJS.Signals): void {
   for (const pid of listPids(mainDir)) send(pid, signal);
 }
 
+/**
+ * Whether a cgroup still holds a task. v2 says it in cgroup.events (`populated`), which
+ * also counts the threads of a process whose main thread has exited: cgroup.procs no
+ * longer lists it, but the cgroup cannot be removed until they are gone too.
+ */
+function populated(dir: string): boolean {
+  const flag = readKeyed(join(dir, 'cgroup.events'), 'populated');
+  return flag !== undefined ? flag !== 0 : listPids(dir).length > 0;
+}
+
 /** Waits until the cgroup has no process (a SIGKILLed process leaves it as it exits). */
 export async function waitEmpty(dir: string, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (let wait = 2; ; wait = Math.min(wait * 2, 50)) {
-    if (listPids(dir).length === 0) return true;
+    if (!populated(dir)) return true;
     if (Date.now() > deadline) return false;
     await sleep(wait);
   }

@@ -1,7 +1,16 @@
 import type { Cgroup } from './cgroup.js';
-import type { GenerationGuard, KernelVerdict, ResourceUsage } from './guard.js';
+import type { GenerationGuard, GuardedLaunch, KernelVerdict, LaunchRequest, ResourceUsage } from './guard.js';
 import { signalGroup } from '@plugd/protocol';
+import { accessProblem } from '../security/path-access.js';
+import type { RunAs } from '../security/run-as.js';
+import { programKind } from './exec-identity.js';
+import { decideGate } from './gate-decision.js';
+import type { GateDecision } from './gate-decision.js';
+import { gatedLaunch } from './node-gate-launch.js';
 import { enterCgroupCommand } from './wrap-command.js';
+
+/** Whoever a hand-written setpriv in the command turns the plugin into: only the "other" permission bits count. */
+const ANY_USER: RunAs = { user: 'any user', uid: -1, gid: -1, groups: [], home: '/' };
 
 /** Containment by one cgroup per generation: everything the plugin starts stays in it, whatever group or session it makes. */
 export class CgroupGuard implements GenerationGuard {
@@ -12,16 +21,49 @@ export class CgroupGuard implements GenerationGuard {
     private readonly memoryMiB: number | undefined,
     /** Called when the cgroup could not be removed (left for the next start to clean). */
     private readonly onLeftBehind: (path: string) => void,
+    /** The Node gate (node-gate.cjs), when this install has it. */
+    private readonly gateFile?: string,
+    /** Told how the generation enters its cgroup: "through the Node gate", or the sh wrapper and why. */
+    private readonly onEntry?: (how: string) => void,
   ) {}
 
   wrap(command: readonly string[]): readonly string[] {
     return enterCgroupCommand(this.cgroup.procsFiles(), command, this.cgroup.killFile());
   }
 
+  /**
+   * A real Node binary, reached only through exec-only launchers and with nothing that
+   * runs code before its first preload, enters through the Node gate: plugd moves it
+   * while Node boots, and the gate holds plugin code until it is in. Anything else, the
+   * sh wrapper, which moves itself before it execs the plugin.
+   */
+  launch(request: LaunchRequest): GuardedLaunch {
+    const decision = this.gateDecision(request);
+    if (decision.gate) {
+      this.onEntry?.('through the Node gate');
+      const target = { gateFile: this.gateFile!, memberships: this.cgroup.memberships(), procsFiles: this.cgroup.procsFiles(), killFile: this.cgroup.killFile() };
+      return gatedLaunch(request, decision.nodeAt, target);
+    }
+    this.onEntry?.(`through the sh wrapper (${decision.why})`);
+    return { command: this.wrap(request.command), env: request.env };
+  }
+
+  private gateDecision(request: LaunchRequest): GateDecision {
+    const gate = this.gateFile;
+    if (!gate) return { gate: false, why: 'the Node gate file is missing from this install' };
+    const decision = decideGate(request.command, request.env, (program) => programKind(program, request.cwd, request.env['PATH']));
+    if (!decision.gate) return decision;
+    // Node must be able to load the gate as the plugin's user (else it would fail to start).
+    const who = request.runAs ?? (decision.changesUser ? ANY_USER : undefined);
+    const blocked = who && accessProblem(gate, who, 'read');
+    return blocked ? { gate: false, why: blocked } : decision;
+  }
+
   signal(pid: number, signal: NodeJS.Signals): void {
     this.cgroup.signal(signal);
-    // A stop right after the spawn may come before the wrapper has joined the cgroup: its
-    // own process group (it is spawned detached) reaches it there.
+    // A stop right after the spawn may come before the wrapper (or plugd's move, for the
+    // Node gate) has put it in the cgroup: its own process group (it is spawned detached)
+    // reaches it there. No plugin code has run yet then, so nothing else of it exists.
     signalGroup(pid, signal);
   }
 

@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { killCgroup, listPids, readKeyed, readNumber, removeCgroupTree, signalCgroup, waitEmpty, writeText } from './cgroup-fs.js';
 import type { ResourceUsage } from './guard.js';
 import type { CgroupPlan, Hierarchy } from './layout.js';
@@ -54,9 +54,23 @@ export class Cgroup {
     return unenforced;
   }
 
-  /** The `cgroup.procs` files a process writes its pid into to join every hierarchy. */
+  /**
+   * The `cgroup.procs` files a process is written into to join every hierarchy, the main
+   * one (kill, process list) last: once a process shows there, it is in all of them.
+   */
   procsFiles(): string[] {
-    return [...this.dirs.values()].map((dir) => join(dir, 'cgroup.procs'));
+    const main = this.dir(this.plan.main);
+    const dirs = [...this.dirs.values()].filter((dir) => dir !== main);
+    return [...dirs, main].map((dir) => join(dir, 'cgroup.procs'));
+  }
+
+  /**
+   * Where a member of this cgroup shows in its /proc/<pid>/cgroup, one [key, path] per
+   * hierarchy: the key is "" for the v2 line ("0::path"), else one controller of that v1
+   * hierarchy's line ("4:memory:path").
+   */
+  memberships(): [string, string][] {
+    return [...this.dirs.keys()].map((h) => [h.version === 2 ? '' : h.controllers[0]!, posix.join(h.path, this.path)]);
   }
 
   /** cgroup.kill, when the kernel has it (handed to the plugin for when plugd is gone). */

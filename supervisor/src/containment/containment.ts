@@ -8,6 +8,7 @@ import { Cgroup } from './cgroup.js';
 import { CgroupGuard } from './cgroup-guard.js';
 import type { GenerationGuard } from './guard.js';
 import { describePlan, findHierarchies, planCgroups, planHierarchies } from './layout.js';
+import { nodeGateFile } from './node-gate-launch.js';
 import type { CgroupMounts, CgroupPlan } from './layout.js';
 import { readText, removeCgroupTree } from './cgroup-fs.js';
 import { cleanStale, instanceName } from './stale.js';
@@ -59,8 +60,12 @@ export class Containment {
       this.logger.error({ plugin: plugin.name, err: errorMessage(error) }, `plugin ${plugin.name}: cannot make its cgroup (${errorMessage(error)}); this generation is contained by process groups only`);
       return new TreeGuard();
     }
-    return new CgroupGuard(cgroup, plugin.limits?.memoryMiB, (path) =>
-      this.logger.warn({ plugin: plugin.name, cgroup: path }, `plugin ${plugin.name}: its cgroup ${path} still had processes and was left; the next plugd start removes it`),
+    return new CgroupGuard(
+      cgroup,
+      plugin.limits?.memoryMiB,
+      (path) => this.logger.warn({ plugin: plugin.name, cgroup: path }, `plugin ${plugin.name}: its cgroup ${path} still had processes and was left; the next plugd start removes it`),
+      nodeGateFile(),
+      (how) => this.logger.debug({ plugin: plugin.name, generation }, `plugin ${plugin.name}: generation ${generation} enters its cgroup ${how}`),
     );
   }
 
@@ -95,6 +100,7 @@ export class Containment {
     this.description = describePlan(found);
     const stale = await cleanStale(planHierarchies(found), this.options.cgroupName);
     this.logger.info({ containment: 'cgroup', instance: this.instance }, `containment: one cgroup per plugin generation (${this.description}), under ${this.options.cgroupName}/${this.instance}`);
+    if (!nodeGateFile()) this.logger.warn('containment: the Node gate (node-gate.cjs) is missing from this install: every plugin enters its cgroup through the sh wrapper, slower for Node plugins (docs/containment.md)');
     if (stale.cgroups > 0) {
       // Empty leftovers are routine after a SIGKILL (the plugins killed their own); live processes are news.
       this.logger[stale.processes > 0 ? 'warn' : 'info'](

@@ -1,4 +1,5 @@
 import type { ExitReason } from '../process/exit-info.js';
+import type { RunAs } from '../security/run-as.js';
 
 /** What one plugin generation uses now: its whole tree (or cgroup), not only the top pid. */
 export interface ResourceUsage {
@@ -13,6 +14,23 @@ export interface KernelVerdict {
   readonly detail: string;
 }
 
+/** What a generation is about to be spawned with. */
+export interface LaunchRequest {
+  readonly command: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  readonly cwd: string;
+  /** The user it runs as, when not plugd's own (through setpriv, in `command`). */
+  readonly runAs?: RunAs;
+}
+
+/** What to spawn instead, and what to do with the pid as soon as it is known. */
+export interface GuardedLaunch {
+  readonly command: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  /** Called right after the spawn (the Node gate's move into the cgroup); rejects when that fails. */
+  readonly afterSpawn?: (pid: number) => Promise<void>;
+}
+
 /**
  * How one plugin generation is contained: a cgroup, or its process groups plus a
  * /proc walk. PluginProcess calls these small hooks; everything else lives here.
@@ -21,6 +39,8 @@ export interface GenerationGuard {
   readonly mechanism: 'cgroup' | 'process-group';
   /** The command to spawn instead of `command` (wrappers compose: this one goes outermost). */
   wrap(command: readonly string[]): readonly string[];
+  /** How to spawn it: `wrap`, or for a Node plugin in a cgroup the Node gate plus a move after the spawn. */
+  launch(request: LaunchRequest): GuardedLaunch;
   /** Signals everything the plugin started (the plugin is `pid`). */
   signal(pid: number, signal: NodeJS.Signals): void;
   /** The plugin told plugd about a process group it created (`plugd/processGroup`). */

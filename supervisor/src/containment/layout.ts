@@ -12,6 +12,8 @@ export interface Hierarchy {
   readonly version: 1 | 2;
   /** plugd's own cgroup in this hierarchy (an absolute directory). */
   readonly dir: string;
+  /** The same cgroup as /proc/<pid>/cgroup names it (its path within the hierarchy), e.g. "/" or "/system.slice/plugd.service". */
+  readonly path: string;
   /** v1: the controllers mounted here; v2: those available in plugd's own cgroup. */
   readonly controllers: readonly string[];
 }
@@ -69,13 +71,13 @@ export function findHierarchies(mountInfo: string, selfCgroup: string, v2Control
   for (const mount of parseMountInfo(mountInfo)) {
     if (mount.fsType === 'cgroup2' && own.v2 !== undefined && !v2) {
       const dir = ownDir(mount, own.v2);
-      if (dir) v2 = { version: 2, dir, controllers: v2Controllers(dir) };
+      if (dir) v2 = { version: 2, dir, path: own.v2, controllers: v2Controllers(dir) };
     } else if (mount.fsType === 'cgroup') {
       const mounted = mount.superOptions.filter((o) => CONTROLLERS.includes(o as Controller)) as Controller[];
       for (const controller of mounted) {
         const path = own.v1.get(controller);
         const dir = path === undefined ? undefined : ownDir(mount, path);
-        if (dir && !v1[controller]) v1[controller] = { version: 1, dir, controllers: mounted };
+        if (dir && path !== undefined && !v1[controller]) v1[controller] = { version: 1, dir, path, controllers: mounted };
       }
     }
   }

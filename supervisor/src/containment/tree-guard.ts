@@ -1,4 +1,4 @@
-import type { GenerationGuard, ResourceUsage } from './guard.js';
+import type { GenerationGuard, GuardedLaunch, LaunchRequest, ResourceUsage } from './guard.js';
 import { CLOCK_TICKS_PER_SECOND, PAGE_BYTES, descendsFrom, readProc, scanProcs, scanProcsRecent, treeOf } from './proc-table.js';
 
 const KILL_PASSES = 3;
@@ -17,6 +17,10 @@ export class TreeGuard implements GenerationGuard {
 
   wrap(command: readonly string[]): readonly string[] {
     return command;
+  }
+
+  launch(request: LaunchRequest): GuardedLaunch {
+    return { command: request.command, env: request.env };
   }
 
   onProcessGroup(pid: number, pgid: number, alive: boolean): void {

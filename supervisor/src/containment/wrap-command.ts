@@ -1,6 +1,8 @@
 /** Environment variables the cgroup wrapper gives the plugin (and only the plugin: its pid must match). */
 export const CGROUP_KILL_ENV = 'PLUGD_CGROUP_KILL';
 export const CGROUP_PID_ENV = 'PLUGD_CGROUP_PID';
+/** What the Node gate (node-gate.cjs) waits for: the cgroup's /proc/<pid>/cgroup entries and a deadline. */
+export const CGROUP_GATE_ENV = 'PLUGD_CGROUP_GATE';
 
 /**
  * The command that runs `command` inside a cgroup with no window for an early fork

@@ -13,7 +13,8 @@ import type { LaunchedProcess, ProcessLauncher } from './launcher.js';
 import { pluginEnv } from './plugin-env.js';
 import { spawnCommand } from './spawn-command.js';
 import { launchRefusal } from '../security/launch-check.js';
-import type { GenerationGuard } from '../containment/guard.js';
+import type { GenerationGuard, GuardedLaunch } from '../containment/guard.js';
+import { CgroupMoveError } from '../containment/move-into-cgroup.js';
 import { StderrTail } from './stderr-tail.js';
 import { withTimeout } from './with-timeout.js';
 import { Liveness } from './liveness.js';
@@ -223,19 +224,22 @@ export class PluginProcess {
 
   private spawn(): void {
     // setpriv and Node's permission flags wrap the plugin's own command (spawn-command.ts);
-    // the cgroup wrapper goes outside them (it must write cgroup.procs as root).
+    // the guard goes outside them: the cgroup wrapper (it must write cgroup.procs as root),
+    // or the Node gate, with plugd moving the pid right after the spawn.
     const own = spawnCommand(this.options);
-    const command = this.hooks.guard?.wrap([own.file, ...own.args]) ?? [own.file, ...own.args];
+    const request = { command: [own.file, ...own.args], env: pluginEnv(this.options.env, process.env, this.options.runAs), cwd: this.options.cwd, ...(this.options.runAs ? { runAs: this.options.runAs } : {}) };
+    const launch: GuardedLaunch = this.hooks.guard?.launch(request) ?? request;
     this.startedAt = Date.now();
     const launcher = this.init.launcher ?? execaLauncher;
     const child = launcher.launch({
-      command,
+      command: launch.command,
       program: this.options.command[0] ?? own.file,
       cwd: this.options.cwd,
-      env: pluginEnv(this.options.env, process.env, this.options.runAs),
+      env: launch.env,
     });
     this.child = child;
     this.pid = child.pid;
+    if (launch.afterSpawn && child.pid !== undefined) launch.afterSpawn(child.pid).catch((error: unknown) => this.onContainFailed(error));
     this.stderr.attach(child.stderr);
     const context = { options: this.options, username: this.init.username, trace: this.init.trace };
     const channel = protocolFor(this.options).open(child, context, {
@@ -272,6 +276,16 @@ export class PluginProcess {
         void this.onExit(null, null);
       }
     });
+  }
+
+  /**
+   * The move into its cgroup failed (the Node gate holds the plugin meanwhile, so none of
+   * its code has run): it is killed and the start fails naming why. A process already
+   * gone (ESRCH) is left to its exit, which tells why it died.
+   */
+  private onContainFailed(error: unknown): void {
+    if (this.state === 'exited' || (error instanceof CgroupMoveError && error.gone)) return;
+    this.kill('start-failed', errorMessage(error));
   }
 
   /** Not spawned at all (integrity pin, unreachable files): an exit with reason `refused`. */
