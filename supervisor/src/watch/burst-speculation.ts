@@ -26,8 +26,8 @@ export type Speculate = (files: readonly string[]) => SpeculativeStart | undefin
  * anything else invalidates it, and the burst reloads as it would have without it. At
  * most one speculative start per burst.
  *
- * writeFile truncates, then writes, and chokidar reports the first of the two (later
- * events for the file are throttled for 50 ms): a few saves in a hundred read empty at
+ * writeFile truncates, then writes, and chokidar reports one change for the two, at the
+ * first (it drops a file's further changes for 50 ms): a few saves in a hundred read empty at
  * their event, for 1-6 ms. A changed file that reads empty is read again every 2 ms,
  * for up to `emptyWaitMs`, so the common save is started on its content, not on the
  * truncation (a file that stays empty is started on as it is).
@@ -45,9 +45,9 @@ export class BurstSpeculation {
     private readonly emptyWaitMs = 0,
   ) {}
 
-  /** Whether a generation was started for this burst. */
-  get started(): boolean {
-    return this.start !== undefined;
+  /** The burst may still start one (none tried yet, not settled). */
+  get open(): boolean {
+    return !this.tried && !this.ended;
   }
 
   /**

@@ -95,7 +95,7 @@ export class PluginWatcher {
     if (!speculate) return;
     // A file read empty at its event is read again for a moment (BurstSpeculation), never past half the debounce.
     const burst = (this.burst ??= new BurstSpeculation(this.hashes, speculate, Math.min(50, this.options.debounceMs / 2)));
-    if (burst.started || this.attemptQueued) return;
+    if (!burst.open || this.attemptQueued) return;
     this.attemptQueued = true;
     this.flushing = this.flushing.then(async () => {
       this.attemptQueued = false;
