@@ -144,7 +144,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       removePlugin: (name) => this.removePlugin(name),
       rewatch: async (next) => {
         await this.watchers.close();
-        this.watchers = new WatchSet(next.plugins, next.watchDebounceMs, this.logger, (name, files) => this.onFilesChanged(name, files));
+        this.watchers = this.watchSet(next);
         await this.watchers.start();
       },
     });
@@ -161,7 +161,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.metrics = new SupervisorMetrics(this, () => this.plugins());
     this.stderrLog = new StderrLogger(this.logger);
     logPluginEvents(this, this.logger, this.redactor, this.stderrLog);
-    this.watchers = new WatchSet(config.plugins, config.watchDebounceMs, this.logger, (name, files) => this.onFilesChanged(name, files));
+    this.watchers = this.watchSet(config);
   }
 
   get config(): SupervisorConfig {
@@ -383,6 +383,16 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private readConfig(): SupervisorConfig {
     if (this.options.loadConfig) return this.options.loadConfig();
     throw new PlugdError('CONFIG_NOT_RELOADABLE', `plugd runs the config from ${this.config.source}, which it cannot read again; start it with -c FILE (or a plugd.json) to reload its config`);
+  }
+
+  private watchSet(config: SupervisorConfig): WatchSet {
+    return new WatchSet(
+      config.plugins,
+      config.watchDebounceMs,
+      this.logger,
+      (name, files) => this.onFilesChanged(name, files),
+      (name, files) => (this.stopping ? undefined : this.managed.get(name)?.speculate(files)),
+    );
   }
 
   private onFilesChanged(name: string, files: readonly string[]): void {

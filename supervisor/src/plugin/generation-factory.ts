@@ -18,6 +18,8 @@ export class GenerationFactory {
     private readonly hooks: ManagedPluginHooks,
     private readonly plugin: ManagedPlugin,
     private readonly onExit: (exit: ExitInfo, proc: PluginProcess) => void,
+    /** Tells what a generation said (its spawn, stderr, logs); a held speculative one's is kept back (Speculation). */
+    private readonly relay: (proc: PluginProcess, report: () => void) => void = (_proc, report) => report(),
   ) {}
 
   create(generation: number): PluginProcess {
@@ -29,9 +31,9 @@ export class GenerationFactory {
       generation,
       { username: hooks.username, trace: hooks.traceLevel(name), ...(hooks.launcher ? { launcher: hooks.launcher } : {}), ...(hooks.scrub ? { scrub: hooks.scrub } : {}), ...(hooks.pingClock ? { pingClock: hooks.pingClock } : {}) },
       {
-        onSpawn: (p) => hooks.emit('spawn', { plugin: name, generation: p.generation, pid: p.pid }),
-        onStderr: (line, p) => hooks.emit('stderr', { plugin: name, generation: p.generation, pid: p.pid, line }),
-        onLog: (params, p) => hooks.emit('log', { plugin: name, generation: p.generation, pid: p.pid, ...params }),
+        onSpawn: (p) => this.relay(p, () => hooks.emit('spawn', { plugin: name, generation: p.generation, pid: p.pid })),
+        onStderr: (line, p) => this.relay(p, () => hooks.emit('stderr', { plugin: name, generation: p.generation, pid: p.pid, line })),
+        onLog: (params, p) => this.relay(p, () => hooks.emit('log', { plugin: name, generation: p.generation, pid: p.pid, ...params })),
         onExit: (exit, p) => this.onExit(exit, p),
         ...(guard ? { guard } : {}),
         onRequest: (method, params, p) => hooks.onRequest?.(this.plugin, method, params, p),

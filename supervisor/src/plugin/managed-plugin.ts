@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { PluginOptions } from '../config/types.js';
 import type { SupervisorEvents } from '../events.js';
 import { errorMessage, isPlugdError } from '../errors.js';
+import { describeExit } from '../process/exit-info.js';
 import type { ExitInfo } from '../process/exit-info.js';
 import type { ProcessLauncher } from '../process/launcher.js';
 import type { PingClock } from '../process/ping-clock.js';
@@ -14,6 +15,10 @@ import type { GenerationGuard } from '../containment/guard.js';
 import { GenerationFactory } from './generation-factory.js';
 import { ReloadLoop } from './reload-loop.js';
 import { StartAttempt } from './start-attempt.js';
+import { SpeculativeStarts } from './speculative-starts.js';
+import type { HeldStart } from './speculative-starts.js';
+import type { Speculation } from './speculation.js';
+import type { SpeculativeStart } from '../watch/burst-speculation.js';
 import { logUnexpectedExit } from './unexpected-exit-log.js';
 import { MemoryRestart } from '../containment/memory-restart.js';
 import { ActionQueue } from './action-queue.js';
@@ -73,8 +78,8 @@ export class ManagedPlugin {
   private stopped = false;
   /** The start under way: stop() cuts it short, a reload waits for its outcome. */
   private readonly attempt = new StartAttempt();
-  /** A blue/green generation is starting: a crash of the current one waits for its outcome. */
-  private reloadInFlight = false;
+  /** Generations started while their files' events settle (watch), held until a reload adopts them. */
+  private readonly speculative: SpeculativeStarts;
   private readonly memoryRestart: MemoryRestart | undefined;
 
   reloads = 0;
@@ -100,7 +105,8 @@ export class ManagedPlugin {
       (error) => this.onIllegal(error),
     );
     this.retry = new RestartScheduler(options.restart);
-    this.factory = new GenerationFactory(options, hooks, this, (exit, proc) => this.onProcessExit(exit, proc));
+    this.speculative = new SpeculativeStarts(options.name, hooks.logger);
+    this.factory = new GenerationFactory(options, hooks, this, (exit, proc) => this.onProcessExit(exit, proc), (proc, report) => this.speculative.relay(proc, report));
     this.reloadLoop = new ReloadLoop(() => this.reloadOnce(), () => !this.stopped);
     const limit = options.limits?.memoryRestartMiB;
     if (limit !== undefined) {
@@ -224,6 +230,7 @@ export class ManagedPlugin {
   /** Stop, then start a fresh generation; a failed plugin is probed at once. */
   async restart(): Promise<void> {
     if (this.stopped || this.dormant) return;
+    this.speculative.drop('a restart was asked');
     this.retry.clear();
     this.retry.reset();
     const old = this.generations.dropCurrent();
@@ -239,15 +246,30 @@ export class ManagedPlugin {
     return this.reloadLoop.run();
   }
 
+  /**
+   * Starts the next generation while a watched burst of file events settles: held
+   * (Speculation), it takes no action and is not promoted until the burst confirms it
+   * and the reload that follows adopts it. Undefined when a blue/green reload could not
+   * start now (then the burst reloads once it settles, as always).
+   */
+  speculate(files: readonly string[]): SpeculativeStart | undefined {
+    const idle = this.state === 'ready' && this.current?.state === 'ready' && !this.reloadLoop.busy && !this.attempt.current;
+    if (this.stopped || !idle || this.speculative.pending) return undefined;
+    const proc = this.newProcess();
+    return this.speculative.begin(proc, files, (held) => this.startGeneration('reload', proc, held));
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     this.memoryRestart?.stop();
     this.retry.clear();
     this.fire('stop');
     this.actions.failQueued('plugd is stopping');
+    this.speculative.drop('plugd is stopping');
     // A start in progress is killed, not waited for (a slow initialize could take initMs).
     this.attempt.cutShort();
     await this.attempt.current?.catch(() => undefined);
+    await this.speculative.settled();
     await Promise.all(
       this.generations.all().map(async (proc) => {
         await this.actions.idle(proc, proc.options.timeouts.shutdownMs);
@@ -296,32 +318,43 @@ export class ManagedPlugin {
   // --- starting generations -------------------------------------------------
 
   private launch(kind: StartKind): Promise<boolean> {
-    return this.attempt.track(this.startGeneration(kind));
-  }
-
-  private async startGeneration(kind: StartKind): Promise<boolean> {
     const proc = this.newProcess();
     this.attempt.launching(proc);
-    if (kind === 'reload') this.reloadInFlight = true;
+    return this.attempt.track(this.startGeneration(kind, proc), kind === 'reload');
+  }
+
+  /** `held`: started speculatively; it goes on only once adopted (a dropped one ends here, stopped). */
+  private async startGeneration(kind: StartKind, proc: PluginProcess, held?: Speculation): Promise<boolean> {
     const began = Date.now();
     try {
       const init = await proc.start();
+      const startMs = Date.now() - began;
+      if (held && !(await this.speculative.adopted(held, proc))) return false;
       if (this.stopped) {
         await proc.stop();
         return false;
       }
-      this.onReady(proc, kind, init, began);
+      if (held && proc.lastExit) throw new Error(`exited before it was swapped in (${proc.lastExit.detail ?? describeExit(proc.lastExit)})`);
+      this.onReady(proc, kind, init, began, startMs);
       return true;
     } catch (error) {
       if (this.stopped) return false; // killed by stop(): not a failure to report
+      if (held && !(await this.speculative.adopted(held, proc))) return false; // dropped: never told
       this.onStartFailed(proc, kind, error);
       return false;
-    } finally {
-      if (kind === 'reload') this.reloadInFlight = false;
     }
   }
 
-  private onReady(proc: PluginProcess, kind: StartKind, init: { version: string; actions: string[]; idempotent?: IdempotentRule[] | undefined }, began: number): void {
+  /** The burst confirmed a speculative start: from here it is this reload's blue/green start. */
+  private async adopt({ speculation, proc, run }: HeldStart): Promise<void> {
+    this.fire('reload');
+    this.attempt.launching(proc);
+    const tracked = this.attempt.track(run, true);
+    speculation.adopt();
+    await tracked;
+  }
+
+  private onReady(proc: PluginProcess, kind: StartKind, init: { version: string; actions: string[]; idempotent?: IdempotentRule[] | undefined }, began: number, startMs: number): void {
     this.lastIdempotent = init.idempotent;
     const conflict = this.hooks.claimRoutes(this.name, init.actions);
     // lastError is the last one seen, kept after a recovery (state says whether it serves).
@@ -329,8 +362,8 @@ export class ManagedPlugin {
     this.version = init.version;
     this.actionTypes = init.actions;
     this.lastTools = proc.tools;
-    this.hooks.emit('ready', { plugin: this.name, generation: proc.generation, pid: proc.pid, version: init.version, actions: init.actions, startMs: Date.now() - began });
-    this.hooks.logger.info({ plugin: this.name, pid: proc.pid, generation: proc.generation, version: init.version, actions: init.actions, ms: Date.now() - began }, 'plugin ready');
+    this.hooks.emit('ready', { plugin: this.name, generation: proc.generation, pid: proc.pid, version: init.version, actions: init.actions, startMs });
+    this.hooks.logger.info({ plugin: this.name, pid: proc.pid, generation: proc.generation, version: init.version, actions: init.actions, ms: startMs }, 'plugin ready');
     // A reload may have swapped in a generation while this one started: never orphan it.
     const old = this.generations.promote(proc);
     if (old) this.drain(old);
@@ -371,6 +404,10 @@ export class ManagedPlugin {
 
   private async reloadOnce(): Promise<void> {
     if (this.stopped) return;
+    // A generation started while the files settled serves this reload if they confirmed it.
+    const held = this.speculative.take('a reload was asked before its files settled');
+    if (held && this.state === 'ready' && this.current?.state === 'ready') return this.adopt(held);
+    held?.speculation.drop('nothing serves to reload blue/green');
     if (this.current?.state === 'ready') {
       this.fire('reload');
       await this.launch('reload');
@@ -409,14 +446,17 @@ export class ManagedPlugin {
     this.actions.untrack(proc);
     const wasCurrent = this.generations.forget(proc);
     const lastFrames = this.hooks.lastFrames(this.name);
-    this.hooks.emit('exit', { plugin: this.name, ...exit, ...(lastFrames ? { lastFrames } : {}) });
-    if (exit.expected || exit.reason === 'start-failed' || exit.reason === 'refused') return;
-    logUnexpectedExit(this.hooks.logger, this.name, exit, lastFrames);
-    if (!wasCurrent) return;
+    this.speculative.relay(proc, () => {
+      this.hooks.emit('exit', { plugin: this.name, ...exit, ...(lastFrames ? { lastFrames } : {}) });
+      if (!exit.expected && exit.reason !== 'start-failed' && exit.reason !== 'refused') logUnexpectedExit(this.hooks.logger, this.name, exit, lastFrames);
+    });
+    if (!wasCurrent || exit.expected || exit.reason === 'start-failed' || exit.reason === 'refused') return;
+    // Nothing is left to reload blue/green from: a generation started early is dropped; the crash is handled as always.
+    this.speculative.drop('the serving generation exited');
     this.lastExit = exit;
     this.lastError = exit.detail ?? `exited unexpectedly (${exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`})`;
     // A new generation is starting beside it: its outcome decides (ready: no restart due).
-    if (this.reloadInFlight || this.stopped) return;
+    if (this.attempt.reloading || this.stopped) return;
     this.afterExit(exit, undefined);
   }
 

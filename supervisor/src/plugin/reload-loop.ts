@@ -11,6 +11,11 @@ export class ReloadLoop {
     private readonly goOn: () => boolean,
   ) {}
 
+  /** A reload is under way. */
+  get busy(): boolean {
+    return this.running !== undefined;
+  }
+
   run(): Promise<void> {
     if (this.running) {
       this.again = true;

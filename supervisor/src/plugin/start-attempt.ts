@@ -4,14 +4,20 @@ import type { PluginProcess } from '../process/plugin-process.js';
 export class StartAttempt {
   private run: Promise<boolean> | undefined;
   private proc: PluginProcess | undefined;
+  private reload = false;
 
   /** Starting or restarting right now (start and stop never overlap). */
   get current(): Promise<boolean> | undefined {
     return this.run;
   }
 
-  /** `start` is the attempt now; it is forgotten when it settles (unless another took its place). */
-  track(start: Promise<boolean>): Promise<boolean> {
+  /** A blue/green generation is starting beside the serving one: a crash of that one waits for its outcome. */
+  get reloading(): boolean {
+    return this.run !== undefined && this.reload;
+  }
+
+  /** `start` is the attempt now (`reload`: a blue/green one); it is forgotten when it settles (unless another took its place). */
+  track(start: Promise<boolean>, reload = false): Promise<boolean> {
     const run = start.finally(() => {
       if (this.run === run) {
         this.run = undefined;
@@ -19,6 +25,7 @@ export class StartAttempt {
       }
     });
     this.run = run;
+    this.reload = reload;
     return run;
   }
 

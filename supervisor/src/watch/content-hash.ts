@@ -23,6 +23,18 @@ export class ContentHashes {
     return this.hashes.size;
   }
 
+  /** The recorded hash of `path` (undefined: absent, or never seen). */
+  get(path: string): string | undefined {
+    return this.hashes.get(path);
+  }
+
+  /** Hashes `paths` now without recording anything (undefined: absent). */
+  async peek(paths: Iterable<string>): Promise<Map<string, string | undefined>> {
+    const list = [...paths];
+    const hashes = await Promise.all(list.map((path) => hashFile(path)));
+    return new Map(list.map((path, i) => [path, hashes[i]]));
+  }
+
   /** Records the current content as the baseline (initial scan). */
   async record(path: string): Promise<void> {
     const hash = await hashFile(path);

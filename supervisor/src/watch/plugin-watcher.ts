@@ -1,6 +1,8 @@
 import type { FSWatcher } from 'chokidar';
 import type { Logger } from 'pino';
 import { errorMessage } from '../errors.js';
+import { BurstSpeculation } from './burst-speculation.js';
+import type { Speculate } from './burst-speculation.js';
 import { ContentHashes } from './content-hash.js';
 import { TrailingDebounce } from './debounce.js';
 import { ignoreFor } from './ignore.js';
@@ -11,22 +13,33 @@ export interface PluginWatcherOptions {
   readonly paths: readonly string[];
   readonly debounceMs: number;
   readonly logger: Logger;
-  /** Called once per settled burst of changes that really changed content. */
+  /**
+   * Called once per settled burst of changes that really changed content. When the
+   * burst's speculative start was confirmed just before, that generation serves it.
+   */
   onChange(files: readonly string[]): void;
+  /** Starts the next generation during the debounce (BurstSpeculation); without it, nothing starts before the burst settles. */
+  speculate?: Speculate;
 }
 
 /**
  * Watches one plugin's files. Events are collected until `debounceMs` pass without
  * another (trailing debounce); then the touched files are re-hashed and only a real
  * content change is reported. So an editor's atomic save (temp file + rename) is
- * one change, and a save that writes the same bytes is none.
+ * one change, and a save that writes the same bytes is none. With `speculate`, the
+ * first real change of a burst starts the next generation at once; the settled burst
+ * confirms or invalidates it (BurstSpeculation).
  */
 export class PluginWatcher {
   private watcher: FSWatcher | undefined;
   private readonly hashes = new ContentHashes();
   private readonly dirty = new Set<string>();
   private readonly debounce: TrailingDebounce;
+  /** Speculation attempts and flushes, one at a time and in order (a flush settles the attempts before it). */
   private flushing: Promise<void> = Promise.resolve();
+  /** The burst under way (from its first event to its flush), when speculating. */
+  private burst: BurstSpeculation | undefined;
+  private attemptQueued = false;
   private closed = false;
 
   get plugin(): string {
@@ -70,6 +83,7 @@ export class PluginWatcher {
   async close(): Promise<void> {
     this.closed = true;
     this.debounce.cancel();
+    this.burst?.cancel();
     await this.watcher?.close();
   }
 
@@ -77,14 +91,29 @@ export class PluginWatcher {
     if (this.closed) return;
     this.dirty.add(path);
     this.debounce.trigger();
+    const { speculate } = this.options;
+    if (!speculate) return;
+    // A file read empty at its event is read again for a moment (BurstSpeculation), never past half the debounce.
+    const burst = (this.burst ??= new BurstSpeculation(this.hashes, speculate, Math.min(50, this.options.debounceMs / 2)));
+    if (!burst.open || this.attemptQueued) return;
+    this.attemptQueued = true;
+    this.flushing = this.flushing.then(async () => {
+      this.attemptQueued = false;
+      if (this.closed) return;
+      await burst.onEvents(this.dirty).catch((error: unknown) => this.options.logger.warn({ plugin: this.options.plugin, err: error }, `speculative start of ${this.options.plugin}: ${errorMessage(error)}`));
+    });
   }
 
   private async flush(): Promise<void> {
     if (this.closed || this.dirty.size === 0) return;
     const touched = [...this.dirty];
     this.dirty.clear();
+    const burst = this.burst;
+    this.burst = undefined;
+    const before = new Map(touched.map((path) => [path, this.hashes.get(path)]));
     const changed = await this.hashes.update(touched);
-    if (this.closed) return;
+    if (this.closed) return burst?.cancel();
+    burst?.settle(touched, (path) => before.get(path), (path) => this.hashes.get(path));
     if (changed.length === 0) {
       this.options.logger.debug({ plugin: this.options.plugin, files: touched }, 'files saved without a content change; no reload');
       return;

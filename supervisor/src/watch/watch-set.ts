@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { PluginOptions } from '../config/types.js';
 import { errorMessage } from '../errors.js';
+import type { SpeculativeStart } from './burst-speculation.js';
 import { PluginWatcher } from './plugin-watcher.js';
 
 /** One PluginWatcher for every plugin that has `watch` paths. */
@@ -14,11 +15,21 @@ export class WatchSet {
     debounceMs: number,
     private readonly logger: Logger,
     onChange: (plugin: string, files: readonly string[]) => void,
+    /** Starts a plugin's next generation during the debounce (see BurstSpeculation). */
+    speculate?: (plugin: string, files: readonly string[]) => SpeculativeStart | undefined,
   ) {
     for (const plugin of plugins) {
       if (plugin.watch.length === 0) continue;
+      const name = plugin.name;
       this.watchers.push(
-        new PluginWatcher({ plugin: plugin.name, paths: plugin.watch, debounceMs, logger, onChange: (files) => onChange(plugin.name, files) }),
+        new PluginWatcher({
+          plugin: name,
+          paths: plugin.watch,
+          debounceMs,
+          logger,
+          onChange: (files) => onChange(name, files),
+          ...(speculate ? { speculate: (files: readonly string[]) => speculate(name, files) } : {}),
+        }),
       );
     }
   }
