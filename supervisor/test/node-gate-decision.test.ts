@@ -7,6 +7,7 @@ import { decideGate } from '../src/containment/gate-decision.js';
 import type { ProgramKind } from '../src/containment/gate-decision.js';
 import { programKind } from '../src/containment/exec-identity.js';
 import { nodePermissionArgs, setprivArgs } from '../src/process/spawn-command.js';
+import { StartingGenerations } from '../src/containment/cgroup-guard.js';
 
 /** Programs as the probe would resolve them: real Node binaries, the real launchers, and everything else. */
 const KINDS: Record<string, ProgramKind> = {
@@ -164,5 +165,19 @@ describe('what a program on the command line really is (on disk)', () => {
     expect(programKind('no-such-program-anywhere', '/', process.env['PATH'])).toBeUndefined();
     writeFileSync(join(dir, 'not-executable'), '');
     expect(programKind(join(dir, 'not-executable'), '/', undefined)).toBeUndefined();
+  });
+});
+
+describe('StartingGenerations', () => {
+  it('takes the gate only for a start on its own: while another generation starts, the sh wrapper', () => {
+    const starting = new StartingGenerations();
+    expect(starting.begin()).toBe(true); // alone
+    expect(starting.begin()).toBe(false); // a second one while the first starts
+    starting.end();
+    starting.end();
+    expect(starting.begin()).toBe(true); // both started: alone again
+    starting.end();
+    starting.end(); // an extra end (a start that failed after it was counted) never goes below zero
+    expect(starting.begin()).toBe(true);
   });
 });

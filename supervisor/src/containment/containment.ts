@@ -5,7 +5,7 @@ import type { ContainmentOptions, PluginOptions } from '../config/types.js';
 import { PlugdError, errorMessage } from '../errors.js';
 import { writeText } from './cgroup-fs.js';
 import { Cgroup } from './cgroup.js';
-import { CgroupGuard } from './cgroup-guard.js';
+import { CgroupGuard, StartingGenerations } from './cgroup-guard.js';
 import type { GenerationGuard } from './guard.js';
 import { describePlan, findHierarchies, planCgroups, planHierarchies } from './layout.js';
 import { nodeGateFile } from './node-gate-launch.js';
@@ -26,6 +26,7 @@ export class Containment {
   private readonly instance = instanceName(++instances);
   private prepared: Promise<void> | undefined;
   private readonly warned = new Set<string>();
+  private readonly starting = new StartingGenerations();
   description = 'not started';
 
   constructor(
@@ -66,6 +67,7 @@ export class Containment {
       (path) => this.logger.warn({ plugin: plugin.name, cgroup: path }, `plugin ${plugin.name}: its cgroup ${path} still had processes and was left; the next plugd start removes it`),
       nodeGateFile(),
       (how) => this.logger.debug({ plugin: plugin.name, generation }, `plugin ${plugin.name}: generation ${generation} enters its cgroup ${how}`),
+      this.starting,
     );
   }
 

@@ -48,6 +48,8 @@ export interface GenerationGuard {
   /** A graceful stop begins: remember the tree now, while the plugin is still its parent. */
   snapshot(pid: number): void;
   usage(pid: number | undefined): ResourceUsage | undefined;
+  /** The generation is no longer starting: it answered initialize, or its start failed. */
+  started(): void;
   /** After the plugin exited: kill whatever is left, free the cgroup; says if the kernel killed it for memory. */
   release(pid: number | undefined, exit: { code: number | null; signal: string | null }): Promise<KernelVerdict | undefined>;
 }

@@ -19,6 +19,10 @@ export class TreeGuard implements GenerationGuard {
     return command;
   }
 
+  started(): void {
+    // Nothing to count: no cgroup to enter.
+  }
+
   launch(request: LaunchRequest): GuardedLaunch {
     return { command: request.command, env: request.env };
   }

@@ -142,6 +142,7 @@ export class PluginProcess {
       this.state = 'exited';
       this.lastExit = { ...this.syntheticExit(), reason: 'start-failed', detail: message };
       this.resolveExited(this.lastExit);
+      this.hooks.guard?.started();
       this.hooks.onExit(this.lastExit, this);
       throw new PlugdError('PLUGIN_START_FAILED', message, { cause: error });
     }
@@ -153,11 +154,13 @@ export class PluginProcess {
       if (this.state !== 'starting') throw new PlugdError('PLUGIN_START_FAILED', 'was stopped while starting');
       this.initResult = result;
       this.state = 'ready';
+      this.hooks.guard?.started();
       this.readyAt = Date.now();
       this.startPings();
       return result;
     } catch (error) {
       const message = (this.init.scrub ?? String)(this.startFailureMessage(error));
+      this.hooks.guard?.started();
       this.kill('start-failed', message);
       await this.exited;
       throw new PlugdError('PLUGIN_START_FAILED', message, { cause: error });
