@@ -15,7 +15,8 @@ export type AfterExit =
  */
 export class RestartScheduler {
   private readonly policy: RestartPolicy;
-  private timer: NodeJS.Timeout | undefined;
+  /** Cancels the pending retry, while one is set. */
+  private timer: (() => void) | undefined;
   /** `Date.now()` when the timer fires, while one is set. */
   nextRetryAt: number | undefined;
   /** Restarts scheduled so far (for status). */
@@ -48,10 +49,18 @@ export class RestartScheduler {
   schedule(delayMs: number, fn: () => void, at = Date.now() + delayMs): void {
     this.clear();
     this.nextRetryAt = at;
-    this.timer = setTimeout(() => {
+    const run = (): void => {
       this.timer = undefined;
       fn();
-    }, delayMs);
+    };
+    // A timer waits at least 1 ms: a restart with no delay runs on the next turn instead.
+    if (delayMs <= 0) {
+      const immediate = setImmediate(run);
+      this.timer = () => clearImmediate(immediate);
+    } else {
+      const timeout = setTimeout(run, delayMs);
+      this.timer = () => clearTimeout(timeout);
+    }
   }
 
   get pending(): boolean {
@@ -59,7 +68,7 @@ export class RestartScheduler {
   }
 
   clear(): void {
-    if (this.timer) clearTimeout(this.timer);
+    this.timer?.();
     this.timer = undefined;
     this.nextRetryAt = undefined;
   }
