@@ -166,6 +166,21 @@ describe('the trace write thread', () => {
     expect(errors).toHaveLength(1);
   });
 
+  it('closes many files at once: every close resolves, every line is written, and the thread stops after the last', async () => {
+    const dir = tmp();
+    const files = Array.from({ length: 8 }, (_, i) => new RotatingFile(join(dir, `f${i}.jsonl`), { maxBytes: 1 << 20, maxFiles: 2 }));
+    for (let round = 0; round < 3; round++) {
+      files.forEach((file, i) => {
+        for (let n = 0; n < 200; n++) file.write(JSON.stringify({ i, n }));
+      });
+      // Each close waits for its own flush while the others' are still on their way.
+      await Promise.all(files.map((file) => file.close()));
+      expect((writeThread as unknown as { worker?: unknown }).worker).toBeUndefined();
+      for (let i = 0; i < files.length; i++) expect(readFileSync(join(dir, `f${i}.jsonl`), 'utf8').split('\n').filter(Boolean)).toHaveLength(200 * (round + 1));
+      files.splice(0, files.length, ...files.map((file) => new RotatingFile(file.path, { maxBytes: 1 << 20, maxFiles: 2 })));
+    }
+  });
+
   it('never keeps an idle process alive: flushed and not closed, the process still exits', () => {
     const path = join(tmp(), 'flushed.jsonl');
     const run = traceInChild(path, 100, 'flush');

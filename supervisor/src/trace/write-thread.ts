@@ -57,7 +57,8 @@ class WriteThread {
     this.post({ op: 'close', file });
     await this.flush();
     this.onWritten.delete(file);
-    if (this.opened.size === 0) await this.stop();
+    // Another file's close may still wait for its own flush: the last one out stops the thread.
+    if (this.opened.size === 0 && this.flushes.size === 0) await this.stop();
   }
 
   private post(message: ToWriter, transfer?: ArrayBuffer[]): void {
@@ -111,6 +112,9 @@ class WriteThread {
     const worker = this.worker;
     this.worker = undefined;
     this.inFlight = 0;
+    // Nothing may wait on a thread that is gone.
+    for (const resolve of this.flushes.values()) resolve();
+    this.flushes.clear();
     await worker?.terminate();
   }
 }
