@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Containment, DEFAULT_CONTAINMENT, silentLogger } from '@plugd/supervisor';
+import { afterEach } from '@jest/globals';
+import type { Supervisor } from '@plugd/supervisor';
 import { isAlive } from './processes.js';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -186,6 +188,19 @@ export async function stopAllPlugd(): Promise<void> {
     }),
   );
   await removeCgroupsOfDeadPlugds();
+}
+
+/**
+ * The Supervisors a test file starts (push them): after each test every one is stopped,
+ * and every plugd process with them (stopAllPlugd), also when the test failed.
+ */
+export function stoppedAfterEach(): Supervisor[] {
+  const running: Supervisor[] = [];
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((s) => s.stop()));
+    await stopAllPlugd();
+  });
+  return running;
 }
 
 /** The product's own cleanup of dead plugds' cgroups (default `cgroupName`), then its own instance removed. */

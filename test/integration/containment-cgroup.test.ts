@@ -7,11 +7,11 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { Supervisor, jsonLogger, parseConfig } from '@plugd/supervisor';
 import type { SupervisorEvents } from '@plugd/supervisor';
 import { canUseCgroups, cgroupSandbox } from '../helpers/cgroup-sandbox.js';
-import { stopAllPlugd, startPlugd, tempDir, http, waitGone } from '../helpers/plugd-process.js';
+import { startPlugd, stoppedAfterEach, tempDir, http, waitGone } from '../helpers/plugd-process.js';
 import { FAST_RESTART, FAST_TIMEOUTS, FIXTURES, REPO_ROOT, errorId } from '../helpers/supervision.js';
 import { nextEvent } from '../helpers/supervisor-events.js';
 
@@ -20,12 +20,7 @@ const sandbox = cgroupSandbox('cgroup');
 const tmp = tempDir();
 const HOG = ['node', `${FIXTURES}resource-hog.mjs`];
 
-let running: Supervisor[] = [];
-afterEach(async () => {
-  await Promise.all(running.map((s) => s.stop()));
-  running = [];
-  await stopAllPlugd();
-});
+const running = stoppedAfterEach();
 afterAll(() => tmp.remove());
 
 function start(plugins: unknown[], logs: string[] = []): Supervisor {

@@ -13,7 +13,7 @@ import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import { CgroupMoveError, Supervisor, accessProblem, execaLauncher, jsonLogger, lookupRunAs, moveIntoCgroup, parseConfig, silentLogger } from '@plugd/supervisor';
 import type { Hierarchy, ProcessLauncher } from '@plugd/supervisor';
 import { canUseCgroups, cgroupPlan, cgroupSandbox } from '../helpers/cgroup-sandbox.js';
-import { http, startPlugd, stopAllPlugd, tempDir, waitGone } from '../helpers/plugd-process.js';
+import { http, startPlugd, stoppedAfterEach, tempDir, waitGone } from '../helpers/plugd-process.js';
 import { FAST_RESTART, FAST_TIMEOUTS, FIXTURES, REPO_ROOT } from '../helpers/supervision.js';
 import { Containment } from '../../supervisor/src/containment/containment.js';
 import { PluginProcess } from '../../supervisor/src/process/plugin-process.js';
@@ -23,12 +23,7 @@ const sandbox = cgroupSandbox('gate');
 const tmp = tempDir();
 const BEHAVE = `${FIXTURES}behave.mjs`;
 
-let running: Supervisor[] = [];
-afterEach(async () => {
-  await Promise.all(running.map((s) => s.stop()));
-  running = [];
-  await stopAllPlugd();
-});
+const running = stoppedAfterEach();
 afterAll(() => tmp.remove());
 
 const configOf = (plugins: unknown[]) =>
