@@ -321,7 +321,12 @@ export class PluginProcess {
     // Whatever the plugin left behind (its group, its cgroup) goes with it.
     const released = this.hooks.guard ? this.hooks.guard.release(this.pid, { code, signal }).catch(() => undefined) : undefined;
     if (!this.hooks.guard) this.child?.signalGroup('SIGKILL');
-    await withTimeout(new Promise<void>((resolve) => (this.child ? this.child.onClose(resolve) : resolve())), DRAIN_AFTER_EXIT_MS, () => undefined).catch(() => undefined);
+    // Its last output is read once both pipes ended, which is usually before the exit is
+    // reported; else wait for them to close (bounded: a grandchild may hold them open).
+    const child = this.child;
+    if (child && !(ended(child.stdout) && ended(child.stderr))) {
+      await withTimeout(new Promise<void>((resolve) => child.onClose(resolve)), DRAIN_AFTER_EXIT_MS, () => undefined).catch(() => undefined);
+    }
     // The kernel's out-of-memory kill explains a SIGKILL plugd did not send.
     const verdict = await released;
     if (verdict && (!this.endReason || this.endReason.reason === 'pipe-broken')) this.endReason = { reason: verdict.reason, expected: false, detail: verdict.detail };
@@ -386,4 +391,9 @@ export class PluginProcess {
   private syntheticExit(): ExitInfo {
     return { generation: this.generation, pid: this.pid, code: null, signal: null, at: Date.now(), uptimeMs: 0, reason: 'exited', expected: false, stderrTail: this.stderr.tail() };
   }
+}
+
+/** A pipe whose every byte was read ('end' emitted). */
+function ended(stream: NodeJS.ReadableStream): boolean {
+  return (stream as { readableEnded?: boolean }).readableEnded === true;
 }
