@@ -44,12 +44,11 @@ function recorder(accept = true) {
   return { calls, verdicts, speculate };
 }
 
-/** Settles `burst` the way PluginWatcher does: baseline before, re-hash, compare. */
+/** Settles `burst` the way PluginWatcher does: hash now, settle against the baseline, then record. */
 async function settle(burst: BurstSpeculation, hashes: ContentHashes, touched: string[]): Promise<{ confirmed: boolean; changed: string[] }> {
-  const before = new Map(touched.map((p) => [p, hashes.get(p)]));
-  const changed = await hashes.update(touched);
-  const confirmed = burst.settle(touched, (p) => before.get(p), (p) => hashes.get(p));
-  return { confirmed, changed };
+  const now = await hashes.peek(touched);
+  const confirmed = burst.settle(now);
+  return { confirmed, changed: hashes.apply(now) };
 }
 
 describe('BurstSpeculation', () => {

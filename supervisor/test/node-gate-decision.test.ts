@@ -7,7 +7,7 @@ import { decideGate } from '../src/containment/gate-decision.js';
 import type { ProgramKind } from '../src/containment/gate-decision.js';
 import { programKind } from '../src/containment/exec-identity.js';
 import { nodePermissionArgs, setprivArgs } from '../src/process/spawn-command.js';
-import { StartingGenerations } from '../src/containment/cgroup-guard.js';
+import { StartingGenerations } from '../src/containment/starting-generations.js';
 
 /** Programs as the probe would resolve them: real Node binaries, the real launchers, and everything else. */
 const KINDS: Record<string, ProgramKind> = {

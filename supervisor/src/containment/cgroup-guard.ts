@@ -7,27 +7,8 @@ import { programKind } from './exec-identity.js';
 import { decideGate } from './gate-decision.js';
 import type { GateDecision } from './gate-decision.js';
 import { gatedLaunch } from './node-gate-launch.js';
+import { StartingGenerations } from './starting-generations.js';
 import { enterCgroupCommand } from './wrap-command.js';
-
-/**
- * The generations of one plugd that are starting now. The Node gate is for a start on
- * its own: its grace period then overlaps Node's boot. Plugins that start together take
- * the sh wrapper: their moves share grace periods anyway, and moving many booting,
- * already multi-threaded Node processes was measured slower (100 plugins ready in
- * 4.6-5.1 s against 2.8 s through the wrapper: docs/containment.md).
- */
-export class StartingGenerations {
-  private count = 0;
-
-  /** Counts a start; true when no other is under way. */
-  begin(): boolean {
-    return this.count++ === 0;
-  }
-
-  end(): void {
-    this.count = Math.max(0, this.count - 1);
-  }
-}
 
 /** Whoever a hand-written setpriv in the command turns the plugin into: only the "other" permission bits count. */
 const ANY_USER: RunAs = { user: 'any user', uid: -1, gid: -1, groups: [], home: '/' };
@@ -51,10 +32,6 @@ export class CgroupGuard implements GenerationGuard {
 
   private counted = false;
 
-  wrap(command: readonly string[]): readonly string[] {
-    return enterCgroupCommand(this.cgroup.procsFiles(), command, this.cgroup.killFile());
-  }
-
   /**
    * A real Node binary, reached only through exec-only launchers and with nothing that
    * runs code before its first preload, enters through the Node gate: plugd moves it
@@ -71,7 +48,7 @@ export class CgroupGuard implements GenerationGuard {
       return gatedLaunch(request, decision.nodeAt, target);
     }
     this.onEntry?.(`through the sh wrapper (${decision.why})`);
-    return { command: this.wrap(request.command), env: request.env };
+    return { command: enterCgroupCommand(this.cgroup.procsFiles(), request.command, this.cgroup.killFile()), env: request.env };
   }
 
   private gateDecision(request: LaunchRequest): GateDecision {

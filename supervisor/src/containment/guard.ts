@@ -37,9 +37,10 @@ export interface GuardedLaunch {
  */
 export interface GenerationGuard {
   readonly mechanism: 'cgroup' | 'process-group';
-  /** The command to spawn instead of `command` (wrappers compose: this one goes outermost). */
-  wrap(command: readonly string[]): readonly string[];
-  /** How to spawn it: `wrap`, or for a Node plugin in a cgroup the Node gate plus a move after the spawn. */
+  /**
+   * How to spawn it (wrappers compose: this one goes outermost): as asked, through the sh
+   * wrapper that enters the cgroup, or for a Node plugin the Node gate plus a move after the spawn.
+   */
   launch(request: LaunchRequest): GuardedLaunch;
   /** Signals everything the plugin started (the plugin is `pid`). */
   signal(pid: number, signal: NodeJS.Signals): void;

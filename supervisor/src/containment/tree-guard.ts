@@ -15,14 +15,11 @@ export class TreeGuard implements GenerationGuard {
   /** Descendants seen before a graceful stop (pid -> start time): a detached one outlives the plugin's exit. */
   private remembered = new Map<number, number>();
 
-  wrap(command: readonly string[]): readonly string[] {
-    return command;
-  }
-
   started(): void {
     // Nothing to count: no cgroup to enter.
   }
 
+  /** Spawned as asked: detached, so its process group is its own. */
   launch(request: LaunchRequest): GuardedLaunch {
     return { command: request.command, env: request.env };
   }

@@ -13,8 +13,8 @@ export interface WrittenReport {
  * supervisor's own thread meant a trip through the libuv pool and a promise per batch,
  * which at a high frame rate kept the heap's young objects alive long enough to be
  * promoted (twice the major collections, docs/performance.md); here the supervisor only
- * copies a batch into a message. Started with the first file, stopped with the last;
- * it keeps the process alive only while a batch is on its way.
+ * hands a batch's buffer over (transferred, not copied). Started with the first file,
+ * stopped with the last; it keeps the process alive only while a batch is on its way.
  */
 class WriteThread {
   private worker: Worker | undefined;
@@ -89,8 +89,7 @@ class WriteThread {
       this.inFlight = 0;
       const error = failure ?? new Error(`the trace write thread stopped (exit code ${code})`);
       for (const report of this.onWritten.values()) report({ error });
-      for (const resolve of this.flushes.values()) resolve();
-      this.flushes.clear();
+      this.releaseFlushes();
     });
     return worker;
   }
@@ -112,10 +111,14 @@ class WriteThread {
     const worker = this.worker;
     this.worker = undefined;
     this.inFlight = 0;
-    // Nothing may wait on a thread that is gone.
+    this.releaseFlushes();
+    await worker?.terminate();
+  }
+
+  /** Nothing may wait on a thread that is gone. */
+  private releaseFlushes(): void {
     for (const resolve of this.flushes.values()) resolve();
     this.flushes.clear();
-    await worker?.terminate();
   }
 }
 

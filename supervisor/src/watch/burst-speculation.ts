@@ -73,16 +73,17 @@ export class BurstSpeculation {
   }
 
   /**
-   * The burst settled. `before`: each touched file's hash before the burst (the
-   * baseline), `after`: its hash now. Confirms the start when no touched file differs
-   * from what it was started on, else invalidates it. Returns whether it was confirmed.
+   * The burst settled: `now` is each touched file's hash now (peek), not recorded yet, so
+   * the hashes still hold the baseline from before the burst. Confirms the start when no
+   * touched file differs from what it was started on (a file not hashed then: from its
+   * baseline), else invalidates it. Returns whether it was confirmed.
    */
-  settle(touched: readonly string[], before: (path: string) => string | undefined, after: (path: string) => string | undefined): boolean {
+  settle(now: ReadonlyMap<string, string | undefined>): boolean {
     this.ended = true;
     const start = this.start;
     this.start = undefined;
     if (!start) return false;
-    const unchanged = touched.every((path) => (this.atStart.has(path) ? this.atStart.get(path) : before(path)) === after(path));
+    const unchanged = [...now].every(([path, hash]) => (this.atStart.has(path) ? this.atStart.get(path) : this.hashes.get(path)) === hash);
     if (unchanged && start.confirm()) return true;
     start.invalidate();
     return false;

@@ -11,10 +11,10 @@ export async function hashFile(path: string): Promise<string | undefined> {
 }
 
 /**
- * The last known content hash of every watched file. `update` re-hashes the given
- * paths and answers the ones whose content really changed (created, deleted or
- * edited): a save that writes the same bytes, or a temp file that came and went,
- * changes nothing.
+ * The last known content hash of every watched file. `peek` hashes paths now, `apply`
+ * records such hashes and answers the paths whose content really changed (created,
+ * deleted or edited): a save that writes the same bytes, or a temp file that came and
+ * went, changes nothing.
  */
 export class ContentHashes {
   private readonly hashes = new Map<string, string>();
@@ -42,17 +42,19 @@ export class ContentHashes {
     else this.hashes.set(path, hash);
   }
 
-  async update(paths: Iterable<string>): Promise<string[]> {
+  /** Records `now` (from peek) and answers the paths whose hash changed, sorted. */
+  apply(now: ReadonlyMap<string, string | undefined>): string[] {
     const changed: string[] = [];
-    await Promise.all(
-      [...paths].map(async (path) => {
-        const before = this.hashes.get(path);
-        const after = await hashFile(path);
-        if (after === undefined) this.hashes.delete(path);
-        else this.hashes.set(path, after);
-        if (before !== after) changed.push(path);
-      }),
-    );
+    for (const [path, after] of now) {
+      if (this.hashes.get(path) !== after) changed.push(path);
+      if (after === undefined) this.hashes.delete(path);
+      else this.hashes.set(path, after);
+    }
     return changed.sort();
+  }
+
+  /** Re-hashes `paths` and records them: the paths whose content changed, sorted. */
+  async update(paths: Iterable<string>): Promise<string[]> {
+    return this.apply(await this.peek(paths));
   }
 }

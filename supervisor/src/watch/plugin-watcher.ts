@@ -110,10 +110,11 @@ export class PluginWatcher {
     this.dirty.clear();
     const burst = this.burst;
     this.burst = undefined;
-    const before = new Map(touched.map((path) => [path, this.hashes.get(path)]));
-    const changed = await this.hashes.update(touched);
+    const now = await this.hashes.peek(touched);
     if (this.closed) return burst?.cancel();
-    burst?.settle(touched, (path) => before.get(path), (path) => this.hashes.get(path));
+    // Settled against the baseline, so before the new hashes are recorded.
+    burst?.settle(now);
+    const changed = this.hashes.apply(now);
     if (changed.length === 0) {
       this.options.logger.debug({ plugin: this.options.plugin, files: touched }, 'files saved without a content change; no reload');
       return;

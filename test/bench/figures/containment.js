@@ -37,7 +37,8 @@ async function cgroupCostMs() {
     let t = performance.now();
     const guard = containment.forGeneration(config.plugins[0], i + 1);
     made.push(performance.now() - t);
-    const [file, ...args] = guard.wrap(['true']);
+    // `true` is no Node binary: it enters through the sh wrapper.
+    const [file, ...args] = guard.launch({ command: ['true'], env: {}, cwd: '/' }).command;
     // Spaced as real spawns are: back-to-back cgroup migrations share one RCU grace period
     // (README, Performance, note b), which would hide what one spawn pays.
     await new Promise((resolve) => setTimeout(resolve, 100));
