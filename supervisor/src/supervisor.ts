@@ -274,7 +274,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       await this.order.stopInOrder();
       await this.retirement.stopAll();
       this.stderrLog.close();
-      this.containment.close();
+      await this.containment.close();
       await this.trace.close();
     })();
     return this.stopping;

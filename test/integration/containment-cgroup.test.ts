@@ -14,6 +14,7 @@ import { canUseCgroups, cgroupSandbox } from '../helpers/cgroup-sandbox.js';
 import { startPlugd, stoppedAfterEach, tempDir, http, waitGone } from '../helpers/plugd-process.js';
 import { FAST_RESTART, FAST_TIMEOUTS, FIXTURES, REPO_ROOT, errorId } from '../helpers/supervision.js';
 import { nextEvent } from '../helpers/supervisor-events.js';
+import { waitFor } from '../helpers/spawn-raw.js';
 
 const suite = canUseCgroups ? describe : describe.skip;
 const sandbox = cgroupSandbox('cgroup');
@@ -71,6 +72,23 @@ suite('containment with cgroups', () => {
     await s.stop();
     expect(await waitGone([job2, ...daemon2.pids])).toEqual([]);
     expect(sandbox.dirs().filter((dir) => existsSync(dir))).toEqual([]); // every cgroup removed
+  });
+
+  it('reports a crash before its cgroup is emptied, and a stop right then still removes every cgroup', async () => {
+    const s = start([{ name: 'shell' }]);
+    await s.start();
+    // A leftover whose teardown takes a while after SIGKILL (800 MiB to unmap): the cgroup stays populated meanwhile.
+    const filled = tmp.path('filled');
+    const command = `node -e "globalThis.b = Buffer.alloc(800 << 20, 1); require('fs').writeFileSync('${filled}', 'y'); setInterval(() => {}, 1e6)" >/dev/null 2>&1 & echo $!`;
+    const big = Number((await s.execute({ action: 'run', args: { command } })).content.trim().split('\n').pop());
+    sandbox.track(big);
+    await waitFor(() => existsSync(filled), 30_000, 'the leftover to fill its memory');
+    // Stopped from the exit event itself: the crashed generation's cgroup is still emptying.
+    const stopped = new Promise<void>((resolve, reject) => s.once('exit', () => void s.stop().then(resolve, reject)));
+    process.kill(s.plugin('shell')!.pid!, 'SIGKILL');
+    await stopped;
+    expect(await waitGone([big])).toEqual([]);
+    expect(sandbox.dirs().filter((dir) => existsSync(dir))).toEqual([]);
   });
 
   it('reports a plugin killed by the kernel at its memory limit as out of memory everywhere, then restarts it', async () => {

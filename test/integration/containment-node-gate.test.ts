@@ -107,7 +107,7 @@ async function generation(plugin: Record<string, unknown>, launcher: ProcessLaun
   const proc = new PluginProcess(options, 1, { username: 'tester', trace: 'off', launcher }, { onStderr: () => undefined, onLog: () => undefined, onExit: () => undefined, guard });
   closing.push(async () => {
     await proc.stop();
-    containment.close();
+    await containment.close();
   });
   return proc;
 }

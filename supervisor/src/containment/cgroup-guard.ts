@@ -7,6 +7,7 @@ import { programKind } from './exec-identity.js';
 import { decideGate } from './gate-decision.js';
 import type { GateDecision } from './gate-decision.js';
 import { gatedLaunch } from './node-gate-launch.js';
+import { PendingRemovals } from './pending-removals.js';
 import { StartingGenerations } from './starting-generations.js';
 import { enterCgroupCommand } from './wrap-command.js';
 
@@ -28,6 +29,8 @@ export class CgroupGuard implements GenerationGuard {
     private readonly onEntry?: (how: string) => void,
     /** This plugd's generations starting now (the gate is for a start on its own). */
     private readonly starting: StartingGenerations = new StartingGenerations(),
+    /** Where its removal is tracked until plugd stops. */
+    private readonly removals: PendingRemovals = new PendingRemovals(),
   ) {}
 
   private counted = false;
@@ -88,11 +91,13 @@ export class CgroupGuard implements GenerationGuard {
     return this.cgroup.usage();
   }
 
-  async release(_pid: number | undefined, exit: { code: number | null; signal: string | null }): Promise<KernelVerdict | undefined> {
+  release(_pid: number | undefined, exit: { code: number | null; signal: string | null }): KernelVerdict | undefined {
     this.started();
     // Read before removal: the counters go with the directory.
     const oom = exit.signal === 'SIGKILL' && this.cgroup.oomKills() > 0;
-    if (!(await this.cgroup.remove())) this.onLeftBehind(this.cgroup.path);
+    // Killed now (nothing of it outlives the exit report); emptied and removed meanwhile.
+    this.cgroup.signal('SIGKILL');
+    this.removals.track(this.cgroup.remove().then((removed) => removed || this.onLeftBehind(this.cgroup.path)));
     if (!oom) return undefined;
     return { reason: 'out-of-memory', detail: `out of memory: ${this.memoryMiB !== undefined ? `limit ${this.memoryMiB} MiB` : 'the kernel killed it'}` };
   }

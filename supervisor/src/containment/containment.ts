@@ -6,6 +6,7 @@ import { PlugdError, errorMessage } from '../errors.js';
 import { writeText } from './cgroup-fs.js';
 import { Cgroup } from './cgroup.js';
 import { CgroupGuard } from './cgroup-guard.js';
+import { PendingRemovals } from './pending-removals.js';
 import { StartingGenerations } from './starting-generations.js';
 import type { GenerationGuard } from './guard.js';
 import { describePlan, findHierarchies, planCgroups, planHierarchies } from './layout.js';
@@ -28,6 +29,7 @@ export class Containment {
   private prepared: Promise<void> | undefined;
   private readonly warned = new Set<string>();
   private readonly starting = new StartingGenerations();
+  private readonly removals = new PendingRemovals();
   description = 'not started';
 
   constructor(
@@ -58,7 +60,7 @@ export class Containment {
       const unenforced = cgroup.create();
       if (unenforced.length > 0) this.warnOnce(plugin.name, `plugin ${plugin.name}: ${unenforced.join(', ')} not enforced: this machine's cgroups have no such controller (${this.description})`);
     } catch (error) {
-      void cgroup.remove();
+      this.removals.track(cgroup.remove());
       this.logger.error({ plugin: plugin.name, err: errorMessage(error) }, `plugin ${plugin.name}: cannot make its cgroup (${errorMessage(error)}); this generation is contained by process groups only`);
       return new TreeGuard();
     }
@@ -69,11 +71,17 @@ export class Containment {
       nodeGateFile(),
       (how) => this.logger.debug({ plugin: plugin.name, generation }, `plugin ${plugin.name}: generation ${generation} enters its cgroup ${how}`),
       this.starting,
+      this.removals,
     );
   }
 
-  /** After every plugin stopped: removes this instance's cgroup directories. */
-  close(): void {
+  /** After every plugin stopped: waits for the exited generations' cgroups to go, removes this instance's directories. */
+  async close(): Promise<void> {
+    await this.removals.settled();
+    this.removeInstance();
+  }
+
+  private removeInstance(): void {
     if (!this.plan) return;
     for (const h of planHierarchies(this.plan)) {
       removeCgroupTree(join(h.dir, this.options.cgroupName, this.instance));
@@ -132,7 +140,7 @@ export class Containment {
         if (h.version === 2) this.delegate(h.dir, plan);
       }
     } catch (error) {
-      this.close();
+      this.removeInstance();
       return `cannot make a cgroup under ${plan.main.dir} (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)})`;
     }
     return plan;

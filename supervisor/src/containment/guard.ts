@@ -51,6 +51,9 @@ export interface GenerationGuard {
   usage(pid: number | undefined): ResourceUsage | undefined;
   /** The generation is no longer starting: it answered initialize, or its start failed. */
   started(): void;
-  /** After the plugin exited: kill whatever is left, free the cgroup; says if the kernel killed it for memory. */
-  release(pid: number | undefined, exit: { code: number | null; signal: string | null }): Promise<KernelVerdict | undefined>;
+  /**
+   * After the plugin exited: kills whatever is left now and says if the kernel killed it
+   * for memory. Freeing the cgroup finishes in the background (Containment.close waits).
+   */
+  release(pid: number | undefined, exit: { code: number | null; signal: string | null }): KernelVerdict | undefined;
 }

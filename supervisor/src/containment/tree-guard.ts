@@ -58,13 +58,13 @@ export class TreeGuard implements GenerationGuard {
     return { memoryBytes: rss * PAGE_BYTES, cpuSeconds: ticks / CLOCK_TICKS_PER_SECOND, processes: tree.length };
   }
 
-  release(pid: number | undefined): Promise<undefined> {
+  release(pid: number | undefined): undefined {
     if (pid !== undefined) signalTree(pid, this.groups, 'SIGKILL');
     // The same process (pid and start time), not a newcomer that reused the pid.
     for (const [p, startTime] of this.remembered) if (readProc(p)?.startTime === startTime) send(p, 'SIGKILL');
     this.remembered.clear();
     this.groups.clear();
-    return Promise.resolve(undefined);
+    return undefined;
   }
 }
 

@@ -319,7 +319,7 @@ export class PluginProcess {
     this.stopPings();
     const at = Date.now();
     // Whatever the plugin left behind (its group, its cgroup) goes with it.
-    const released = this.hooks.guard ? this.hooks.guard.release(this.pid, { code, signal }).catch(() => undefined) : undefined;
+    const verdict = this.hooks.guard ? this.hooks.guard.release(this.pid, { code, signal }) : undefined;
     if (!this.hooks.guard) this.child?.signalGroup('SIGKILL');
     // Its last output is read once both pipes ended, which is usually before the exit is
     // reported; else wait for them to close (bounded: a grandchild may hold them open).
@@ -328,7 +328,6 @@ export class PluginProcess {
       await withTimeout(new Promise<void>((resolve) => child.onClose(resolve)), DRAIN_AFTER_EXIT_MS, () => undefined).catch(() => undefined);
     }
     // The kernel's out-of-memory kill explains a SIGKILL plugd did not send.
-    const verdict = await released;
     if (verdict && (!this.endReason || this.endReason.reason === 'pipe-broken')) this.endReason = { reason: verdict.reason, expected: false, detail: verdict.detail };
     this.stderr.flush();
     // A pipe breaks because the plugin is dying: unless our SIGKILL is what ended it, it

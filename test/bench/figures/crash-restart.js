@@ -6,7 +6,7 @@ import { PLACEMENTS } from '../lib/pin.js';
 import { compare } from '../lib/report.js';
 
 export const title = 'Crash -> replacement ready (ms), split placement';
-const ROUNDS = 7;
+const ROUNDS = 15;
 
 export async function run() {
   const restart = { initialDelayMs: 0, jitter: 0, maxRestarts: 1000, windowMs: 60000 };
