@@ -1,3 +1,5 @@
+import { RECORD, pad8 } from './batch-records.js';
+import type { BatchText } from './batch-records.js';
 import { writeThread } from './write-thread.js';
 import type { WrittenReport } from './write-thread.js';
 
@@ -25,28 +27,43 @@ export const MAX_QUEUED_BYTES = 16 * 1024 * 1024;
  */
 export const BATCH_MS = 10;
 
-const NEWLINE = 10;
 const INITIAL_BUFFER = 64 * 1024;
 /** A buffer grown past this (a burst of big frames) is not kept for reuse. */
 const KEEP_BUFFER = 1024 * 1024;
 
+/** A batch buffer: memory shared with the write thread once, reused batch after batch. */
+interface Batch {
+  readonly id: number;
+  readonly bytes: Buffer;
+  readonly slots: Float64Array;
+}
+
+function newBatch(size: number): Batch {
+  const data = new SharedArrayBuffer(size);
+  return { id: writeThread.share(data), bytes: Buffer.from(data), slots: new Float64Array(data) };
+}
+
 /**
- * An append-only, size-capped file with rotation (`x` -> `x.1` -> `x.2` ...). Lines are
- * encoded straight into a reused buffer (no joining, no re-encoding, no big allocation per
- * batch); once per BATCH_MS the buffer moves (transferred, not copied) to the trace write
- * thread, which writes and rotates off the event loop and hands the buffer back. One
- * batch is on its way at a time; lines queued meanwhile wait for the next.
+ * An append-only, size-capped file with rotation (`x` -> `x.1` -> `x.2` ...). Lines and
+ * frame records (batch-records.ts) go straight into one of two buffers shared with the
+ * trace write thread (no joining, no allocation per batch); once per BATCH_MS the thread
+ * is told to take the full one: it formats the frames, writes and rotates off the event
+ * loop, and says when it is done. One batch is on its way at a time; what is queued
+ * meanwhile waits for the next, in the other buffer.
  */
 export class RotatingFile {
-  /** Queued lines, UTF-8, each ending in a newline: `used` bytes of `buffer`. */
-  private buffer: Buffer | undefined;
+  /** Queued records: the first `used` bytes of `current` (a multiple of 8). */
+  private current: Batch | undefined;
   private used = 0;
-  /** A buffer back from the write thread, reused for the next batch. */
-  private spare: Buffer | undefined;
+  /** This batch's number and the texts defined in it so far. */
+  private batch = 0;
+  private defined = 0;
+  /** A buffer the write thread is done with, for the next batch. */
+  private spare: Batch | undefined;
   /** This file's number in the write thread, once it was opened there. */
   private file: number | undefined;
   /** The batch on its way: its size, and who waits for it. */
-  private sending: { bytes: number; done: Promise<void>; resolve: () => void } | undefined;
+  private sending: { batch: Batch; bytes: number; done: Promise<void>; resolve: () => void } | undefined;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   /** Lines dropped since the last batch was taken, because the queue was full. */
@@ -61,39 +78,76 @@ export class RotatingFile {
 
   /** Queues one line (it must hold no newline; one is added). */
   write(line: string): void {
-    const buffer = this.reserve(line.length * 3); // UTF-8 takes at most 3 bytes per UTF-16 unit
-    if (buffer) this.commit(this.used + buffer.write(line, this.used, 'utf8'));
+    // UTF-8 takes at most 3 bytes per UTF-16 unit.
+    const batch = this.reserve(RECORD.TEXT_HEADER + pad8(line.length * 3));
+    if (batch) this.text(batch, line);
   }
 
   /**
-   * Room for one line of at most `most` bytes, for a writer that encodes it in place (no
-   * string to build and encode): it writes the line from `buffer[tail]` on, then calls
-   * commit(end). Undefined when the line is to be dropped (closed, or the queue is full).
+   * Queues the usual frame's line as numbers; the write thread formats it. `source` and
+   * `fragment` are the line's repeating texts, `id` NaN for none, `micros` the duration in
+   * microseconds (NaN for none): see batch-records.ts.
    */
-  reserve(most: number): Buffer | undefined {
+  frame(source: BatchText, fragment: BatchText, now: number, id: number, micros: number, bytes: number): void {
+    if (source.batch !== this.batch && !this.define(source)) return;
+    if (fragment.batch !== this.batch && !this.define(fragment)) return;
+    const batch = this.reserve(RECORD.FRAME_BYTES);
+    if (!batch) return;
+    const slots = batch.slots;
+    const i = this.used >> 3;
+    slots[i] = RECORD.FRAME;
+    slots[i + 1] = source.index;
+    slots[i + 2] = fragment.index;
+    slots[i + 3] = now;
+    slots[i + 4] = id;
+    slots[i + 5] = micros;
+    slots[i + 6] = bytes;
+    this.commit(this.used + RECORD.FRAME_BYTES);
+  }
+
+  /** Room for `most` more bytes of records; undefined when the record is to be dropped (closed, or the queue is full). */
+  private reserve(most: number): Batch | undefined {
     if (this.closed) return undefined;
     const queued = this.queuedBytes;
-    if (queued + most + 1 > (this.options.maxQueuedBytes ?? MAX_QUEUED_BYTES) && queued > 0) {
+    if (queued + most > (this.options.maxQueuedBytes ?? MAX_QUEUED_BYTES) && queued > 0) {
       this.droppedNow += 1;
       this.dropped += 1;
       return undefined;
     }
     // The first line kept after some were dropped: the marker goes where they were.
     if (this.droppedNow > 0) this.appendDroppedMarker();
-    const need = this.used + most + 1;
-    const buffer = this.buffer;
-    return buffer && need <= buffer.length ? buffer : this.grow(need);
+    const need = this.used + most;
+    const batch = this.current;
+    return batch && need <= batch.bytes.length ? batch : this.grow(need);
   }
 
-  /** Where the line reserved last starts. */
-  get tail(): number {
-    return this.used;
+  private define(text: BatchText): boolean {
+    const batch = this.reserve(RECORD.DEFINE_HEADER + pad8(text.bytes.length));
+    if (!batch) return false;
+    text.batch = this.batch;
+    text.index = this.defined++;
+    const at = this.used;
+    const slots = batch.slots;
+    slots[at >> 3] = RECORD.DEFINE;
+    slots[(at >> 3) + 1] = text.index;
+    slots[(at >> 3) + 2] = text.bytes.length;
+    text.bytes.copy(batch.bytes, at + RECORD.DEFINE_HEADER);
+    this.commit(at + RECORD.DEFINE_HEADER + pad8(text.bytes.length));
+    return true;
   }
 
-  /** Ends the reserved line at `end` (a newline is added there) and queues it. */
-  commit(end: number): void {
-    this.buffer![end] = NEWLINE;
-    this.used = end + 1;
+  /** A TEXT record of `line` at the end of `batch`, which has room for it. */
+  private text(batch: Batch, line: string): void {
+    const at = this.used;
+    const n = batch.bytes.write(line, at + RECORD.TEXT_HEADER, 'utf8');
+    const slots = batch.slots;
+    slots[at >> 3] = RECORD.TEXT;
+    slots[(at >> 3) + 1] = n;
+    this.commit(at + RECORD.TEXT_HEADER + pad8(n));
+  }
+
+  private commit(end: number): void {
+    this.used = end;
     // While a batch is on its way, the next one is scheduled when it is written.
     if (!this.timer && !this.sending) this.schedule();
   }
@@ -115,27 +169,29 @@ export class RotatingFile {
     await this.flush();
     this.closed = true;
     this.unschedule();
-    this.buffer = this.spare = undefined;
+    for (const batch of [this.current, this.spare]) if (batch) writeThread.forget(batch.id);
+    this.current = this.spare = undefined;
     const file = this.file;
     this.file = undefined;
     if (file !== undefined) await writeThread.close(file);
   }
 
-  private grow(need: number): Buffer {
-    const old = this.buffer;
-    let size = old ? old.length * 2 : this.spare && this.spare.length >= need ? this.spare.length : INITIAL_BUFFER;
-    while (size < need) size *= 2;
-    let buffer: Buffer;
-    if (!old && this.spare && this.spare.length >= need) {
-      buffer = this.spare;
-      this.spare = undefined;
-    } else {
-      // Never from Buffer's shared pool: a batch's memory moves to the write thread.
-      buffer = Buffer.from(new ArrayBuffer(size));
-      if (old) old.copy(buffer, 0, 0, this.used);
+  /** The buffer to fill from now on, with room for `need` bytes: the spare, or a bigger one (what is queued moves along). */
+  private grow(need: number): Batch {
+    const old = this.current;
+    let next = this.spare;
+    if (!old && next && next.bytes.length >= need) this.spare = undefined;
+    else {
+      let size = old ? old.bytes.length * 2 : INITIAL_BUFFER;
+      while (size < need) size *= 2;
+      next = newBatch(size);
+      if (old) {
+        old.bytes.copy(next.bytes, 0, 0, this.used);
+        writeThread.forget(old.id);
+      }
     }
-    this.buffer = buffer;
-    return buffer;
+    this.current = next;
+    return next;
   }
 
   private schedule(): void {
@@ -156,15 +212,17 @@ export class RotatingFile {
     // Lines dropped with none kept since: the marker ends the batch.
     if (this.droppedNow > 0 && !this.closed) this.appendDroppedMarker();
     if (this.used === 0) return Promise.resolve();
-    const batch = this.buffer!;
+    const batch = this.current!;
     const bytes = this.used;
-    this.buffer = undefined;
+    this.current = undefined;
     this.used = 0;
+    this.batch += 1;
+    this.defined = 0;
     let resolve!: () => void;
     const done = new Promise<void>((r) => (resolve = r));
-    this.sending = { bytes, done, resolve };
+    this.sending = { batch, bytes, done, resolve };
     this.file ??= writeThread.open(this.path, this.options.maxBytes, this.options.maxFiles, (report) => this.written(report));
-    writeThread.write(this.file, batch.buffer as ArrayBuffer, bytes);
+    writeThread.write(this.file, batch.id, bytes);
     return done;
   }
 
@@ -174,7 +232,11 @@ export class RotatingFile {
     const sending = this.sending;
     if (!sending) return;
     this.sending = undefined;
-    if (report.data && !this.closed && report.data.byteLength <= KEEP_BUFFER) this.spare = Buffer.from(report.data);
+    // Kept for the next batch unless it is a big one; on a thread that died, the buffer is
+    // free all the same (a new thread is given it again).
+    const batch = sending.batch;
+    if (this.closed || this.spare || batch.bytes.length > KEEP_BUFFER) writeThread.forget(batch.id);
+    else this.spare = batch;
     if (this.used > 0 && !this.timer && !this.closed) this.schedule();
     sending.resolve();
   }
@@ -183,9 +245,7 @@ export class RotatingFile {
     const n = this.droppedNow;
     this.droppedNow = 0;
     const line = JSON.stringify({ time: new Date().toISOString(), dropped: n, message: `${n} lines dropped: writing ${this.path} fell behind` });
-    const need = this.used + Buffer.byteLength(line) + 1;
-    const target = this.buffer && need <= this.buffer.length ? this.buffer : this.grow(need);
-    this.used += target.write(line, this.used, 'utf8');
-    target[this.used++] = NEWLINE;
+    const need = this.used + RECORD.TEXT_HEADER + pad8(Buffer.byteLength(line));
+    this.text(this.current && need <= this.current.bytes.length ? this.current : this.grow(need), line);
   }
 }

@@ -4,36 +4,21 @@ import type { Redactor } from './redact.js';
 import type { RotatingFile } from './rotating-file.js';
 import { callerOf, isoAt, messagesError, roundMs } from './trace-record.js';
 import type { FrameSource } from './trace-record.js';
-import { copy, isCount, writeCount, writeMillis } from './json-digits.js';
+import { BatchText } from './batch-records.js';
 
 /** Distinct method names whose quoted fragments are kept per plugin (a plugin could send endless names). */
 const MAX_METHODS = 256;
 const DIRS = ['out', 'in'] as const;
 const KINDS = ['request', 'response', 'notification', 'error'] as const;
-const EMPTY = Buffer.alloc(0);
-const ID = Buffer.from(',"id":');
-const DURATION = Buffer.from(',"durationMs":');
-const BYTES = Buffer.from(',"bytes":');
-const CLOSE = 125; // }
-/** Room for the numbers of a line written in place: id, durationMs and bytes (at most 16 digits each, and a dot). */
-const NUMBERS_ROOM = ID.length + DURATION.length + BYTES.length + 3 * 17 + 1;
-
-/** A method's `,"dir":..,"kind":..,"method":..`, as text; and the line up to it, as UTF-8, while time and process stay. */
-interface Fragment {
-  readonly text: string;
-  /** `{"time":..,"plugin":..,"pid":..,"generation":..,"dir":..,"kind":..,"method":..` for `prefixMs` and `prefixProcess`. */
-  prefix: Buffer;
-  prefixMs: number;
-  prefixProcess: string;
-}
 
 /**
  * Writes one plugin's trace records as JSON lines, byte for byte what
  * `JSON.stringify(buildRecord(...))` gives, without building the record or stringifying
- * it: the line is joined from pre-quoted fragments (the time and plugin once per
- * millisecond, pid and generation once per process, dir/kind/method once per method),
- * and JSON.stringify runs only on values not known in advance (string ids, callers,
- * errors, verbose payloads). At a high frame rate this was most of the tracer's cost.
+ * it: the line is joined from pre-quoted fragments (the time once per millisecond,
+ * plugin, pid and generation once per process, dir/kind/method once per method), and
+ * JSON.stringify runs only on values not known in advance (string ids, callers, errors,
+ * verbose payloads). The usual frame is not even joined here: it goes to the trace file
+ * as numbers and the write thread makes the same line (batch-records.ts).
  */
 export class TraceLineEncoder {
   private readonly plugin: string;
@@ -42,8 +27,10 @@ export class TraceLineEncoder {
   private processOf: FrameSource | undefined;
   private processPid: number | undefined;
   private processText = '';
-  /** Per dir and kind (index: dir * 4 + kind), method -> its fragment. */
-  private readonly fragments: Map<string, Fragment>[] = DIRS.flatMap(() => KINDS.map(() => new Map<string, Fragment>()));
+  /** `,"plugin":..` and processText, for the write thread. */
+  private sourceText = new BatchText('');
+  /** Per dir and kind (index: dir * 4 + kind), method -> its `,"dir":..,"kind":..,"method":..`. */
+  private readonly fragments: Map<string, BatchText>[] = DIRS.flatMap(() => KINDS.map(() => new Map<string, BatchText>()));
 
   constructor(
     plugin: string,
@@ -76,13 +63,13 @@ export class TraceLineEncoder {
 
   /**
    * Appends the record of `event` to `file`, the same line as line() gives. The usual
-   * frame (`messages`, no error, no caller, integer id and size) is encoded straight
-   * into the file's buffer: no string is built, nothing is stringified.
+   * frame (`messages`, no error, no caller, integer id and size) goes as numbers, formatted
+   * by the write thread: no string is built here, nothing is stringified.
    */
   writeTo(file: RotatingFile, source: FrameSource, level: TraceLevel, event: FrameEvent, now: number): void {
     const id = event.id;
     const durationMs = event.durationMs;
-    const micros = durationMs === undefined ? 0 : Math.round(durationMs * 1000);
+    const micros = durationMs === undefined ? Number.NaN : Math.round(durationMs * 1000);
     const plain =
       level === 'messages' &&
       event.kind !== 'error' &&
@@ -95,21 +82,7 @@ export class TraceLineEncoder {
       return;
     }
     this.process(source);
-    const fragment = this.fragment(event);
-    if (fragment.prefixMs !== now || fragment.prefixProcess !== this.processText) {
-      fragment.prefix = Buffer.from(this.headAt(now) + this.processText + fragment.text);
-      fragment.prefixMs = now;
-      fragment.prefixProcess = this.processText;
-    }
-    const prefix = fragment.prefix;
-    const buffer = file.reserve(prefix.length + NUMBERS_ROOM);
-    if (!buffer) return;
-    let at = copy(prefix, buffer, file.tail);
-    if (id !== undefined) at = writeCount(id as number, buffer, copy(ID, buffer, at));
-    if (durationMs !== undefined) at = writeMillis(micros, buffer, copy(DURATION, buffer, at));
-    at = writeCount(event.bytes, buffer, copy(BYTES, buffer, at));
-    buffer[at++] = CLOSE;
-    file.commit(at);
+    file.frame(this.sourceText, this.fragment(event), now, id === undefined ? Number.NaN : (id as number), micros, event.bytes);
   }
 
   /** `{"time":..,"plugin":..` for `now` (formatted once per millisecond). */
@@ -128,21 +101,26 @@ export class TraceLineEncoder {
       this.processOf = source;
       this.processPid = pid;
       this.processText = `${pid === undefined ? '' : `,"pid":${num(pid)}`},"generation":${num(source.generation)}`;
+      this.sourceText = new BatchText(`,"plugin":${this.plugin}${this.processText}`);
     }
   }
 
-  private fragment(event: FrameEvent): Fragment {
+  private fragment(event: FrameEvent): BatchText {
     const dir = event.dir === 'out' ? 0 : 1;
     const kind = KINDS.indexOf(event.kind);
     const methods = kind < 0 ? undefined : this.fragments[dir * 4 + kind];
     let fragment = methods?.get(event.method);
     if (fragment === undefined) {
-      const text = `,"dir":${JSON.stringify(event.dir)},"kind":${JSON.stringify(event.kind)},"method":${JSON.stringify(event.method)}`;
-      fragment = { text, prefix: EMPTY, prefixMs: Number.NaN, prefixProcess: '' };
+      fragment = new BatchText(`,"dir":${JSON.stringify(event.dir)},"kind":${JSON.stringify(event.kind)},"method":${JSON.stringify(event.method)}`);
       if (methods && methods.size < MAX_METHODS) methods.set(event.method, fragment);
     }
     return fragment;
   }
+}
+
+/** A non-negative integer JSON writes as plain digits (and the write thread as String(n)). */
+function isCount(n: unknown): n is number {
+  return typeof n === 'number' && n >= 0 && n < 1e15 && Number.isInteger(n);
 }
 
 /** A number as JSON writes it (non-finite numbers are null). */

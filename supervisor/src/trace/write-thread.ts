@@ -1,10 +1,11 @@
 import { Worker } from 'node:worker_threads';
+import { RECORD } from './batch-records.js';
 import type { FromWriter, ToWriter } from './write-worker.js';
 import { runWriteThread } from './write-worker.js';
 
 export interface WrittenReport {
-  /** The batch's buffer, back for reuse (absent when the thread died with it). */
-  readonly data?: ArrayBuffer;
+  /** The batch's buffer number, free again (absent when the thread died with the batch). */
+  readonly buffer?: number;
   readonly error?: Error;
 }
 
@@ -13,14 +14,18 @@ export interface WrittenReport {
  * supervisor's own thread meant a trip through the libuv pool and a promise per batch,
  * which at a high frame rate kept the heap's young objects alive long enough to be
  * promoted (twice the major collections, docs/performance.md); here the supervisor only
- * hands a batch's buffer over (transferred, not copied). Started with the first file,
+ * names a batch's buffer, shared with the thread once (no buffer is transferred, copied
+ * or made per batch: each of those left garbage for V8). Started with the first file,
  * stopped with the last; it keeps the process alive only while a batch is on its way.
  */
 class WriteThread {
   private worker: Worker | undefined;
   /** Every open file, to open again in a new thread should the last one die. */
   private readonly opened = new Map<number, { readonly path: string; readonly maxBytes: number; readonly maxFiles: number }>();
+  /** Every batch buffer shared with the thread, to share again with a new one. */
+  private readonly buffers = new Map<number, SharedArrayBuffer>();
   private nextFile = 1;
+  private nextBuffer = 1;
   private nextToken = 1;
   private inFlight = 0;
   private readonly onWritten = new Map<number, (report: WrittenReport) => void>();
@@ -34,10 +39,23 @@ class WriteThread {
     return file;
   }
 
-  /** Hands the first `length` bytes of `data` to the thread: `data` moves there (no copy) and comes back with the report. */
-  write(file: number, data: ArrayBuffer, length: number): void {
+  /** Shares a batch buffer with the thread, once; batches then name it by the number returned. */
+  share(data: SharedArrayBuffer): number {
+    const buffer = this.nextBuffer++;
+    this.buffers.set(buffer, data);
+    this.post({ op: 'buffer', buffer, data });
+    return buffer;
+  }
+
+  forget(buffer: number): void {
+    if (!this.buffers.delete(buffer) || !this.worker) return;
+    this.post({ op: 'forget', buffer });
+  }
+
+  /** Hands the first `length` bytes of a shared buffer to the thread: it is the thread's until the report. */
+  write(file: number, buffer: number, length: number): void {
     this.inFlight += 1;
-    this.post({ op: 'write', file, data, length }, [data]);
+    this.post({ op: 'write', file, buffer, length });
   }
 
   /** Resolves when every write posted so far is done. */
@@ -61,21 +79,29 @@ class WriteThread {
     if (this.opened.size === 0 && this.flushes.size === 0) await this.stop();
   }
 
-  private post(message: ToWriter, transfer?: ArrayBuffer[]): void {
+  private post(message: ToWriter): void {
     let worker = this.worker;
     if (!worker) {
       worker = this.worker = this.start();
-      // A thread started after one died: the files already open are opened there again.
+      // A thread started after one died: the files already open are opened there again, the buffers shared again.
       for (const [file, f] of this.opened) if (message.op !== 'open' || message.file !== file) worker.postMessage({ op: 'open', file, ...f } satisfies ToWriter);
+      for (const [buffer, data] of this.buffers) if (message.op !== 'buffer' || message.buffer !== buffer) worker.postMessage({ op: 'buffer', buffer, data } satisfies ToWriter);
     }
     if (this.inFlight > 0) worker.ref();
-    worker.postMessage(message, transfer);
+    worker.postMessage(message);
   }
 
   private start(): Worker {
     // From source text: the write thread needs no file of its own next to a bundle.
     // import(), not require: eval code is a module when the process runs with --input-type=module.
-    const source = `Promise.all([import('node:fs'), import('node:worker_threads')]).then(([fs, { parentPort }]) => (${runWriteThread.toString()})(fs, parentPort));`;
+    // The thread lowers its own priority (nice 19, Linux: its thread id): tracing takes the
+    // CPU the event loop leaves idle, and a batch handed over does not preempt the event
+    // loop on a busy CPU. Should it fall behind, lines wait and past maxQueuedBytes are
+    // dropped, marked in the file (RotatingFile): plugins are never slowed by their trace.
+    const source = `Promise.all([import('node:fs'), import('node:worker_threads'), import('node:os')]).then(([fs, { parentPort }, os]) => {
+      try { os.setPriority(Number(fs.readlinkSync('/proc/thread-self').split('/').pop()), 19); } catch {}
+      (${runWriteThread.toString()})(fs, parentPort, ${JSON.stringify(RECORD)});
+    });`;
     const worker = new Worker(source, { eval: true, name: 'plugd trace writer', execArgv: [] });
     worker.unref();
     worker.on('message', (message: FromWriter) => this.receive(message));
@@ -104,7 +130,7 @@ class WriteThread {
       return;
     }
     const error = message.error === undefined ? undefined : Object.assign(new Error(message.error), message.code ? { code: message.code } : {});
-    this.onWritten.get(message.file)?.({ data: message.data, ...(error ? { error } : {}) });
+    this.onWritten.get(message.file)?.({ buffer: message.buffer, ...(error ? { error } : {}) });
   }
 
   private async stop(): Promise<void> {
