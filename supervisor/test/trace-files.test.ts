@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { open } from 'node:fs/promises';
@@ -137,6 +137,20 @@ describe('the trace write thread', () => {
       await file.${ending}();`;
     return spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
   }
+
+  it('runs at the lowest priority (nice 19), apart from the event loop, and gives the CPU back to it', async () => {
+    const file = new RotatingFile(join(tmp(), 'nice.jsonl'), { maxBytes: 1 << 20, maxFiles: 2 });
+    file.write('{"n":1}');
+    await file.flush();
+    const nice = (task: string): number => {
+      const stat = readFileSync(`/proc/self/task/${task}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    };
+    const niceness = readdirSync('/proc/self/task').map(nice);
+    await file.close();
+    expect(niceness).toContain(19); // the write thread
+    expect(nice(String(process.pid))).toBeLessThan(19); // the event loop keeps its own
+  });
 
   it('writes every line and lets the process exit on its own once the last file is closed', () => {
     const path = join(tmp(), 'closed.jsonl');

@@ -1,7 +1,8 @@
 import { ErrorCodes } from 'vscode-jsonrpc/node';
 import type { Message } from 'vscode-jsonrpc/node';
 import type { EncodedMessage } from '@plugd/protocol';
-import type { FrameListener } from '../trace/frame-event.js';
+import type { FrameEvent, FrameListener } from '../trace/frame-event.js';
+import { reusedFrameEvent } from '../trace/frame-event.js';
 import { FrameWriter } from './frame-writer.js';
 import { RpcResponseError } from './rpc-error.js';
 import { StrictMessageReader } from './strict-reader.js';
@@ -37,6 +38,8 @@ export class RpcChannel {
   private nextId = 1;
   private closedWith: Error | undefined;
   frameListener: FrameListener | undefined;
+  /** The one event object every frame is told with (a listener copies what it keeps). */
+  private readonly frame = reusedFrameEvent();
 
   constructor(
     input: NodeJS.ReadableStream,
@@ -63,7 +66,7 @@ export class RpcChannel {
     const message = { jsonrpc: '2.0', id, method, params };
     const frame = this.closedWith ? undefined : this.writer.write(message);
     // The size is measured only for a tracer (newline-delimited JSON needs none).
-    if (this.frameListener) this.frameListener({ dir: 'out', kind: 'request', method, id, bytes: frame ? frame.bytes : jsonBytes(message), message });
+    if (this.frameListener) this.tell('out', 'request', method, id, undefined, frame ? frame.bytes : jsonBytes(message), message);
     return { id, result };
   }
 
@@ -71,12 +74,12 @@ export class RpcChannel {
   notify(method: string, params: unknown): Promise<void> {
     const message = { jsonrpc: '2.0', method, params };
     if (this.closedWith) {
-      this.frameListener?.({ dir: 'out', kind: 'notification', method, bytes: jsonBytes(message), message });
+      if (this.frameListener) this.tell('out', 'notification', method, undefined, undefined, jsonBytes(message), message);
       return Promise.resolve();
     }
     let frame: EncodedMessage | undefined;
     const written = new Promise<void>((resolve) => (frame = this.writer.send(message, resolve)));
-    if (this.frameListener) this.frameListener({ dir: 'out', kind: 'notification', method, bytes: frame ? frame.bytes : jsonBytes(message), message });
+    if (this.frameListener) this.tell('out', 'notification', method, undefined, undefined, frame ? frame.bytes : jsonBytes(message), message);
     return written;
   }
 
@@ -120,13 +123,27 @@ export class RpcChannel {
         const message = { jsonrpc: '2.0', id, result: value };
         // Serialized once: the traced size is the written frame's.
         const frame = this.writer.write(message);
-        this.frameListener?.({ dir: 'out', kind: 'response', method, id, bytes: frame ? frame.bytes : jsonBytes(message), message });
+        if (this.frameListener) this.tell('out', 'response', method, id, undefined, frame ? frame.bytes : jsonBytes(message), message);
       },
       (error: unknown) => {
         if (this.closedWith) return;
         void this.send({ jsonrpc: '2.0', id, error: { code: ErrorCodes.InternalError, message: error instanceof Error ? error.message : String(error) } });
       },
     );
+  }
+
+  /** Tells the frame listener (there is one) of a frame, in the reused event. */
+  private tell(dir: FrameEvent['dir'], kind: FrameEvent['kind'], method: string, id: Id | undefined, durationMs: number | undefined, bytes: number, message: unknown): void {
+    const frame = this.frame;
+    frame.dir = dir;
+    frame.kind = kind;
+    frame.method = method;
+    frame.id = id;
+    frame.durationMs = durationMs;
+    frame.bytes = bytes;
+    frame.message = message;
+    this.frameListener!(frame);
+    frame.message = undefined;
   }
 
   private onMessage(message: Message): void {
@@ -136,10 +153,10 @@ export class RpcChannel {
     const m = message as { id?: Id | null; method?: unknown; params?: unknown; result?: unknown; error?: { code: number; message: string; data?: unknown } };
     if (typeof m.method === 'string') {
       if (m.id === undefined || m.id === null) {
-        this.frameListener?.({ dir: 'in', kind: 'notification', method: m.method, bytes, message });
+        if (this.frameListener) this.tell('in', 'notification', m.method, undefined, undefined, bytes, message);
         this.handlers.onNotification(m.method, m.params);
       } else {
-        this.frameListener?.({ dir: 'in', kind: 'request', method: m.method, id: m.id, bytes, message });
+        if (this.frameListener) this.tell('in', 'request', m.method, m.id, undefined, bytes, message);
         this.answer(m.id, m.method, this.handlers.onRequest?.(m.method, m.params));
       }
       return;
@@ -150,10 +167,10 @@ export class RpcChannel {
     this.pending.delete(m.id);
     const durationMs = performance.now() - pending.sentAt;
     if (m.error) {
-      this.frameListener?.({ dir: 'in', kind: 'error', method: pending.method, id: m.id, durationMs, bytes, message });
+      if (this.frameListener) this.tell('in', 'error', pending.method, m.id, durationMs, bytes, message);
       pending.reject(new RpcResponseError(pending.method, m.error.code, m.error.message, m.error.data));
     } else {
-      this.frameListener?.({ dir: 'in', kind: 'response', method: pending.method, id: m.id, durationMs, bytes, message });
+      if (this.frameListener) this.tell('in', 'response', pending.method, m.id, durationMs, bytes, message);
       pending.resolve(m.result);
     }
   }

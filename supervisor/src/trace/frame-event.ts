@@ -16,7 +16,27 @@ export interface FrameEvent {
   readonly message: unknown;
 }
 
+/**
+ * Told of every frame while tracing is on. The event is the listener's only during the
+ * call: a channel reuses one object for all its frames (no allocation per frame at a
+ * high rate), so a listener copies what it keeps.
+ */
 export type FrameListener = (event: FrameEvent) => void;
+
+/** A FrameEvent whose fields a channel sets anew for each frame it tells of. */
+export interface ReusedFrameEvent {
+  dir: FrameEvent['dir'];
+  kind: FrameEvent['kind'];
+  method: string;
+  id: number | string | undefined;
+  durationMs: number | undefined;
+  bytes: number;
+  message: unknown;
+}
+
+export function reusedFrameEvent(): ReusedFrameEvent {
+  return { dir: 'out', kind: 'request', method: '', id: undefined, durationMs: undefined, bytes: 0, message: undefined };
+}
 
 /** One line of a trace file (and the `trace` field of a log entry when no file is set). */
 export interface TraceRecord {

@@ -1,5 +1,6 @@
 import type { TraceLevel } from '@plugd/protocol';
-import type { FrameEvent, TraceRecord } from './frame-event.js';
+import type { FrameEvent, ReusedFrameEvent, TraceRecord } from './frame-event.js';
+import { reusedFrameEvent } from './frame-event.js';
 import type { Redactor } from './redact.js';
 import { buildRecord } from './trace-record.js';
 import type { FrameSource } from './trace-record.js';
@@ -8,7 +9,8 @@ import type { FrameSource } from './trace-record.js';
 export const LAST_FRAMES = 8;
 
 interface Slot {
-  event: FrameEvent | undefined;
+  /** A copy: a channel reuses its event object for the next frame. */
+  readonly event: ReusedFrameEvent;
   pid: number | undefined;
   generation: number;
   level: TraceLevel;
@@ -21,13 +23,20 @@ interface Slot {
  * per frame) and builds the records only when a crash report asks for them.
  */
 export class FrameRing {
-  private readonly slots: Slot[] = Array.from({ length: LAST_FRAMES }, () => ({ event: undefined, pid: undefined, generation: 0, level: 'off', now: 0 }));
+  private readonly slots: Slot[] = Array.from({ length: LAST_FRAMES }, () => ({ event: reusedFrameEvent(), pid: undefined, generation: 0, level: 'off', now: 0 }));
   private next = 0;
   private count = 0;
 
   add(source: FrameSource, level: TraceLevel, event: FrameEvent, now: number): void {
     const slot = this.slots[this.next]!;
-    slot.event = event;
+    const kept = slot.event;
+    kept.dir = event.dir;
+    kept.kind = event.kind;
+    kept.method = event.method;
+    kept.id = event.id;
+    kept.durationMs = event.durationMs;
+    kept.bytes = event.bytes;
+    kept.message = event.message;
     slot.pid = source.pid;
     slot.generation = source.generation;
     slot.level = level;
@@ -41,7 +50,7 @@ export class FrameRing {
     const records: TraceRecord[] = [];
     for (let i = this.count; i > 0; i--) {
       const slot = this.slots[(this.next - i + LAST_FRAMES) % LAST_FRAMES]!;
-      records.push(buildRecord(plugin, slot, slot.level, slot.event!, redactor, new Date(slot.now).toISOString()));
+      records.push(buildRecord(plugin, slot, slot.level, slot.event, redactor, new Date(slot.now).toISOString()));
     }
     return records;
   }

@@ -10,6 +10,7 @@ import { BatchText } from './batch-records.js';
 const MAX_METHODS = 256;
 const DIRS = ['out', 'in'] as const;
 const KINDS = ['request', 'response', 'notification', 'error'] as const;
+const KIND_INDEX: Partial<Record<string, number>> = { request: 0, response: 1, notification: 2, error: 3 };
 
 /**
  * Writes one plugin's trace records as JSON lines, byte for byte what
@@ -31,6 +32,9 @@ export class TraceLineEncoder {
   private sourceText = new BatchText('');
   /** Per dir and kind (index: dir * 4 + kind), method -> its `,"dir":..,"kind":..,"method":..`. */
   private readonly fragments: Map<string, BatchText>[] = DIRS.flatMap(() => KINDS.map(() => new Map<string, BatchText>()));
+  /** Per dir and kind, the method seen last and its fragment: a plugin's frames mostly repeat one method. */
+  private readonly lastMethod: (string | undefined)[] = DIRS.flatMap(() => KINDS.map(() => undefined));
+  private readonly lastFragment: (BatchText | undefined)[] = DIRS.flatMap(() => KINDS.map(() => undefined));
 
   constructor(
     plugin: string,
@@ -106,14 +110,18 @@ export class TraceLineEncoder {
   }
 
   private fragment(event: FrameEvent): BatchText {
-    const dir = event.dir === 'out' ? 0 : 1;
-    const kind = KINDS.indexOf(event.kind);
-    const methods = kind < 0 ? undefined : this.fragments[dir * 4 + kind];
+    const kind = KIND_INDEX[event.kind] ?? -1;
+    const slot = (event.dir === 'out' ? 0 : 4) + kind;
+    if (kind >= 0 && this.lastMethod[slot] === event.method) return this.lastFragment[slot]!;
+    const methods = kind < 0 ? undefined : this.fragments[slot];
     let fragment = methods?.get(event.method);
     if (fragment === undefined) {
       fragment = new BatchText(`,"dir":${JSON.stringify(event.dir)},"kind":${JSON.stringify(event.kind)},"method":${JSON.stringify(event.method)}`);
       if (methods && methods.size < MAX_METHODS) methods.set(event.method, fragment);
+      else return fragment;
     }
+    this.lastMethod[slot] = event.method;
+    this.lastFragment[slot] = fragment;
     return fragment;
   }
 }
