@@ -138,7 +138,7 @@ describe('the trace write thread', () => {
     return spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
   }
 
-  it('runs at the lowest priority (nice 19), apart from the event loop, and gives the CPU back to it', async () => {
+  it('runs at the lowest priority (nice 19) while the event loop keeps its own', async () => {
     const file = new RotatingFile(join(tmp(), 'nice.jsonl'), { maxBytes: 1 << 20, maxFiles: 2 });
     file.write('{"n":1}');
     await file.flush();
