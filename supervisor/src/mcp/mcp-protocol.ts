@@ -86,7 +86,8 @@ class McpSession implements ProtocolSession {
     const result = this.client
       .callTool({ name: tool, arguments: toolArgs }, undefined, {
         signal: abort.asAbortSignal(),
-        timeout: Math.max(1, Math.round(timeoutMs)) + SDK_TIMEOUT_SLACK_MS,
+        // Whole seconds: requests share one timer list (one per distinct duration in Node).
+        timeout: Math.ceil(Math.max(1, timeoutMs) / 1000) * 1000 + SDK_TIMEOUT_SLACK_MS,
         resetTimeoutOnProgress: true,
         // Asking for progress makes the server send it: proof of life while a tool works.
         onprogress: onProgress ? (progress) => routed || onProgress(progress) : ignoreProgress,
