@@ -9,7 +9,7 @@ import { PLACEMENTS, pinned } from '../lib/pin.js';
 import { compare } from '../lib/report.js';
 
 export const title = 'call_tool_mcp through plugd vs the MCP SDK client direct (split placement)';
-const ROUNDS = 5;
+const ROUNDS = 11;
 const MS = 300;
 
 export async function run() {

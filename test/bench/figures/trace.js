@@ -10,7 +10,7 @@ import { PLACEMENTS } from '../lib/pin.js';
 import { compare } from '../lib/report.js';
 
 export const title = 'Trace messages vs off, throughput at 64 concurrent (actions/s)';
-const ROUNDS = 7;
+const ROUNDS = 15;
 const MS = 300;
 
 export async function run() {
