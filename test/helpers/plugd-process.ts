@@ -207,7 +207,7 @@ export function stoppedAfterEach(): Supervisor[] {
 async function removeCgroupsOfDeadPlugds(): Promise<void> {
   const sweeper = new Containment(DEFAULT_CONTAINMENT, silentLogger());
   await sweeper.prepare();
-  sweeper.close();
+  await sweeper.close();
 }
 
 /** A fresh temporary folder; `write(name, json)` puts a file in it. `remove()` in afterAll. */

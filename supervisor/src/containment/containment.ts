@@ -75,6 +75,11 @@ export class Containment {
     );
   }
 
+  /** Resolves once the cgroups of the generations that exited so far are emptied and removed. */
+  removed(): Promise<void> {
+    return this.removals.settled();
+  }
+
   /** After every plugin stopped: waits for the exited generations' cgroups to go, removes this instance's directories. */
   async close(): Promise<void> {
     await this.removals.settled();
