@@ -6,6 +6,7 @@ import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redactor } from '../src/trace/redact.js';
+import { BatchText } from '../src/trace/batch-records.js';
 import { RotatingFile } from '../src/trace/rotating-file.js';
 import { writeThread } from '../src/trace/write-thread.js';
 
@@ -54,6 +55,31 @@ describe('RotatingFile', () => {
     const kept = [`${path}.2`, `${path}.1`, path].flatMap((f) => readFileSync(f, 'utf8').split('\n').filter(Boolean));
     expect(kept).toEqual(lines.slice(lines.length - kept.length));
     expect(kept.length).toBeGreaterThan(30);
+  });
+
+  it('writes frame records and lines in the order queued, a multi-MiB line among them whole, batch after batch', async () => {
+    const path = join(tmp(), 'mixed.jsonl');
+    const file = new RotatingFile(path, { maxBytes: 1 << 30, maxFiles: 2 });
+    const source = new BatchText(',"plugin":"é","pid":7,"generation":1');
+    const fragment = new BatchText(',"dir":"in","kind":"response","method":"run"');
+    const big = JSON.stringify({ big: 'ü'.repeat(3 << 20) });
+    const expected: string[] = [];
+    const NOW = Date.UTC(2026, 11, 2, 20, 0, 0, 5);
+    for (let batch = 0; batch < 3; batch++) {
+      for (let i = 0; i < 100; i++) {
+        file.frame(source, fragment, NOW + i, i, i * 10 + 1, 1000 + i);
+        expected.push(`{"time":"${new Date(NOW + i).toISOString()}"${source.text}${fragment.text},"id":${i},"durationMs":${(i * 10 + 1) / 1000},"bytes":${1000 + i}}`);
+        if (i === 50) {
+          file.write(big);
+          expected.push(big);
+        }
+      }
+      await file.flush(); // the next batch starts with nothing defined
+    }
+    await file.close();
+    const lines = readFileSync(path, 'utf8').split('\n').slice(0, -1);
+    expect(lines.length).toBe(expected.length);
+    for (let i = 0; i < lines.length; i++) if (lines[i] !== expected[i]) expect(lines[i]).toBe(expected[i]);
   });
 
   it('appends to an existing file and counts its size; maxFiles 1 starts over', async () => {

@@ -41,7 +41,8 @@ export function runWriteThread(fs: typeof Fs, port: MessagePort, layout: RecordL
   const END = ascii('}\n');
   // Lines are made in one reused buffer, with no string per line: the garbage of a string
   // per frame kept the process's shared GC helper threads busy at the supervisor's priority.
-  let out = Buffer.allocUnsafeSlow(1 << 20);
+  const OUT_BYTES = 1 << 20;
+  let out = Buffer.allocUnsafeSlow(OUT_BYTES);
   let isoMs = Number.NaN;
   let iso = ascii('');
   const room = (at: number, need: number): void => {
@@ -256,6 +257,8 @@ export function runWriteThread(fs: typeof Fs, port: MessagePort, layout: RecordL
         else {
           try {
             write(f, lines(data, message.length));
+            // A batch of big verbose frames grew it: not kept past the batch.
+            if (out.length > 4 * OUT_BYTES) out = Buffer.allocUnsafeSlow(OUT_BYTES);
           } catch (error) {
             // This batch is lost; the next one opens the file again.
             closeFd(f);
