@@ -82,6 +82,18 @@ describe('RotatingFile', () => {
     for (let i = 0; i < lines.length; i++) if (lines[i] !== expected[i]) expect(lines[i]).toBe(expected[i]);
   });
 
+  it('defines a repeating text again for another file in a batch of the same number', async () => {
+    const dir = tmp();
+    const files = [new RotatingFile(join(dir, 'a.jsonl'), { maxBytes: 1 << 20, maxFiles: 2 }), new RotatingFile(join(dir, 'b.jsonl'), { maxBytes: 1 << 20, maxFiles: 2 })];
+    const source = new BatchText(',"plugin":"p","generation":1');
+    const fragment = new BatchText(',"dir":"out","kind":"notification","method":"m"');
+    const NOW = Date.UTC(2026, 11, 2);
+    for (const file of files) file.frame(source, fragment, NOW, Number.NaN, Number.NaN, 5);
+    await Promise.all(files.map((f) => f.close()));
+    const line = `{"time":"${new Date(NOW).toISOString()}","plugin":"p","generation":1,"dir":"out","kind":"notification","method":"m","bytes":5}`;
+    for (const name of ['a.jsonl', 'b.jsonl']) expect(readFileSync(join(dir, name), 'utf8')).toBe(`${line}\n`);
+  });
+
   it('appends to an existing file and counts its size; maxFiles 1 starts over', async () => {
     const path = join(tmp(), 'q.jsonl');
     writeFileSync(path, `${'y'.repeat(1020)}\n`);

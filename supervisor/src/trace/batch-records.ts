@@ -26,7 +26,8 @@ export function pad8(n: number): number {
  */
 export class BatchText {
   readonly bytes: Buffer;
-  /** The batch it was last defined in, and its index there. */
+  /** The file and batch it was last defined in, and its index there. */
+  file: object | undefined = undefined;
   batch = -1;
   index = 0;
 

@@ -89,8 +89,8 @@ export class RotatingFile {
    * microseconds (NaN for none): see batch-records.ts.
    */
   frame(source: BatchText, fragment: BatchText, now: number, id: number, micros: number, bytes: number): void {
-    if (source.batch !== this.batch && !this.define(source)) return;
-    if (fragment.batch !== this.batch && !this.define(fragment)) return;
+    if ((source.batch !== this.batch || source.file !== this) && !this.define(source)) return;
+    if ((fragment.batch !== this.batch || fragment.file !== this) && !this.define(fragment)) return;
     const batch = this.reserve(RECORD.FRAME_BYTES);
     if (!batch) return;
     const slots = batch.slots;
@@ -124,6 +124,7 @@ export class RotatingFile {
   private define(text: BatchText): boolean {
     const batch = this.reserve(RECORD.DEFINE_HEADER + pad8(text.bytes.length));
     if (!batch) return false;
+    text.file = this;
     text.batch = this.batch;
     text.index = this.defined++;
     const at = this.used;
