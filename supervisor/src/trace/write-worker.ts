@@ -113,7 +113,8 @@ export function runWriteThread(fs: typeof Fs, port: MessagePort, layout: RecordL
           iso = ascii(new Date(now).toISOString());
         }
         // The line up to its numbers, made once per millisecond for each source and fragment.
-        const key = slots[i + 1]! * 65536 + slots[i + 2]!;
+        // Exact as a double: indexes stay below 2^21 (a batch holds at most 16 MiB of records).
+        const key = slots[i + 1]! * 4294967296 + slots[i + 2]!;
         let prefix = prefixes.get(key);
         if (prefix === undefined || prefix.ms !== now) {
           const source = slots[i + 1]! * 2;
