@@ -95,8 +95,7 @@ export class CgroupGuard implements GenerationGuard {
     this.started();
     // Read before removal: the counters go with the directory.
     const oom = exit.signal === 'SIGKILL' && this.cgroup.oomKills() > 0;
-    // Killed now (nothing of it outlives the exit report); emptied and removed meanwhile.
-    this.cgroup.signal('SIGKILL');
+    // remove() kills at once (nothing of it outlives the exit report); emptying and removal go on meanwhile.
     this.removals.track(this.cgroup.remove().then((removed) => removed || this.onLeftBehind(this.cgroup.path)));
     if (!oom) return undefined;
     return { reason: 'out-of-memory', detail: `out of memory: ${this.memoryMiB !== undefined ? `limit ${this.memoryMiB} MiB` : 'the kernel killed it'}` };

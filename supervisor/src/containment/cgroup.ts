@@ -100,7 +100,7 @@ export class Cgroup {
     return readKeyed(file, 'oom_kill') ?? 0;
   }
 
-  /** Kills what is left, waits for it to go, removes the directories. False if one could not be removed. */
+  /** Kills what is left at once (before it first waits), waits for it to go, removes the directories. False if one could not be removed. */
   async remove(): Promise<boolean> {
     this.signal('SIGKILL');
     await waitEmpty(this.dir(this.plan.main), EMPTY_TIMEOUT_MS);

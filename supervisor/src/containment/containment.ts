@@ -82,7 +82,7 @@ export class Containment {
 
   /** After every plugin stopped: waits for the exited generations' cgroups to go, removes this instance's directories. */
   async close(): Promise<void> {
-    await this.removals.settled();
+    await this.removed();
     this.removeInstance();
   }
 

@@ -26,8 +26,7 @@ export function pad8(n: number): number {
  */
 export class BatchText {
   readonly bytes: Buffer;
-  /** The file and batch it was last defined in, and its index there. */
-  file: object | undefined = undefined;
+  /** The batch it was last defined in (batch numbers are unique across files), and its index there. */
   batch = -1;
   index = 0;
 

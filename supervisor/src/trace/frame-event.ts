@@ -24,18 +24,21 @@ export interface FrameEvent {
 export type FrameListener = (event: FrameEvent) => void;
 
 /** A FrameEvent whose fields a channel sets anew for each frame it tells of. */
-export interface ReusedFrameEvent {
-  dir: FrameEvent['dir'];
-  kind: FrameEvent['kind'];
-  method: string;
-  id: number | string | undefined;
-  durationMs: number | undefined;
-  bytes: number;
-  message: unknown;
-}
+export type ReusedFrameEvent = { -readonly [K in keyof FrameEvent]: FrameEvent[K] };
 
 export function reusedFrameEvent(): ReusedFrameEvent {
   return { dir: 'out', kind: 'request', method: '', id: undefined, durationMs: undefined, bytes: 0, message: undefined };
+}
+
+/** Copies `from` into `to` field by field (`to` is reused: no object per frame). */
+export function copyFrameEvent(to: ReusedFrameEvent, from: FrameEvent): void {
+  to.dir = from.dir;
+  to.kind = from.kind;
+  to.method = from.method;
+  to.id = from.id;
+  to.durationMs = from.durationMs;
+  to.bytes = from.bytes;
+  to.message = from.message;
 }
 
 /** One line of a trace file (and the `trace` field of a log entry when no file is set). */

@@ -1,6 +1,6 @@
 import type { TraceLevel } from '@plugd/protocol';
 import type { FrameEvent, ReusedFrameEvent, TraceRecord } from './frame-event.js';
-import { reusedFrameEvent } from './frame-event.js';
+import { copyFrameEvent, reusedFrameEvent } from './frame-event.js';
 import type { Redactor } from './redact.js';
 import { buildRecord } from './trace-record.js';
 import type { FrameSource } from './trace-record.js';
@@ -29,14 +29,7 @@ export class FrameRing {
 
   add(source: FrameSource, level: TraceLevel, event: FrameEvent, now: number): void {
     const slot = this.slots[this.next]!;
-    const kept = slot.event;
-    kept.dir = event.dir;
-    kept.kind = event.kind;
-    kept.method = event.method;
-    kept.id = event.id;
-    kept.durationMs = event.durationMs;
-    kept.bytes = event.bytes;
-    kept.message = event.message;
+    copyFrameEvent(slot.event, event);
     slot.pid = source.pid;
     slot.generation = source.generation;
     slot.level = level;

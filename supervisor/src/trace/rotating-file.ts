@@ -28,6 +28,7 @@ export const MAX_QUEUED_BYTES = 16 * 1024 * 1024;
 export const BATCH_MS = 10;
 
 const INITIAL_BUFFER = 64 * 1024;
+let nextBatch = 0;
 /** A buffer grown past this (a burst of big frames) is not kept for reuse. */
 const KEEP_BUFFER = 1024 * 1024;
 
@@ -55,8 +56,8 @@ export class RotatingFile {
   /** Queued records: the first `used` bytes of `current` (a multiple of 8). */
   private current: Batch | undefined;
   private used = 0;
-  /** This batch's number and the texts defined in it so far. */
-  private batch = 0;
+  /** This batch's number (unique across files: a text defined for one file is not for another) and the texts defined in it so far. */
+  private batch = nextBatch++;
   private defined = 0;
   /** A buffer the write thread is done with, for the next batch. */
   private spare: Batch | undefined;
@@ -89,8 +90,8 @@ export class RotatingFile {
    * microseconds (NaN for none): see batch-records.ts.
    */
   frame(source: BatchText, fragment: BatchText, now: number, id: number, micros: number, bytes: number): void {
-    if ((source.batch !== this.batch || source.file !== this) && !this.define(source)) return;
-    if ((fragment.batch !== this.batch || fragment.file !== this) && !this.define(fragment)) return;
+    if (source.batch !== this.batch && !this.define(source)) return;
+    if (fragment.batch !== this.batch && !this.define(fragment)) return;
     const batch = this.reserve(RECORD.FRAME_BYTES);
     if (!batch) return;
     const slots = batch.slots;
@@ -124,7 +125,6 @@ export class RotatingFile {
   private define(text: BatchText): boolean {
     const batch = this.reserve(RECORD.DEFINE_HEADER + pad8(text.bytes.length));
     if (!batch) return false;
-    text.file = this;
     text.batch = this.batch;
     text.index = this.defined++;
     const at = this.used;
@@ -217,7 +217,7 @@ export class RotatingFile {
     const bytes = this.used;
     this.current = undefined;
     this.used = 0;
-    this.batch += 1;
+    this.batch = nextBatch++;
     this.defined = 0;
     let resolve!: () => void;
     const done = new Promise<void>((r) => (resolve = r));

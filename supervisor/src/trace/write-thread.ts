@@ -2,10 +2,10 @@ import { Worker } from 'node:worker_threads';
 import { RECORD } from './batch-records.js';
 import type { FromWriter, ToWriter } from './write-worker.js';
 import { runWriteThread } from './write-worker.js';
+import { batchFormatter } from './batch-lines.js';
 
+/** The batch on its way is done with (its buffer is free again), written or not. */
 export interface WrittenReport {
-  /** The batch's buffer number, free again (absent when the thread died with the batch). */
-  readonly buffer?: number;
   readonly error?: Error;
 }
 
@@ -94,13 +94,13 @@ class WriteThread {
   private start(): Worker {
     // From source text: the write thread needs no file of its own next to a bundle.
     // import(), not require: eval code is a module when the process runs with --input-type=module.
-    // The thread lowers its own priority (nice 19, Linux: its thread id): tracing takes the
-    // CPU the event loop leaves idle, and a batch handed over does not preempt the event
-    // loop on a busy CPU. Should it fall behind, lines wait and past maxQueuedBytes are
-    // dropped, marked in the file (RotatingFile): plugins are never slowed by their trace.
+    // The thread lowers its own priority (nice 19, Linux: its thread id): it formats and
+    // writes with CPU time the event loop leaves idle, and a batch handed over does not
+    // preempt the event loop on a busy CPU. Should it fall behind, what waits past
+    // maxQueuedBytes is dropped and marked in the file (RotatingFile).
     const source = `Promise.all([import('node:fs'), import('node:worker_threads'), import('node:os')]).then(([fs, { parentPort }, os]) => {
       try { os.setPriority(Number(fs.readlinkSync('/proc/thread-self').split('/').pop()), 19); } catch {}
-      (${runWriteThread.toString()})(fs, parentPort, ${JSON.stringify(RECORD)});
+      (${runWriteThread.toString()})(fs, parentPort, (${batchFormatter.toString()})(${JSON.stringify(RECORD)}));
     });`;
     const worker = new Worker(source, { eval: true, name: 'plugd trace writer', execArgv: [] });
     worker.unref();
@@ -130,7 +130,7 @@ class WriteThread {
       return;
     }
     const error = message.error === undefined ? undefined : Object.assign(new Error(message.error), message.code ? { code: message.code } : {});
-    this.onWritten.get(message.file)?.({ buffer: message.buffer, ...(error ? { error } : {}) });
+    this.onWritten.get(message.file)?.(error ? { error } : {});
   }
 
   private async stop(): Promise<void> {
