@@ -1,5 +1,5 @@
 // Throughput with trace `messages` vs `off` (64 concurrent, split), switched at run
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // time with setTraceLevel in the same Supervisor, interleaved A B A B. Frames go to a
@@ -15,19 +15,31 @@ const MS = 300;
 
 export async function run() {
   const traceDir = mkdtempSync(join(tmpdir(), 'plugd-bench-trace-'));
+  try {
+    return await measure(traceDir);
+  } finally {
+    // Each run writes ~30 MB of trace: not left in the temp folder.
+    rmSync(traceDir, { recursive: true, force: true });
+  }
+}
+
+async function measure(traceDir) {
   const supervisor = await startEcho(PLACEMENTS.split, {}, { traceDir });
   const send = (i) => supervisor.execute(echoAction(`hello ${i}`));
   const r = { off: [], messages: [] };
-  for (const level of ['off', 'messages']) {
-    supervisor.setTraceLevel(level);
-    await closedLoop(send, 64, MS);
-  }
-  for (let round = 0; round < ROUNDS; round++) {
+  try {
     for (const level of ['off', 'messages']) {
       supervisor.setTraceLevel(level);
-      r[level].push(await closedLoop(send, 64, MS));
+      await closedLoop(send, 64, MS);
     }
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const level of ['off', 'messages']) {
+        supervisor.setTraceLevel(level);
+        r[level].push(await closedLoop(send, 64, MS));
+      }
+    }
+  } finally {
+    await supervisor.stop();
   }
-  await supervisor.stop();
   return { rows: [compare({ metric: 'trace messages', unit: '/s', values: r.messages, base: r.off, baseline: 'trace off', min: 0.9 })] };
 }

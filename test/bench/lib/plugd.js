@@ -1,5 +1,5 @@
 // Starting plugd the way a user of the library does, with the echo plugin pinned.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,8 @@ import { pinned } from './pin.js';
 export const ECHO_ENTRY = fileURLToPath(new URL('../../../plugins/echo/dist/plugin.mjs', import.meta.url));
 export const ECHO_ENTRY_UNBUNDLED = fileURLToPath(new URL('../../../plugins/echo/dist/index.js', import.meta.url));
 const baseDir = mkdtempSync(join(tmpdir(), 'plugd-bench-'));
+// Empty, but one per figure process: not left behind in the temp folder.
+process.on('exit', () => rmSync(baseDir, { recursive: true, force: true }));
 
 /** One plugin entry running the SDK echo plugin, pinned to `cpu` (unpinned when undefined). */
 export function echoPlugin(name, cpu, extra = {}) {
