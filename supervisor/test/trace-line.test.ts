@@ -65,6 +65,16 @@ async function fileLines(write: (file: RotatingFile) => void): Promise<string[]>
   return readFileSync(join(dir, 't.jsonl'), 'utf8').split('\n').slice(0, -1);
 }
 
+/** Times whose ISO text is not 24 characters long, or far from now: year 10000 on, before year 0, the epoch. */
+const FAR_TIMES = [Date.UTC(10000, 0, 1), 8.64e15, -62198755200000, 0, Date.UTC(1969, 11, 31, 23, 59, 59, 999)];
+
+/** Ids and sizes with every count of digits: each power of ten and its neighbours, and around 2^31 and 2^32. */
+function countEvents(): FrameEvent[] {
+  const counts = [2 ** 31 - 1, 2 ** 31, 2 ** 31 + 1, 2 ** 32 - 1, 2 ** 32, 1e15 - 1];
+  for (let power = 1; power < 1e15; power *= 10) counts.push(power - 1, power, power + 1);
+  return counts.map((n, i) => ({ dir: 'in', kind: 'response', method: 'run', id: n, durationMs: n / 1e6, bytes: counts[counts.length - 1 - i]!, message: { jsonrpc: '2.0', id: n, result: {} } }));
+}
+
 /** Responses with many durations: sub-microsecond, rounding up to a whole, long, huge. */
 function durationEvents(): FrameEvent[] {
   const durations = [0, 0.0004, 0.0005, 0.001, 0.01, 0.1, 0.9995, 0.9996, 1, 1.05, 1.1, 2.675, 10.0005, 99.999, 123456.789, 1e9 + 0.001, 1e12 - 0.001, 1e12, 1e13];
@@ -99,17 +109,19 @@ describe('TraceLineEncoder', () => {
   });
 
   it('writes the same lines in place into a trace file (the fast path) as JSON.stringify of the record', async () => {
-    const all = [...events, ...durationEvents()];
+    const all = [...events, ...durationEvents(), ...countEvents()];
     const expected: string[] = [];
     const lines = await fileLines((file) => {
       for (const plugin of plugins) {
         for (const level of levels) {
           const encoder = new TraceLineEncoder(plugin, redactor);
           for (const source of sources) {
-            for (const event of all) {
-              expected.push(JSON.stringify(buildRecord(plugin, source, level, event, redactor, new Date(NOW).toISOString())));
-              encoder.writeTo(file, source, level, event, NOW);
-            }
+            all.forEach((event, i) => {
+              // Milliseconds going by, and clocks set far off (a time of another length).
+              const now = i % 97 === 0 ? FAR_TIMES[(i / 97) % FAR_TIMES.length]! : NOW + (i >> 2);
+              expected.push(JSON.stringify(buildRecord(plugin, source, level, event, redactor, new Date(now).toISOString())));
+              encoder.writeTo(file, source, level, event, now);
+            });
           }
         }
       }

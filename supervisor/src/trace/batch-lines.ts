@@ -38,93 +38,114 @@ export function batchFormatter(layout: RecordLayout): BatchFormatter {
     out.copy(bigger, 0, 0, at);
     out = bigger;
   };
-  /** Copies a short constant to `out` at `at`: a loop, as copy() and subarray() allocate a view per call. */
-  const put = (from: Uint8Array, at: number): number => {
-    for (let i = 0; i < from.length; i++) out[at + i] = from[i]!;
+  // The helpers below write to `o`, the current `out` handed in: V8 keeps a parameter in
+  // a register, where `out` (a variable room() reassigns) is read again for every byte.
+  /** Copies a short constant: a loop, as set() costs a builtin call and subarray() a view. */
+  const put = (o: Buffer, from: Uint8Array, at: number): number => {
+    for (let i = 0; i < from.length; i++) o[at + i] = from[i]!;
     return at + from.length;
   };
   /** The digits of `n`, a non-negative integer below 1e15, as JSON writes it. */
-  const count = (n: number, at: number): number => {
+  const count = (o: Buffer, n: number, at: number): number => {
+    if (n < 0x80000000) {
+      // The usual case: int32 arithmetic (a division by 10 becomes a multiplication).
+      let m = n | 0;
+      const end = at + (m < 10 ? 1 : m < 100 ? 2 : m < 1000 ? 3 : m < 10000 ? 4 : m < 100000 ? 5 : m < 1000000 ? 6 : m < 10000000 ? 7 : m < 100000000 ? 8 : m < 1000000000 ? 9 : 10);
+      let i = end;
+      do {
+        const q = (m / 10) | 0;
+        o[--i] = ZERO + m - q * 10;
+        m = q;
+      } while (m > 0);
+      return end;
+    }
     let digits = 1;
     for (let power = 10; power <= n; power *= 10) digits += 1;
     let i = at + digits;
-    if (n <= 0x7fffffff) {
-      // Small integers: int32 arithmetic (a division by 10 becomes a multiplication).
-      let m = n | 0;
-      do {
-        const q = (m / 10) | 0;
-        out[--i] = ZERO + m - q * 10;
-        m = q;
-      } while (m > 0);
-      return at + digits;
-    }
     do {
       const q = Math.floor(n / 10);
-      out[--i] = ZERO + (n - q * 10);
+      o[--i] = ZERO + (n - q * 10);
       n = q;
     } while (n > 0);
     return at + digits;
   };
   /** `micros / 1000` as JSON writes that number: `12.5`, `0.043`, `3` (trailing zeros dropped). */
-  const millis = (micros: number, at: number): number => {
+  const millis = (o: Buffer, micros: number, at: number): number => {
     const whole = Math.floor(micros / 1000);
-    const fraction = micros - whole * 1000;
-    at = count(whole, at);
+    at = count(o, whole, at);
+    const fraction = (micros - whole * 1000) | 0;
     if (fraction === 0) return at;
-    const tenths = Math.floor(fraction / 100);
-    const hundredths = Math.floor(fraction / 10) % 10;
-    const thousandths = fraction % 10;
-    out[at++] = DOT;
-    out[at++] = ZERO + tenths;
-    if (hundredths === 0 && thousandths === 0) return at;
-    out[at++] = ZERO + hundredths;
-    if (thousandths !== 0) out[at++] = ZERO + thousandths;
+    const tenths = (fraction / 100) | 0;
+    const rest = fraction - tenths * 100;
+    const hundredths = (rest / 10) | 0;
+    const thousandths = rest - hundredths * 10;
+    o[at++] = DOT;
+    o[at++] = ZERO + tenths;
+    if (rest === 0) return at;
+    o[at++] = ZERO + hundredths;
+    if (thousandths !== 0) o[at++] = ZERO + thousandths;
     return at;
+  };
+  /**
+   * `{"time":"<iso>"` + source + fragment: the line up to its numbers, one per source and
+   * fragment used in the batch, made once per batch. A new millisecond rewrites the time
+   * in place (an ISO time keeps its length), so there is no allocation per millisecond
+   * nor a hashed lookup per frame.
+   */
+  interface Prefix {
+    ms: number;
+    text: Buffer;
+  }
+  let prefixes: (Prefix | undefined)[][] = [];
+  const prefixOf = (bytes: Uint8Array, texts: number[], source: number, fragment: number, now: number): Prefix => {
+    const bySource = (prefixes[source] ??= []);
+    let prefix = bySource[fragment];
+    if (prefix !== undefined && prefix.ms === now) return prefix;
+    if (now !== isoMs) {
+      isoMs = now;
+      iso = ascii(new Date(now).toISOString());
+    }
+    if (prefix !== undefined && prefix.text.length === TIME.length + iso.length + 1 + texts[source * 2 + 1]! + texts[fragment * 2 + 1]!) {
+      prefix.text.set(iso, TIME.length);
+      prefix.ms = now;
+      return prefix;
+    }
+    const s = source * 2;
+    const f = fragment * 2;
+    const text = Buffer.allocUnsafeSlow(TIME.length + iso.length + 1 + texts[s + 1]! + texts[f + 1]!);
+    let p = 0;
+    text.set(TIME, p);
+    text.set(iso, (p += TIME.length));
+    text.set(QUOTE, (p += iso.length));
+    text.set(bytes.subarray(texts[s]!, texts[s]! + texts[s + 1]!), (p += 1));
+    text.set(bytes.subarray(texts[f]!, texts[f]! + texts[f + 1]!), (p += texts[s + 1]!));
+    prefix = { ms: now, text };
+    bySource[fragment] = prefix;
+    return prefix;
   };
   const lines = (data: SharedArrayBuffer, length: number): Buffer => {
     const slots = new Float64Array(data, 0, length >> 3);
     const bytes = new Uint8Array(data, 0, length);
     /** Each defined text's start and length in `bytes`. */
     const texts: number[] = [];
-    const prefixes = new Map<number, { ms: number; text: Buffer }>();
+    prefixes = [];
     let at = 0;
     let record = 0;
     while (record < length) {
       const i = record >> 3;
       const tag = slots[i];
       if (tag === layout.FRAME) {
-        const now = slots[i + 3]!;
-        if (now !== isoMs) {
-          isoMs = now;
-          iso = ascii(new Date(now).toISOString());
-        }
-        // The line up to its numbers, made once per millisecond for each source and fragment.
-        // Exact as a double: indexes stay below 2^21 (a batch holds at most 16 MiB of records).
-        const key = slots[i + 1]! * 4294967296 + slots[i + 2]!;
-        let prefix = prefixes.get(key);
-        if (prefix === undefined || prefix.ms !== now) {
-          const source = slots[i + 1]! * 2;
-          const fragment = slots[i + 2]! * 2;
-          const text = Buffer.allocUnsafeSlow(TIME.length + iso.length + 1 + texts[source + 1]! + texts[fragment + 1]!);
-          let p = 0;
-          text.set(TIME, p);
-          text.set(iso, (p += TIME.length));
-          text.set(QUOTE, (p += iso.length));
-          text.set(bytes.subarray(texts[source]!, texts[source]! + texts[source + 1]!), (p += 1));
-          text.set(bytes.subarray(texts[fragment]!, texts[fragment]! + texts[fragment + 1]!), (p += texts[source + 1]!));
-          prefix = { ms: now, text };
-          prefixes.set(key, prefix);
-        }
-        room(at, prefix.text.length + 128);
-        out.set(prefix.text, at);
-        at += prefix.text.length;
+        const prefix = prefixOf(bytes, texts, slots[i + 1]!, slots[i + 2]!, slots[i + 3]!).text;
+        room(at, prefix.length + 128);
+        const o = out;
+        o.set(prefix, at);
+        at += prefix.length;
         // NaN (not equal to itself) marks an absent id or duration.
         const id = slots[i + 4]!;
-        if (id === id) at = count(id, put(ID, at));
+        if (id === id) at = count(o, id, put(o, ID, at));
         const micros = slots[i + 5]!;
-        if (micros === micros) at = millis(micros, put(DURATION, at));
-        at = count(slots[i + 6]!, put(BYTES, at));
-        at = put(END, at);
+        if (micros === micros) at = millis(o, micros, put(o, DURATION, at));
+        at = put(o, END, count(o, slots[i + 6]!, put(o, BYTES, at)));
         record += layout.FRAME_BYTES;
       } else if (tag === layout.TEXT) {
         const n = slots[i + 1]!;

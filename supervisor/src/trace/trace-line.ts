@@ -10,7 +10,22 @@ import { BatchText } from './batch-records.js';
 const MAX_METHODS = 256;
 const DIRS = ['out', 'in'] as const;
 const KINDS = ['request', 'response', 'notification', 'error'] as const;
-const KIND_INDEX: Partial<Record<string, number>> = { request: 0, response: 1, notification: 2, error: 3 };
+
+/** The index of a frame's kind in KINDS (-1 for none): a switch, as a keyed lookup by a varying string is a megamorphic load per frame. */
+function kindIndex(kind: string): number {
+  switch (kind) {
+    case 'request':
+      return 0;
+    case 'response':
+      return 1;
+    case 'notification':
+      return 2;
+    case 'error':
+      return 3;
+    default:
+      return -1;
+  }
+}
 
 /**
  * Writes one plugin's trace records as JSON lines, byte for byte what
@@ -110,7 +125,7 @@ export class TraceLineEncoder {
   }
 
   private fragment(event: FrameEvent): BatchText {
-    const kind = KIND_INDEX[event.kind] ?? -1;
+    const kind = kindIndex(event.kind);
     const slot = (event.dir === 'out' ? 0 : 4) + kind;
     if (kind >= 0 && this.lastMethod[slot] === event.method) return this.lastFragment[slot]!;
     const methods = kind < 0 ? undefined : this.fragments[slot];
