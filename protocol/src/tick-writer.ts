@@ -1,3 +1,5 @@
+import { nextTick } from 'node:process';
+
 /**
  * Up to this many frames of one tick leave in one write. Measured (docs/performance.md):
  * a whole tick's frames in one write made the two ends of a split placement take turns
@@ -27,9 +29,14 @@ export class TickWriter {
   private frames = 0;
   private scheduled = false;
 
+  /**
+   * `onFlush` hears of every batch as it leaves: `text` is the batch as one flat string
+   * when it was joined from several frames (no Buffer among them), else undefined.
+   */
   constructor(
     private readonly output: NodeJS.WritableStream,
     private readonly onError: (error: Error) => void,
+    private readonly onFlush?: (text: string | undefined) => void,
   ) {}
 
   /**
@@ -47,7 +54,7 @@ export class TickWriter {
     }
     if (!this.scheduled) {
       this.scheduled = true;
-      process.nextTick(this.flush);
+      nextTick(this.flush);
     }
   }
 
@@ -64,12 +71,14 @@ export class TickWriter {
       if (error) this.onError(error);
       for (const done of callbacks) done();
     };
+    const joined = !hasBuffer && pieces.length > 1 ? (pieces as string[]).join('') : undefined;
     try {
-      if (!hasBuffer) this.output.write(pieces.length === 1 ? (pieces[0] as string) : (pieces as string[]).join(''), 'utf8', written);
+      if (!hasBuffer) this.output.write(joined ?? (pieces[0] as string), 'utf8', written);
       else this.writeMixed(pieces, written);
     } catch (error) {
       written(error instanceof Error ? error : new Error(String(error)));
     }
+    this.onFlush?.(joined);
   };
 
   private writeMixed(pieces: (string | Buffer)[], written: (error?: Error | null) => void): void {

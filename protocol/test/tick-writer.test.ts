@@ -66,3 +66,54 @@ describe('TickWriter', () => {
     expect(errors).toHaveLength(1);
   });
 });
+
+describe('WireWriter sizes', () => {
+  const utf8 = (message: object): number => Buffer.byteLength(JSON.stringify(message), 'utf8');
+
+  it('tells each newline-delimited frame its UTF-8 size once its batch leaves, in order, ASCII or not', async () => {
+    const { out, writes } = recorder();
+    const w = new WireWriter(out, () => undefined, 'ndjson');
+    const messages = [
+      [{ id: 1, text: 'plain ascii, long enough to be a rope of parts' }, { id: 2, text: 'also ascii' }],
+      [{ id: 3, text: 'ascii' }, { id: 4, text: 'héllo wörld ✓ 😀' }, { id: 5, text: 'ascii again' }],
+      [{ id: 6, text: 'alone, é' }],
+      [{ id: 7, text: 'alone' }],
+    ];
+    const told: [number, number][] = [];
+    for (const batch of messages) {
+      for (const m of batch) w.send(encodeMessage(m), undefined, (encoded) => told.push([m.id, encoded.bytes]));
+      // A batch's sizes are told when it leaves, not as each frame is queued.
+      expect(told).toHaveLength(messages.slice(0, messages.indexOf(batch)).flat().length);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const all = messages.flat();
+    expect(told).toEqual(all.map((m) => [m.id, utf8(m)]));
+    expect(writes.join('')).toBe(all.map((m) => `${JSON.stringify(m)}\n`).join(''));
+  });
+
+  it('tells a size at once where it is known: Content-Length frames, and large frames encoded up front', () => {
+    const { out } = recorder();
+    const w = new WireWriter(out, () => undefined);
+    const told: number[] = [];
+    const small = { text: 'ünï' };
+    w.send(encodeMessage(small), undefined, (encoded) => told.push(encoded.bytes));
+    expect(told).toEqual([utf8(small)]);
+    w.framing = 'ndjson';
+    const big = { text: 'é'.repeat(70_000) }; // over LARGE_CHARS: encoded to a Buffer at once
+    w.send(encodeMessage(big), undefined, (encoded) => told.push(encoded.bytes));
+    expect(told).toEqual([utf8(small), utf8(big)]);
+  });
+
+  it('writes the frames and tells the others when one sizer throws', async () => {
+    const { out, writes } = recorder();
+    const w = new WireWriter(out, () => undefined, 'ndjson');
+    const told: number[] = [];
+    w.send(encodeMessage({ id: 1 }), undefined, () => {
+      throw new Error('tracer bug');
+    });
+    w.send(encodeMessage({ id: 2 }), undefined, (encoded) => told.push(encoded.bytes));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes.join('')).toBe('{"id":1}\n{"id":2}\n');
+    expect(told).toEqual([8]);
+  });
+});

@@ -34,6 +34,40 @@ function pair() {
 }
 
 describe('RpcChannel', () => {
+  it('tells a tracer every frame it sends with its UTF-8 size, after newline-delimited JSON was negotiated too', async () => {
+    const { channel } = pair();
+    const told: { dir: string; kind: string; method: string; id?: number | string | undefined; bytes: number }[] = [];
+    channel.frameListener = (e) => told.push({ dir: e.dir, kind: e.kind, method: e.method, id: e.id, bytes: e.bytes });
+    const params = [{ text: 'ascii' }, { text: 'héllo ✓' }];
+    const expected = (id: number, p: object) => ({ dir: 'out', kind: 'request', method: 'run', id, bytes: Buffer.byteLength(JSON.stringify({ jsonrpc: '2.0', id, method: 'run', params: p })) });
+    const send = (p: object): number => {
+      const { id, result } = channel.request('run', p);
+      result.catch(() => undefined); // rejected by close() below
+      return id;
+    };
+    const first = params.map(send);
+    await flush();
+    channel.useLines();
+    // Several frames in one tick leave in one batch: ASCII ones are sized by it, the others alone.
+    const lines = [...params, { text: 'more ascii' }].map(send);
+    expect(told).toHaveLength(2);
+    await flush();
+    expect(told).toEqual([...first.map((id, i) => expected(id, params[i]!)), ...lines.map((id, i) => expected(id, [...params, { text: 'more ascii' }][i]!))]);
+    channel.close(new Error('done'));
+  });
+
+  it('does not tell a tracer removed before its frames left', async () => {
+    const { channel } = pair();
+    channel.useLines();
+    const told: string[] = [];
+    channel.frameListener = (e) => told.push(e.method);
+    for (const n of [1, 2]) channel.request('run', { n }).result.catch(() => undefined);
+    channel.frameListener = undefined;
+    await flush();
+    expect(told).toEqual([]);
+    channel.close(new Error('done'));
+  });
+
   it('matches replies to requests by id, in any order', async () => {
     const { channel, reply, sent } = pair();
     const a = channel.request('run', { n: 1 });

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TraceLevel } from '@plugd/protocol';
-import type { FrameEvent } from '../src/trace/frame-event.js';
+import type { FrameEvent, TraceRecord } from '../src/trace/frame-event.js';
 import { FrameRing, LAST_FRAMES } from '../src/trace/frame-ring.js';
 import { Redactor } from '../src/trace/redact.js';
 import { RotatingFile } from '../src/trace/rotating-file.js';
@@ -148,13 +148,18 @@ describe('TraceLineEncoder', () => {
 
 describe('FrameRing', () => {
   it('gives the records of the last frames, oldest first, as the trace file has them', () => {
-    const ring = new FrameRing();
     const source = { pid: 77, generation: 4 };
-    const all = events.slice(0, LAST_FRAMES + 3);
-    all.forEach((event, i) => ring.add(source, i % 2 === 0 ? 'messages' : 'verbose', event, NOW + i));
-    const kept = all.slice(-LAST_FRAMES);
-    const first = all.length - LAST_FRAMES;
-    expect(ring.records('echo', redactor)).toEqual(kept.map((event, i) => buildRecord('echo', source, (first + i) % 2 === 0 ? 'messages' : 'verbose', event, redactor, new Date(NOW + first + i).toISOString())));
+    // Every event at both levels, the ring read after each frame: callers, errors, odd durations.
+    for (const offset of [0, 1]) {
+      const ring = new FrameRing();
+      const levelOf = (i: number): TraceLevel => ((i + offset) % 2 === 0 ? 'messages' : 'verbose');
+      const expected: TraceRecord[] = [];
+      events.forEach((event, i) => {
+        ring.add(source, levelOf(i), event, NOW + i);
+        expected.push(buildRecord('echo', source, levelOf(i), event, redactor, new Date(NOW + i).toISOString()));
+        expect(ring.records('echo', redactor)).toEqual(expected.slice(-LAST_FRAMES));
+      });
+    }
     expect(new FrameRing().records('echo', redactor)).toEqual([]);
   });
 });

@@ -27,9 +27,13 @@ export class FrameWriter {
     this.wire.framing = framing;
   }
 
-  /** Writes one frame; returns it as encoded (its `bytes` for a tracer), or undefined when nothing was written. */
-  write(message: object): EncodedMessage | undefined {
-    return this.send(message, undefined);
+  /**
+   * Writes one frame; returns it as encoded, or undefined when nothing was written.
+   * `sized` (a tracer) is called with it once its `bytes` cost nothing to read
+   * (WireWriter.send): at once, or when its batch leaves.
+   */
+  write(message: object, sized?: (frame: EncodedMessage) => void): EncodedMessage | undefined {
+    return this.send(message, undefined, sized);
   }
 
   /** Resolves once the frame is handed to the pipe (or the write failed: reported via onError). */
@@ -39,15 +43,16 @@ export class FrameWriter {
 
   /**
    * Writes one frame and calls `done` once it is handed to the pipe (or the write failed:
-   * reported via onError). Returns it as encoded, or undefined when nothing was written.
+   * reported via onError). Returns it as encoded, or undefined when nothing was written;
+   * `sized` as for write().
    */
-  send(message: object, done: (() => void) | undefined): EncodedMessage | undefined {
+  send(message: object, done: (() => void) | undefined, sized?: (frame: EncodedMessage) => void): EncodedMessage | undefined {
     if (this.failed || this.disposed) {
       done?.();
       return undefined;
     }
     const encoded = encodeMessage(message);
-    this.wire.send(encoded, done);
+    this.wire.send(encoded, done, sized);
     return encoded;
   }
 

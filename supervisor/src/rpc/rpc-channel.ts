@@ -64,9 +64,10 @@ export class RpcChannel {
       this.pending.set(id, { method, sentAt: performance.now(), resolve: resolve as (r: unknown) => void, reject });
     });
     const message = { jsonrpc: '2.0', id, method, params };
-    const frame = this.closedWith ? undefined : this.writer.write(message);
-    // The size is measured only for a tracer (newline-delimited JSON needs none).
-    if (this.frameListener) this.tell('out', 'request', method, id, undefined, frame ? frame.bytes : jsonBytes(message), message);
+    // The size is measured only for a tracer (newline-delimited JSON needs none), told once it costs nothing.
+    const sized = this.frameListener ? (frame: EncodedMessage) => this.told('out', 'request', method, id, frame.bytes, message) : undefined;
+    const frame = this.closedWith ? undefined : this.writer.write(message, sized);
+    if (!frame && this.frameListener) this.tell('out', 'request', method, id, undefined, jsonBytes(message), message);
     return { id, result };
   }
 
@@ -78,8 +79,9 @@ export class RpcChannel {
       return Promise.resolve();
     }
     let frame: EncodedMessage | undefined;
-    const written = new Promise<void>((resolve) => (frame = this.writer.send(message, resolve)));
-    if (this.frameListener) this.tell('out', 'notification', method, undefined, undefined, frame ? frame.bytes : jsonBytes(message), message);
+    const sized = this.frameListener ? (f: EncodedMessage) => this.told('out', 'notification', method, undefined, f.bytes, message) : undefined;
+    const written = new Promise<void>((resolve) => (frame = this.writer.send(message, resolve, sized)));
+    if (!frame && this.frameListener) this.tell('out', 'notification', method, undefined, undefined, jsonBytes(message), message);
     return written;
   }
 
@@ -122,14 +124,19 @@ export class RpcChannel {
         if (this.closedWith) return;
         const message = { jsonrpc: '2.0', id, result: value };
         // Serialized once: the traced size is the written frame's.
-        const frame = this.writer.write(message);
-        if (this.frameListener) this.tell('out', 'response', method, id, undefined, frame ? frame.bytes : jsonBytes(message), message);
+        const sized = this.frameListener ? (frame: EncodedMessage) => this.told('out', 'response', method, id, frame.bytes, message) : undefined;
+        if (!this.writer.write(message, sized) && this.frameListener) this.tell('out', 'response', method, id, undefined, jsonBytes(message), message);
       },
       (error: unknown) => {
         if (this.closedWith) return;
         void this.send({ jsonrpc: '2.0', id, error: { code: ErrorCodes.InternalError, message: error instanceof Error ? error.message : String(error) } });
       },
     );
+  }
+
+  /** An outgoing frame, told once its size is known (maybe after its call returned: the listener may be gone by then). */
+  private told(dir: FrameEvent['dir'], kind: FrameEvent['kind'], method: string, id: Id | undefined, bytes: number, message: unknown): void {
+    if (this.frameListener) this.tell(dir, kind, method, id, undefined, bytes, message);
   }
 
   /** Tells the frame listener (there is one) of a frame, in the reused event. */

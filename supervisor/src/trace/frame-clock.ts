@@ -1,3 +1,5 @@
+import { nextTick } from 'node:process';
+
 let now = 0;
 let valid = false;
 const expire = (): void => {
@@ -14,7 +16,7 @@ export function frameClock(): number {
   if (!valid) {
     now = Date.now();
     valid = true;
-    process.nextTick(expire);
+    nextTick(expire);
   }
   return now;
 }

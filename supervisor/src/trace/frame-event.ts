@@ -30,17 +30,6 @@ export function reusedFrameEvent(): ReusedFrameEvent {
   return { dir: 'out', kind: 'request', method: '', id: undefined, durationMs: undefined, bytes: 0, message: undefined };
 }
 
-/** Copies `from` into `to` field by field (`to` is reused: no object per frame). */
-export function copyFrameEvent(to: ReusedFrameEvent, from: FrameEvent): void {
-  to.dir = from.dir;
-  to.kind = from.kind;
-  to.method = from.method;
-  to.id = from.id;
-  to.durationMs = from.durationMs;
-  to.bytes = from.bytes;
-  to.message = from.message;
-}
-
 /** One line of a trace file (and the `trace` field of a log entry when no file is set). */
 export interface TraceRecord {
   /** ISO 8601, UTC. */
