@@ -17,9 +17,10 @@ export interface FrameEvent {
 }
 
 /**
- * Told of every frame while tracing is on. The event is the listener's only during the
- * call: a channel reuses one object for all its frames (no allocation per frame at a
- * high rate), so a listener copies what it keeps.
+ * Told of every frame while tracing is on: a frame read as it is read, a frame sent when
+ * its bytes leave (its size is known then at no cost: WireWriter.send). The event is the
+ * listener's only during the call: a channel reuses one object for all its frames (no
+ * allocation per frame at a high rate), so a listener copies what it keeps.
  */
 export type FrameListener = (event: FrameEvent) => void;
 
