@@ -71,10 +71,13 @@ export class TickWriter {
       if (error) this.onError(error);
       for (const done of callbacks) done();
     };
-    const joined = !hasBuffer && pieces.length > 1 ? (pieces as string[]).join('') : undefined;
+    let joined: string | undefined;
     try {
-      if (!hasBuffer) this.output.write(joined ?? (pieces[0] as string), 'utf8', written);
-      else this.writeMixed(pieces, written);
+      if (hasBuffer) this.writeMixed(pieces, written);
+      else {
+        if (pieces.length > 1) joined = (pieces as string[]).join('');
+        this.output.write(joined ?? (pieces[0] as string), 'utf8', written);
+      }
     } catch (error) {
       written(error instanceof Error ? error : new Error(String(error)));
     }

@@ -27,15 +27,6 @@ export class FrameWriter {
     this.wire.framing = framing;
   }
 
-  /**
-   * Writes one frame; returns it as encoded, or undefined when nothing was written.
-   * `sized` (a tracer) is called with it once its `bytes` cost nothing to read
-   * (WireWriter.send): at once, or when its batch leaves.
-   */
-  write(message: object, sized?: (frame: EncodedMessage) => void): EncodedMessage | undefined {
-    return this.send(message, undefined, sized);
-  }
-
   /** Resolves once the frame is handed to the pipe (or the write failed: reported via onError). */
   written(message: object): Promise<void> {
     return new Promise((resolve) => this.send(message, resolve));
@@ -43,8 +34,9 @@ export class FrameWriter {
 
   /**
    * Writes one frame and calls `done` once it is handed to the pipe (or the write failed:
-   * reported via onError). Returns it as encoded, or undefined when nothing was written;
-   * `sized` as for write().
+   * reported via onError). Returns it as encoded, or undefined when nothing was written.
+   * `sized` (a tracer) is called with it once its `bytes` cost nothing to read
+   * (WireWriter.send): at once, or when its batch leaves.
    */
   send(message: object, done: (() => void) | undefined, sized?: (frame: EncodedMessage) => void): EncodedMessage | undefined {
     if (this.failed || this.disposed) {

@@ -63,26 +63,13 @@ export class RpcChannel {
       }
       this.pending.set(id, { method, sentAt: performance.now(), resolve: resolve as (r: unknown) => void, reject });
     });
-    const message = { jsonrpc: '2.0', id, method, params };
-    // The size is measured only for a tracer (newline-delimited JSON needs none), told once it costs nothing.
-    const sized = this.frameListener ? (frame: EncodedMessage) => this.told('out', 'request', method, id, frame.bytes, message) : undefined;
-    const frame = this.closedWith ? undefined : this.writer.write(message, sized);
-    if (!frame && this.frameListener) this.tell('out', 'request', method, id, undefined, jsonBytes(message), message);
+    this.sendTraced('request', method, id, { jsonrpc: '2.0', id, method, params });
     return { id, result };
   }
 
   /** Resolves once the frame is handed to the pipe (before ending stdin, wait for it). */
   notify(method: string, params: unknown): Promise<void> {
-    const message = { jsonrpc: '2.0', method, params };
-    if (this.closedWith) {
-      if (this.frameListener) this.tell('out', 'notification', method, undefined, undefined, jsonBytes(message), message);
-      return Promise.resolve();
-    }
-    let frame: EncodedMessage | undefined;
-    const sized = this.frameListener ? (f: EncodedMessage) => this.told('out', 'notification', method, undefined, f.bytes, message) : undefined;
-    const written = new Promise<void>((resolve) => (frame = this.writer.send(message, resolve, sized)));
-    if (!frame && this.frameListener) this.tell('out', 'notification', method, undefined, undefined, jsonBytes(message), message);
-    return written;
+    return new Promise((resolve) => this.sendTraced('notification', method, undefined, { jsonrpc: '2.0', method, params }, resolve));
   }
 
   /**
@@ -122,10 +109,7 @@ export class RpcChannel {
     result.then(
       (value) => {
         if (this.closedWith) return;
-        const message = { jsonrpc: '2.0', id, result: value };
-        // Serialized once: the traced size is the written frame's.
-        const sized = this.frameListener ? (frame: EncodedMessage) => this.told('out', 'response', method, id, frame.bytes, message) : undefined;
-        if (!this.writer.write(message, sized) && this.frameListener) this.tell('out', 'response', method, id, undefined, jsonBytes(message), message);
+        this.sendTraced('response', method, id, { jsonrpc: '2.0', id, result: value });
       },
       (error: unknown) => {
         if (this.closedWith) return;
@@ -134,9 +118,23 @@ export class RpcChannel {
     );
   }
 
-  /** An outgoing frame, told once its size is known (maybe after its call returned: the listener may be gone by then). */
-  private told(dir: FrameEvent['dir'], kind: FrameEvent['kind'], method: string, id: Id | undefined, bytes: number, message: unknown): void {
-    if (this.frameListener) this.tell(dir, kind, method, id, undefined, bytes, message);
+  /**
+   * Writes an outgoing frame (nothing once closed; `done` as for FrameWriter.send). A tracer
+   * hears of it once its size costs nothing to read (WireWriter.send), or at once, measured
+   * alone, when it was not written. The size is measured only for a tracer: newline-delimited
+   * JSON needs none.
+   */
+  private sendTraced(kind: 'request' | 'notification' | 'response', method: string, id: Id | undefined, message: object, done?: () => void): void {
+    const sized = this.frameListener ? (frame: EncodedMessage) => this.tellSent(kind, method, id, frame.bytes, message) : undefined;
+    let frame: EncodedMessage | undefined;
+    if (this.closedWith) done?.();
+    else frame = this.writer.send(message, done, sized);
+    if (!frame && this.frameListener) this.tell('out', kind, method, id, undefined, jsonBytes(message), message);
+  }
+
+  /** A written frame, told once its size is known: maybe after the call that sent it returned, when the listener may be gone. */
+  private tellSent(kind: FrameEvent['kind'], method: string, id: Id | undefined, bytes: number, message: unknown): void {
+    if (this.frameListener) this.tell('out', kind, method, id, undefined, bytes, message);
   }
 
   /** Tells the frame listener (there is one) of a frame, in the reused event. */

@@ -105,14 +105,15 @@ export function batchFormatter(layout: RecordLayout): BatchFormatter {
       isoMs = now;
       iso = ascii(new Date(now).toISOString());
     }
-    if (prefix !== undefined && prefix.text.length === TIME.length + iso.length + 1 + texts[source * 2 + 1]! + texts[fragment * 2 + 1]!) {
+    const s = source * 2;
+    const f = fragment * 2;
+    const size = TIME.length + iso.length + 1 + texts[s + 1]! + texts[f + 1]!;
+    if (prefix !== undefined && prefix.text.length === size) {
       prefix.text.set(iso, TIME.length);
       prefix.ms = now;
       return prefix;
     }
-    const s = source * 2;
-    const f = fragment * 2;
-    const text = Buffer.allocUnsafeSlow(TIME.length + iso.length + 1 + texts[s + 1]! + texts[f + 1]!);
+    const text = Buffer.allocUnsafeSlow(size);
     let p = 0;
     text.set(TIME, p);
     text.set(iso, (p += TIME.length));
