@@ -90,7 +90,9 @@ export function batchFormatter(layout: RecordLayout): BatchFormatter {
    * `{"time":"<iso>"` + source + fragment: the line up to its numbers, one per source and
    * fragment used in the batch, made once per batch. A new millisecond rewrites the time
    * in place (an ISO time keeps its length), so there is no allocation per millisecond
-   * nor a hashed lookup per frame.
+   * nor a hashed lookup per frame. lines() checks for a hit itself and calls this only on
+   * a miss: a time (ms since the epoch, no small integer) passed to a call is boxed, a
+   * heap number a frame, and that garbage cost the thread a collection every few batches.
    */
   interface Prefix {
     ms: number;
@@ -100,7 +102,6 @@ export function batchFormatter(layout: RecordLayout): BatchFormatter {
   const prefixOf = (bytes: Uint8Array, texts: number[], source: number, fragment: number, now: number): Prefix => {
     const bySource = (prefixes[source] ??= []);
     let prefix = bySource[fragment];
-    if (prefix !== undefined && prefix.ms === now) return prefix;
     if (now !== isoMs) {
       isoMs = now;
       iso = ascii(new Date(now).toISOString());
@@ -136,7 +137,12 @@ export function batchFormatter(layout: RecordLayout): BatchFormatter {
       const i = record >> 3;
       const tag = slots[i];
       if (tag === layout.FRAME) {
-        const prefix = prefixOf(bytes, texts, slots[i + 1]!, slots[i + 2]!, slots[i + 3]!).text;
+        const source = slots[i + 1]!;
+        const fragment = slots[i + 2]!;
+        const now = slots[i + 3]!;
+        let hit = prefixes[source]?.[fragment];
+        if (hit === undefined || hit.ms !== now) hit = prefixOf(bytes, texts, source, fragment, now);
+        const prefix = hit.text;
         room(at, prefix.length + 128);
         const o = out;
         o.set(prefix, at);
