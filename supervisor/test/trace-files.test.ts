@@ -82,6 +82,43 @@ describe('RotatingFile', () => {
     for (let i = 0; i < lines.length; i++) if (lines[i] !== expected[i]) expect(lines[i]).toBe(expected[i]);
   });
 
+  it('reuses its batch buffers once grown: no new shared buffer per batch, also when a batch is written before the next frame', async () => {
+    const path = join(tmp(), 'reuse.jsonl');
+    const file = new RotatingFile(path, { maxBytes: 1 << 30, maxFiles: 2 });
+    const source = new BatchText(',"plugin":"p","pid":7,"generation":1');
+    const fragment = new BatchText(',"dir":"out","kind":"request","method":"run"');
+    const NOW = Date.UTC(2026, 11, 3);
+    let id = 0;
+    // 4,000 frames (~220 KB of records): past the first buffer's size, so buffers grow.
+    const frames = (): void => {
+      for (let i = 0; i < 4000; i++) file.frame(source, fragment, NOW, id++, Number.NaN, 100);
+    };
+    const share = writeThread.share;
+    const shared: number[] = [];
+    writeThread.share = function (data: SharedArrayBuffer): number {
+      shared.push(data.byteLength);
+      return share.call(this, data);
+    };
+    const sharedAfter: number[] = [];
+    try {
+      for (let round = 0; round < 6; round++) {
+        frames();
+        const first = file.flush(); // on its way while the next batch fills
+        frames();
+        await first;
+        await file.flush(); // written before any frame of the next round
+        if (round === 1) sharedAfter.push(shared.length);
+      }
+    } finally {
+      writeThread.share = share;
+    }
+    await file.close();
+    expect(shared.length).toBeGreaterThan(0);
+    // Rounds 2-5 take the buffers rounds 0-1 grew.
+    expect(shared.length).toBe(sharedAfter[0]);
+    expect(readFileSync(path, 'utf8').split('\n').filter(Boolean)).toHaveLength(id);
+  });
+
   it('defines a repeating text again for another file in a batch of the same number', async () => {
     const dir = tmp();
     const files = [new RotatingFile(join(dir, 'a.jsonl'), { maxBytes: 1 << 20, maxFiles: 2 }), new RotatingFile(join(dir, 'b.jsonl'), { maxBytes: 1 << 20, maxFiles: 2 })];

@@ -59,8 +59,13 @@ export class RotatingFile {
   /** This batch's number (unique across files: a text defined for one file is not for another) and the texts defined in it so far. */
   private batch = nextBatch++;
   private defined = 0;
-  /** A buffer the write thread is done with, for the next batch. */
-  private spare: Batch | undefined;
+  /**
+   * Buffers the write thread is done with, for the next batches: at most two (a batch
+   * being filled and one on its way is all there can be), the largest kept. With one,
+   * a batch written before the next frame came left the one after it none, and it grew
+   * a new buffer from INITIAL_BUFFER again (a shared buffer and a copy per doubling).
+   */
+  private readonly free: Batch[] = [];
   /** This file's number in the write thread, once it was opened there. */
   private file: number | undefined;
   /** The batch on its way: its size, and who waits for it. */
@@ -170,29 +175,52 @@ export class RotatingFile {
     await this.flush();
     this.closed = true;
     this.unschedule();
-    for (const batch of [this.current, this.spare]) if (batch) writeThread.forget(batch.id);
-    this.current = this.spare = undefined;
+    for (const batch of [this.current, ...this.free]) if (batch) writeThread.forget(batch.id);
+    this.current = undefined;
+    this.free.length = 0;
     const file = this.file;
     this.file = undefined;
     if (file !== undefined) await writeThread.close(file);
   }
 
-  /** The buffer to fill from now on, with room for `need` bytes: the spare, or a bigger one (what is queued moves along). */
+  /** The buffer to fill from now on, with room for `need` bytes: a free one, or a bigger one (what is queued moves along). */
   private grow(need: number): Batch {
     const old = this.current;
-    let next = this.spare;
-    if (!old && next && next.bytes.length >= need) this.spare = undefined;
-    else {
+    let next = this.takeFree(need);
+    if (!next) {
       let size = old ? old.bytes.length * 2 : INITIAL_BUFFER;
       while (size < need) size *= 2;
       next = newBatch(size);
-      if (old) {
-        old.bytes.copy(next.bytes, 0, 0, this.used);
-        writeThread.forget(old.id);
-      }
+    }
+    if (old) {
+      old.bytes.copy(next.bytes, 0, 0, this.used);
+      this.release(old);
     }
     this.current = next;
     return next;
+  }
+
+  /** The largest free buffer, if it has room for `need` bytes. */
+  private takeFree(need: number): Batch | undefined {
+    const free = this.free;
+    if (free.length === 0) return undefined;
+    const largest = free.length > 1 && free[1]!.bytes.length > free[0]!.bytes.length ? 1 : 0;
+    if (free[largest]!.bytes.length < need) return undefined;
+    return free.splice(largest, 1)[0];
+  }
+
+  /** A buffer no batch uses now: kept for the next (two at most, the largest), unless it is a big one or the file is closed. */
+  private release(batch: Batch): void {
+    if (this.closed || batch.bytes.length > KEEP_BUFFER) {
+      writeThread.forget(batch.id);
+      return;
+    }
+    const free = this.free;
+    free.push(batch);
+    if (free.length <= 2) return;
+    let smallest = 0;
+    for (let i = 1; i < free.length; i++) if (free[i]!.bytes.length < free[smallest]!.bytes.length) smallest = i;
+    writeThread.forget(free.splice(smallest, 1)[0]!.id);
   }
 
   private schedule(): void {
@@ -233,11 +261,8 @@ export class RotatingFile {
     const sending = this.sending;
     if (!sending) return;
     this.sending = undefined;
-    // Kept for the next batch unless it is a big one; on a thread that died, the buffer is
-    // free all the same (a new thread is given it again).
-    const batch = sending.batch;
-    if (this.closed || this.spare || batch.bytes.length > KEEP_BUFFER) writeThread.forget(batch.id);
-    else this.spare = batch;
+    // On a thread that died, the buffer is free all the same (a new thread is given it again).
+    this.release(sending.batch);
     if (this.used > 0 && !this.timer && !this.closed) this.schedule();
     sending.resolve();
   }
