@@ -9,6 +9,7 @@ import { Redactor } from '../src/trace/redact.js';
 import { BatchText } from '../src/trace/batch-records.js';
 import { RotatingFile } from '../src/trace/rotating-file.js';
 import { writeThread } from '../src/trace/write-thread.js';
+import { CHRT_PATHS } from '../src/trace/idle-priority.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -213,18 +214,40 @@ describe('the trace write thread', () => {
     return spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
   }
 
-  it('runs at the lowest priority (nice 19) while the event loop keeps its own', async () => {
+  it('runs at the lowest priority (nice 19, SCHED_IDLE where chrt is installed) while the event loop keeps its own', async () => {
     const file = new RotatingFile(join(tmp(), 'nice.jsonl'), { maxBytes: 1 << 20, maxFiles: 2 });
     file.write('{"n":1}');
     await file.flush();
-    const nice = (task: string): number => {
-      const stat = readFileSync(`/proc/self/task/${task}/stat`, 'utf8');
-      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    /** A thread's nice value and scheduling policy (0 SCHED_OTHER, 5 SCHED_IDLE). */
+    const sched = (task: string): { nice: number; policy: number } => {
+      const fields = readFileSync(`/proc/self/task/${task}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return { nice: Number(fields[16]), policy: Number(fields[38]) };
     };
-    const niceness = readdirSync('/proc/self/task').map(nice);
+    const threads = readdirSync('/proc/self/task').map(sched);
     await file.close();
-    expect(niceness).toContain(19); // the write thread
-    expect(nice(String(process.pid))).toBeLessThan(19); // the event loop keeps its own
+    const writer = threads.filter((t) => t.nice === 19);
+    expect(writer).toHaveLength(1);
+    expect(writer[0]!.policy).toBe(CHRT_PATHS.some((p) => existsSync(p)) ? 5 : 0);
+    expect(sched(String(process.pid))).toEqual({ nice: expect.any(Number), policy: 0 }); // the event loop keeps its own
+    expect(sched(String(process.pid)).nice).toBeLessThan(19);
+  });
+
+  it('lowers a thread to SCHED_IDLE through chrt by full path, and stays at nice 19 without it', () => {
+    // In a child process, so this test's own thread is not lowered.
+    const run = (paths: readonly string[]) => {
+      const script = `
+        const fs = await import('node:fs');
+        const { lowerThreadPriority } = await import(${JSON.stringify(fileURLToPath(new URL('../dist/trace/idle-priority.js', import.meta.url)))});
+        lowerThreadPriority(fs, await import('node:os'), await import('node:child_process'), ${JSON.stringify(paths)});
+        const fields = fs.readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1].split(' ');
+        process.stdout.write(JSON.stringify({ nice: Number(fields[16]), policy: Number(fields[38]) }));`;
+      const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
+      expect(child.stderr).toBe('');
+      return JSON.parse(child.stdout) as { nice: number; policy: number };
+    };
+    expect(run([join(tmp(), 'no-chrt-here')])).toEqual({ nice: 19, policy: 0 });
+    const chrt = CHRT_PATHS.find((p) => existsSync(p));
+    if (chrt) expect(run([chrt])).toEqual({ nice: 19, policy: 5 });
   });
 
   it('writes every line and lets the process exit on its own once the last file is closed', () => {

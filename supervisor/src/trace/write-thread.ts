@@ -3,6 +3,7 @@ import { RECORD } from './batch-records.js';
 import type { FromWriter, ToWriter } from './write-worker.js';
 import { runWriteThread } from './write-worker.js';
 import { batchFormatter } from './batch-lines.js';
+import { CHRT_PATHS, lowerThreadPriority } from './idle-priority.js';
 
 /** The batch on its way is done with (its buffer is free again), written or not. */
 export interface WrittenReport {
@@ -94,12 +95,12 @@ class WriteThread {
   private start(): Worker {
     // From source text: the write thread needs no file of its own next to a bundle.
     // import(), not require: eval code is a module when the process runs with --input-type=module.
-    // The thread lowers its own priority (nice 19, Linux: its thread id): it formats and
-    // writes with CPU time the event loop leaves idle, and a batch handed over does not
-    // preempt the event loop on a busy CPU. Should it fall behind, what waits past
-    // maxQueuedBytes is dropped and marked in the file (RotatingFile).
-    const source = `Promise.all([import('node:fs'), import('node:worker_threads'), import('node:os')]).then(([fs, { parentPort }, os]) => {
-      try { os.setPriority(Number(fs.readlinkSync('/proc/thread-self').split('/').pop()), 19); } catch {}
+    // The thread lowers its own priority (idle-priority.ts): it formats and writes with CPU
+    // time the event loop leaves idle, and a batch handed over does not hold up the event
+    // loop on a busy CPU. Should it fall behind, what waits past maxQueuedBytes is dropped
+    // and marked in the file (RotatingFile).
+    const source = `Promise.all([import('node:fs'), import('node:worker_threads'), import('node:os'), import('node:child_process')]).then(([fs, { parentPort }, os, childProcess]) => {
+      (${lowerThreadPriority.toString()})(fs, os, childProcess, ${JSON.stringify(CHRT_PATHS)});
       (${runWriteThread.toString()})(fs, parentPort, (${batchFormatter.toString()})(${JSON.stringify(RECORD)}));
     });`;
     const worker = new Worker(source, { eval: true, name: 'plugd trace writer', execArgv: [] });
