@@ -3,6 +3,7 @@ import { PluginProcess, PluginExitedError } from '../src/process/plugin-process.
 import type { ExitInfo } from '../src/process/exit-info.js';
 import { RpcResponseError } from '../src/rpc/rpc-error.js';
 import type { FrameEvent } from '../src/trace/frame-event.js';
+import { frameEvent } from '../src/trace/frame-event.js';
 import { FakeMcpLauncher } from './fakes/fake-mcp-process.js';
 import { pluginOptions } from './fakes/options.js';
 
@@ -16,7 +17,7 @@ function makeMcp(handshake: 'answer' | 'hang' = 'answer', timeouts: { initMs?: n
     { username: 'tester', trace: 'off', launcher },
     { onStderr: () => undefined, onLog: () => undefined, onExit: (exit) => exits.push(exit) },
   );
-  proc.setFrameListener((e) => frames.push(e));
+  proc.setFrameListener((...fields) => frames.push(frameEvent(...fields)));
   return { proc, launcher, exits, frames, methods: (dir: 'in' | 'out') => frames.filter((f) => f.dir === dir).map((f) => f.method) };
 }
 

@@ -37,7 +37,7 @@ describe('RpcChannel', () => {
   it('tells a tracer every frame it sends with its UTF-8 size, after newline-delimited JSON was negotiated too', async () => {
     const { channel } = pair();
     const told: { dir: string; kind: string; method: string; id?: number | string | undefined; bytes: number }[] = [];
-    channel.frameListener = (e) => told.push({ dir: e.dir, kind: e.kind, method: e.method, id: e.id, bytes: e.bytes });
+    channel.frameListener = (dir, kind, method, id, _durationMs, bytes) => told.push({ dir, kind, method, id, bytes });
     const params = [{ text: 'ascii' }, { text: 'héllo ✓' }];
     const expected = (id: number, p: object) => ({ dir: 'out', kind: 'request', method: 'run', id, bytes: Buffer.byteLength(JSON.stringify({ jsonrpc: '2.0', id, method: 'run', params: p })) });
     const send = (p: object): number => {
@@ -60,7 +60,7 @@ describe('RpcChannel', () => {
     const { channel } = pair();
     channel.useLines();
     const told: string[] = [];
-    channel.frameListener = (e) => told.push(e.method);
+    channel.frameListener = (_dir, _kind, method) => told.push(method);
     for (const n of [1, 2]) channel.request('run', { n }).result.catch(() => undefined);
     channel.frameListener = undefined;
     await flush();

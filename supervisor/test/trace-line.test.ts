@@ -8,6 +8,7 @@ import { FrameRing, LAST_FRAMES } from '../src/trace/frame-ring.js';
 import { Redactor } from '../src/trace/redact.js';
 import { RotatingFile } from '../src/trace/rotating-file.js';
 import { TraceLineEncoder } from '../src/trace/trace-line.js';
+import { fileRecorder } from '../src/trace/frame-recorder.js';
 import { buildRecord } from '../src/trace/trace-record.js';
 import type { FrameSource } from '../src/trace/trace-record.js';
 
@@ -54,6 +55,12 @@ const dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
+
+/** A clock for a recorder that reads what the test set last. */
+function testClock(): { at(now: number): void; read: () => number } {
+  let time = 0;
+  return { at: (now) => (time = now), read: () => time };
+}
 
 /** The lines `write` puts in a fresh trace file. */
 async function fileLines(write: (file: RotatingFile) => void): Promise<string[]> {
@@ -114,13 +121,15 @@ describe('TraceLineEncoder', () => {
     const lines = await fileLines((file) => {
       for (const plugin of plugins) {
         for (const level of levels) {
-          const encoder = new TraceLineEncoder(plugin, redactor);
           for (const source of sources) {
+            const clock = testClock();
+            const tell = fileRecorder(new TraceLineEncoder(plugin, redactor), file, new FrameRing(), source, level, clock.read);
             all.forEach((event, i) => {
               // Milliseconds going by, and clocks set far off (a time of another length).
               const now = i % 97 === 0 ? FAR_TIMES[(i / 97) % FAR_TIMES.length]! : NOW + (i >> 2);
               expected.push(JSON.stringify(buildRecord(plugin, source, level, event, redactor, new Date(now).toISOString())));
-              encoder.writeTo(file, source, level, event, now);
+              clock.at(now);
+              tell(event.dir, event.kind, event.method, event.id, event.durationMs, event.bytes, event.message);
             });
           }
         }
@@ -137,6 +146,19 @@ describe('TraceLineEncoder', () => {
     expect(JSON.parse(encoder.line(proc, 'messages', event, NOW))).not.toHaveProperty('pid');
     proc.pid = 99;
     expect(JSON.parse(encoder.line(proc, 'messages', event, NOW))).toMatchObject({ pid: 99, generation: 2 });
+  });
+
+  it('follows a process that gets its pid after its file recorder was made', async () => {
+    const proc: { pid: number | undefined; generation: number } = { pid: undefined, generation: 2 };
+    const ring = new FrameRing();
+    const lines = await fileLines((file) => {
+      const tell = fileRecorder(new TraceLineEncoder('echo', redactor), file, ring, proc, 'messages', () => NOW);
+      tell('out', 'request', 'run', 1, undefined, 10, { jsonrpc: '2.0', id: 1, method: 'run', params: {} });
+      proc.pid = 99;
+      tell('in', 'response', 'run', 1, 0.5, 10, { jsonrpc: '2.0', id: 1, result: {} });
+    });
+    expect(lines.map((l) => JSON.parse(l) as { pid?: number })).toEqual([expect.not.objectContaining({ pid: expect.anything() }), expect.objectContaining({ pid: 99, generation: 2 })]);
+    expect(ring.records('echo', redactor).map((r) => r.pid)).toEqual([undefined, 99]);
   });
 
   it('keeps secrets out of error messages at messages level', () => {
@@ -161,5 +183,25 @@ describe('FrameRing', () => {
       });
     }
     expect(new FrameRing().records('echo', redactor)).toEqual([]);
+  });
+
+  it('keeps the usual frames a file recorder passes it as numbers, among whole ones, and gives the same records', async () => {
+    const all = [...events, ...durationEvents().slice(0, 40), ...countEvents().slice(0, 40)];
+    await fileLines((file) => {
+      for (const level of levels) {
+        for (const source of [{ pid: 77, generation: 4 }, { pid: undefined, generation: 1 }]) {
+          const ring = new FrameRing();
+          const clock = testClock();
+          const tell = fileRecorder(new TraceLineEncoder('echo', redactor), file, ring, source, level, clock.read);
+          const expected: TraceRecord[] = [];
+          all.forEach((event, i) => {
+            clock.at(NOW + i);
+            tell(event.dir, event.kind, event.method, event.id, event.durationMs, event.bytes, event.message);
+            expected.push(buildRecord('echo', source, level, event, redactor, new Date(NOW + i).toISOString()));
+            expect(ring.records('echo', redactor)).toEqual(expected.slice(-LAST_FRAMES));
+          });
+        }
+      }
+    });
   });
 });

@@ -4,7 +4,7 @@ import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { encodeMessage, LineDecoder, WireWriter } from '@plugd/protocol';
 import { ProtocolViolation } from '../rpc/protocol-violation.js';
 import { ProgressRoutes } from './progress-routes.js';
-import type { FrameEvent, FrameListener } from '../trace/frame-event.js';
+import type { FrameListener } from '../trace/frame-event.js';
 
 export interface PipeTransportHandlers {
   onActivity(): void;
@@ -114,11 +114,7 @@ export class PipeTransport implements Transport {
         const requestId = (message as { params?: { requestId?: Id } }).params?.requestId;
         if (requestId !== undefined) (dir === 'out' ? this.sent : this.received).delete(requestId);
       }
-      if (!listener) return;
-      const event: FrameEvent = m.id === undefined
-        ? { dir, kind: 'notification', method: m.method, bytes, message }
-        : { dir, kind: 'request', method: m.method, id: m.id, bytes, message };
-      listener(event);
+      listener?.(dir, m.id === undefined ? 'notification' : 'request', m.method, m.id, undefined, bytes, message);
       return;
     }
     if (m.id === undefined) return;
@@ -127,12 +123,12 @@ export class PipeTransport implements Transport {
       const request = this.sent.get(m.id);
       this.sent.delete(m.id);
       if (!listener) return;
-      if (typeof request === 'object') listener({ dir, kind, method: request.method, id: m.id, durationMs: performance.now() - request.at, bytes, message });
-      else listener({ dir, kind, method: request ?? '?', id: m.id, bytes, message });
+      if (typeof request === 'object') listener(dir, kind, request.method, m.id, performance.now() - request.at, bytes, message);
+      else listener(dir, kind, request ?? '?', m.id, undefined, bytes, message);
     } else {
       const method = this.received.get(m.id);
       this.received.delete(m.id);
-      listener?.({ dir, kind, method: method ?? '?', id: m.id, bytes, message });
+      listener?.(dir, kind, method ?? '?', m.id, undefined, bytes, message);
     }
   }
 }

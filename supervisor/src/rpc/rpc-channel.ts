@@ -2,7 +2,6 @@ import { ErrorCodes } from 'vscode-jsonrpc/node';
 import type { Message } from 'vscode-jsonrpc/node';
 import type { EncodedMessage } from '@plugd/protocol';
 import type { FrameEvent, FrameListener } from '../trace/frame-event.js';
-import { reusedFrameEvent } from '../trace/frame-event.js';
 import { FrameWriter } from './frame-writer.js';
 import { RpcResponseError } from './rpc-error.js';
 import { StrictMessageReader } from './strict-reader.js';
@@ -38,8 +37,6 @@ export class RpcChannel {
   private nextId = 1;
   private closedWith: Error | undefined;
   frameListener: FrameListener | undefined;
-  /** The one event object every frame is told with (a listener copies what it keeps). */
-  private readonly frame = reusedFrameEvent();
 
   constructor(
     input: NodeJS.ReadableStream,
@@ -129,26 +126,12 @@ export class RpcChannel {
     let frame: EncodedMessage | undefined;
     if (this.closedWith) done?.();
     else frame = this.writer.send(message, done, sized);
-    if (!frame && this.frameListener) this.tell('out', kind, method, id, undefined, jsonBytes(message), message);
+    if (!frame) this.frameListener?.('out', kind, method, id, undefined, jsonBytes(message), message);
   }
 
   /** A written frame, told once its size is known: maybe after the call that sent it returned, when the listener may be gone. */
   private tellSent(kind: FrameEvent['kind'], method: string, id: Id | undefined, bytes: number, message: unknown): void {
-    if (this.frameListener) this.tell('out', kind, method, id, undefined, bytes, message);
-  }
-
-  /** Tells the frame listener (there is one) of a frame, in the reused event. */
-  private tell(dir: FrameEvent['dir'], kind: FrameEvent['kind'], method: string, id: Id | undefined, durationMs: number | undefined, bytes: number, message: unknown): void {
-    const frame = this.frame;
-    frame.dir = dir;
-    frame.kind = kind;
-    frame.method = method;
-    frame.id = id;
-    frame.durationMs = durationMs;
-    frame.bytes = bytes;
-    frame.message = message;
-    this.frameListener!(frame);
-    frame.message = undefined;
+    this.frameListener?.('out', kind, method, id, undefined, bytes, message);
   }
 
   private onMessage(message: Message): void {
@@ -158,10 +141,10 @@ export class RpcChannel {
     const m = message as { id?: Id | null; method?: unknown; params?: unknown; result?: unknown; error?: { code: number; message: string; data?: unknown } };
     if (typeof m.method === 'string') {
       if (m.id === undefined || m.id === null) {
-        if (this.frameListener) this.tell('in', 'notification', m.method, undefined, undefined, bytes, message);
+        this.frameListener?.('in', 'notification', m.method, undefined, undefined, bytes, message);
         this.handlers.onNotification(m.method, m.params);
       } else {
-        if (this.frameListener) this.tell('in', 'request', m.method, m.id, undefined, bytes, message);
+        this.frameListener?.('in', 'request', m.method, m.id, undefined, bytes, message);
         this.answer(m.id, m.method, this.handlers.onRequest?.(m.method, m.params));
       }
       return;
@@ -172,10 +155,10 @@ export class RpcChannel {
     this.pending.delete(m.id);
     const durationMs = performance.now() - pending.sentAt;
     if (m.error) {
-      if (this.frameListener) this.tell('in', 'error', pending.method, m.id, durationMs, bytes, message);
+      this.frameListener?.('in', 'error', pending.method, m.id, durationMs, bytes, message);
       pending.reject(new RpcResponseError(pending.method, m.error.code, m.error.message, m.error.data));
     } else {
-      if (this.frameListener) this.tell('in', 'response', pending.method, m.id, durationMs, bytes, message);
+      this.frameListener?.('in', 'response', pending.method, m.id, durationMs, bytes, message);
       pending.resolve(m.result);
     }
   }

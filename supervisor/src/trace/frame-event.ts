@@ -18,17 +18,25 @@ export interface FrameEvent {
 
 /**
  * Told of every frame while tracing is on: a frame read as it is read, a frame sent when
- * its bytes leave (its size is known then at no cost: WireWriter.send). The event is the
- * listener's only during the call: a channel reuses one object for all its frames (no
- * allocation per frame at a high rate), so a listener copies what it keeps.
+ * its bytes leave (its size is known then at no cost: WireWriter.send). The frame comes
+ * as its fields (FrameEvent's, in its order), not as an object: at a high frame rate an
+ * object per frame, or one reused object whose fields are set anew for each, cost the
+ * supervisor measurably more (docs/performance.md). `frameEvent` makes the object for a
+ * listener that wants one.
  */
-export type FrameListener = (event: FrameEvent) => void;
+export type FrameListener = (
+  dir: FrameEvent['dir'],
+  kind: FrameEvent['kind'],
+  method: string,
+  id: number | string | undefined,
+  durationMs: number | undefined,
+  bytes: number,
+  message: unknown,
+) => void;
 
-/** A FrameEvent whose fields a channel sets anew for each frame it tells of. */
-export type ReusedFrameEvent = { -readonly [K in keyof FrameEvent]: FrameEvent[K] };
-
-export function reusedFrameEvent(): ReusedFrameEvent {
-  return { dir: 'out', kind: 'request', method: '', id: undefined, durationMs: undefined, bytes: 0, message: undefined };
+/** A frame's fields as one FrameEvent (what a listener told of the fields may keep). */
+export function frameEvent(dir: FrameEvent['dir'], kind: FrameEvent['kind'], method: string, id: number | string | undefined, durationMs: number | undefined, bytes: number, message: unknown): FrameEvent {
+  return { dir, kind, method, id, durationMs, bytes, message };
 }
 
 /** One line of a trace file (and the `trace` field of a log entry when no file is set). */

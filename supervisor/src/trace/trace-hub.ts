@@ -2,7 +2,9 @@ import type { TraceLevel } from '@plugd/protocol';
 import type { Logger } from 'pino';
 import type { PluginOptions, TraceOptions } from '../config/types.js';
 import type { PluginProcess } from '../process/plugin-process.js';
-import type { FrameEvent, FrameListener, TraceRecord } from './frame-event.js';
+import type { FrameListener, TraceRecord } from './frame-event.js';
+import { frameEvent } from './frame-event.js';
+import { fileRecorder } from './frame-recorder.js';
 import type { Redactor } from './redact.js';
 import type { RotatingFile } from './rotating-file.js';
 import { frameClock } from './frame-clock.js';
@@ -75,19 +77,13 @@ export class TraceHub {
     if (!recent) this.recent.set(plugin, (recent = new FrameRing()));
     const ring = recent;
     const file = this.fileFor(plugin);
-    if (!file) {
-      return (event: FrameEvent) => {
-        const now = frameClock();
-        ring.add(proc, level, event, now);
-        const record = buildRecord(plugin, proc, level, event, this.redactor, isoAt(now));
-        this.logger.info({ trace: record }, `frame ${record.dir === 'out' ? '->' : '<-'} ${record.method}`);
-      };
-    }
-    const encoder = new TraceLineEncoder(plugin, this.redactor);
-    return (event: FrameEvent) => {
+    if (file) return fileRecorder(new TraceLineEncoder(plugin, this.redactor), file, ring, proc, level);
+    return (dir, kind, method, id, durationMs, bytes, message) => {
       const now = frameClock();
+      const event = frameEvent(dir, kind, method, id, durationMs, bytes, message);
       ring.add(proc, level, event, now);
-      encoder.writeTo(file, proc, level, event, now);
+      const record = buildRecord(plugin, proc, level, event, this.redactor, isoAt(now));
+      this.logger.info({ trace: record }, `frame ${record.dir === 'out' ? '->' : '<-'} ${record.method}`);
     };
   }
 

@@ -1,10 +1,10 @@
 import type { TraceLevel } from '@plugd/protocol';
 import type { FrameEvent } from './frame-event.js';
 import type { Redactor } from './redact.js';
-import type { RotatingFile } from './rotating-file.js';
 import { callerOf, isoAt, messagesError, roundMs } from './trace-record.js';
 import type { FrameSource } from './trace-record.js';
 import { BatchText } from './batch-records.js';
+import type { FrameShape } from './frame-ring.js';
 
 /** Distinct method names whose quoted fragments are kept per plugin (a plugin could send endless names). */
 const MAX_METHODS = 256;
@@ -12,7 +12,7 @@ const DIRS = ['out', 'in'] as const;
 const KINDS = ['request', 'response', 'notification', 'error'] as const;
 
 /** The index of a frame's kind in KINDS (-1 for none): a switch, as a keyed lookup by a varying string is a megamorphic load per frame. */
-function kindIndex(kind: string): number {
+export function kindIndex(kind: string): number {
   switch (kind) {
     case 'request':
       return 0;
@@ -27,6 +27,11 @@ function kindIndex(kind: string): number {
   }
 }
 
+/** A FrameShape with its quoted fragment of a line: `,"dir":..,"kind":..,"method":..`. */
+export interface LineShape extends FrameShape {
+  readonly text: BatchText;
+}
+
 /**
  * Writes one plugin's trace records as JSON lines, byte for byte what
  * `JSON.stringify(buildRecord(...))` gives, without building the record or stringifying
@@ -34,7 +39,7 @@ function kindIndex(kind: string): number {
  * plugin, pid and generation once per process, dir/kind/method once per method), and
  * JSON.stringify runs only on values not known in advance (string ids, callers, errors,
  * verbose payloads). The usual frame is not even joined here: it goes to the trace file
- * as numbers and the write thread makes the same line (batch-records.ts).
+ * as numbers and the write thread makes the same line (frame-recorder.ts, batch-records.ts).
  */
 export class TraceLineEncoder {
   private readonly plugin: string;
@@ -43,13 +48,8 @@ export class TraceLineEncoder {
   private processOf: FrameSource | undefined;
   private processPid: number | undefined;
   private processText = '';
-  /** `,"plugin":..` and processText, for the write thread. */
-  private sourceText = new BatchText('');
-  /** Per dir and kind (index: dir * 4 + kind), method -> its `,"dir":..,"kind":..,"method":..`. */
-  private readonly fragments: Map<string, BatchText>[] = DIRS.flatMap(() => KINDS.map(() => new Map<string, BatchText>()));
-  /** Per dir and kind, the method seen last and its fragment: a plugin's frames mostly repeat one method. */
-  private readonly lastMethod: (string | undefined)[] = DIRS.flatMap(() => KINDS.map(() => undefined));
-  private readonly lastFragment: (BatchText | undefined)[] = DIRS.flatMap(() => KINDS.map(() => undefined));
+  /** Per dir and kind (index: dir * 4 + kind), method -> its shape. */
+  private readonly shapes: Map<string, LineShape>[] = DIRS.flatMap(() => KINDS.map(() => new Map<string, LineShape>()));
 
   constructor(
     plugin: string,
@@ -61,7 +61,7 @@ export class TraceLineEncoder {
   /** The record of `event` as one line (no newline); `now` is its time in ms since the epoch. */
   line(source: FrameSource, level: TraceLevel, event: FrameEvent, now: number): string {
     this.process(source);
-    let text = this.headAt(now) + this.processText + this.fragment(event).text;
+    let text = this.headAt(now) + this.processText + this.shape(event.dir, event.kind, event.method).text.text;
     const id = event.id;
     if (id !== undefined) text += `,"id":${typeof id === 'number' ? num(id) : JSON.stringify(id)}`;
     if (event.durationMs !== undefined) text += `,"durationMs":${num(roundMs(event.durationMs))}`;
@@ -80,28 +80,22 @@ export class TraceLineEncoder {
     return `${text}}`;
   }
 
-  /**
-   * Appends the record of `event` to `file`, the same line as line() gives. The usual
-   * frame (`messages`, no error, no caller, integer id and size) goes as numbers, formatted
-   * by the write thread: no string is built here, nothing is stringified.
-   */
-  writeTo(file: RotatingFile, source: FrameSource, level: TraceLevel, event: FrameEvent, now: number): void {
-    const id = event.id;
-    const durationMs = event.durationMs;
-    const micros = durationMs === undefined ? Number.NaN : Math.round(durationMs * 1000);
-    const plain =
-      level === 'messages' &&
-      event.kind !== 'error' &&
-      (id === undefined || isCount(id)) &&
-      isCount(event.bytes) &&
-      (durationMs === undefined || (micros >= 0 && micros < 1e15)) &&
-      !callerOf(event);
-    if (!plain) {
-      file.write(this.line(source, level, event, now));
-      return;
-    }
+  /** `,"plugin":..,"pid":..,"generation":..` of a process as it is now, for the write thread. */
+  sourceText(source: FrameSource): BatchText {
     this.process(source);
-    file.frame(this.sourceText, this.fragment(event), now, id === undefined ? Number.NaN : (id as number), micros, event.bytes);
+    return new BatchText(`,"plugin":${this.plugin}${this.processText}`);
+  }
+
+  /** The shape of a frame of this dir, kind and method (the same object each time, for the first MAX_METHODS methods). */
+  shape(dir: FrameEvent['dir'], kind: FrameEvent['kind'], method: string): LineShape {
+    const k = kindIndex(kind);
+    const methods = k < 0 ? undefined : this.shapes[(dir === 'out' ? 0 : 4) + k];
+    let shape = methods?.get(method);
+    if (shape === undefined) {
+      shape = { dir, kind, method, text: new BatchText(`,"dir":${JSON.stringify(dir)},"kind":${JSON.stringify(kind)},"method":${JSON.stringify(method)}`) };
+      if (methods && methods.size < MAX_METHODS) methods.set(method, shape);
+    }
+    return shape;
   }
 
   /** `{"time":..,"plugin":..` for `now` (formatted once per millisecond). */
@@ -120,29 +114,12 @@ export class TraceLineEncoder {
       this.processOf = source;
       this.processPid = pid;
       this.processText = `${pid === undefined ? '' : `,"pid":${num(pid)}`},"generation":${num(source.generation)}`;
-      this.sourceText = new BatchText(`,"plugin":${this.plugin}${this.processText}`);
     }
-  }
-
-  private fragment(event: FrameEvent): BatchText {
-    const kind = kindIndex(event.kind);
-    const slot = (event.dir === 'out' ? 0 : 4) + kind;
-    if (kind >= 0 && this.lastMethod[slot] === event.method) return this.lastFragment[slot]!;
-    const methods = kind < 0 ? undefined : this.fragments[slot];
-    let fragment = methods?.get(event.method);
-    if (fragment === undefined) {
-      fragment = new BatchText(`,"dir":${JSON.stringify(event.dir)},"kind":${JSON.stringify(event.kind)},"method":${JSON.stringify(event.method)}`);
-      if (methods && methods.size < MAX_METHODS) methods.set(event.method, fragment);
-      else return fragment;
-    }
-    this.lastMethod[slot] = event.method;
-    this.lastFragment[slot] = fragment;
-    return fragment;
   }
 }
 
 /** A non-negative integer JSON writes as plain digits (and the write thread as String(n)). */
-function isCount(n: unknown): n is number {
+export function isCount(n: unknown): n is number {
   return typeof n === 'number' && n >= 0 && n < 1e15 && Number.isInteger(n);
 }
 

@@ -49,7 +49,12 @@ export function roundMs(ms: number): number {
 
 /** A run asked for by another plugin (plugd/execute) names its caller at every level: the trace shows the chain. */
 export function callerOf(event: FrameEvent): TraceRecord['caller'] | undefined {
-  return event.kind === 'request' ? (event.message as { params?: { caller?: TraceRecord['caller'] } }).params?.caller : undefined;
+  return event.kind === 'request' ? callerOfMessage(event.message) : undefined;
+}
+
+/** The caller a request's message names (`params.caller`), if any. */
+export function callerOfMessage(message: unknown): TraceRecord['caller'] | undefined {
+  return (message as { params?: { caller?: TraceRecord['caller'] } }).params?.caller;
 }
 
 /** An error response's `{code, message}` at `messages` (its message scrubbed of secrets). */
