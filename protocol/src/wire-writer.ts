@@ -17,6 +17,8 @@ export class EncodedMessage {
   constructor(
     readonly json: string | Buffer,
     private size = -1,
+    /** The message it was serialized from (a tracer told of the frame later reads it here). */
+    readonly message?: object,
   ) {}
 
   get bytes(): number {
@@ -44,9 +46,9 @@ export class EncodedMessage {
 /** Serializes `message` once. */
 export function encodeMessage(message: object): EncodedMessage {
   const json = JSON.stringify(message);
-  if (json.length < LARGE_CHARS) return new EncodedMessage(json);
+  if (json.length < LARGE_CHARS) return new EncodedMessage(json, -1, message);
   const buffer = Buffer.from(json, 'utf8');
-  return new EncodedMessage(buffer, buffer.length);
+  return new EncodedMessage(buffer, buffer.length, message);
 }
 
 /**

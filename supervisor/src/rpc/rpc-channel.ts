@@ -119,15 +119,23 @@ export class RpcChannel {
    * Writes an outgoing frame (nothing once closed; `done` as for FrameWriter.send). A tracer
    * hears of it once its size costs nothing to read (WireWriter.send), or at once, measured
    * alone, when it was not written. The size is measured only for a tracer: newline-delimited
-   * JSON needs none.
+   * JSON needs none. A request or notification is told by one function for all (its message
+   * names its method and id), so tracing makes no closure per frame; a response to the
+   * plugin (rare) gets its own, as its message does not name the method.
    */
   private sendTraced(kind: 'request' | 'notification' | 'response', method: string, id: Id | undefined, message: object, done?: () => void): void {
-    const sized = this.frameListener ? (frame: EncodedMessage) => this.tellSent(kind, method, id, frame.bytes, message) : undefined;
+    const sized = this.frameListener === undefined ? undefined : kind === 'response' ? (frame: EncodedMessage) => this.tellSent(kind, method, id, frame.bytes, message) : this.sentSized;
     let frame: EncodedMessage | undefined;
     if (this.closedWith) done?.();
     else frame = this.writer.send(message, done, sized);
     if (!frame) this.frameListener?.('out', kind, method, id, undefined, jsonBytes(message), message);
   }
+
+  /** A written request or notification, told once its size is known (maybe after the listener was removed). */
+  private readonly sentSized = (frame: EncodedMessage): void => {
+    const m = frame.message as { id?: Id; method: string };
+    this.frameListener?.('out', m.id === undefined ? 'notification' : 'request', m.method, m.id, undefined, frame.bytes, m);
+  };
 
   /** A written frame, told once its size is known: maybe after the call that sent it returned, when the listener may be gone. */
   private tellSent(kind: FrameEvent['kind'], method: string, id: Id | undefined, bytes: number, message: unknown): void {
