@@ -1,8 +1,10 @@
 #!/usr/bin/env node
+import { tmpdir } from 'node:os';
 import * as z from 'zod';
 import { defineAction, definePlugin, SerialQueue } from '@plugd/sdk';
 import { ShellController } from './controller.js';
 import { RestartState } from './restart-state.js';
+import { sweepStaleFiles } from './stale-files.js';
 
 /** CmdRunAction args; unknown fields (thought, is_static, security_risk, ...) are allowed. */
 const RunArgs = z.looseObject({
@@ -30,6 +32,7 @@ definePlugin({
   version: '0.2.0',
   concurrency: 1,
   initialize: (ctx) => {
+    sweepStaleFiles(tmpdir());
     state = new RestartState(ctx.name);
     const previous = state.previous();
     const configured = typeof ctx.config['cwd'] === 'string' ? ctx.config['cwd'] : process.cwd();

@@ -48,7 +48,8 @@ export interface ShellEvents {
 export class PtyShell implements TerminalShell {
   private readonly term: IPty;
   private readonly marker = new PromptMarker();
-  private readonly dir = mkdtempSync(join(tmpdir(), 'plugd-shell-'));
+  /** Named for this process, so a later plugin removes it should this one be killed before its cleanup (stale-files.ts). */
+  private readonly dir = mkdtempSync(join(tmpdir(), `plugd-shell-${process.pid}-`));
   private raw = '';
   /** Output not yet returned in an observation, raw terminal text. */
   unread = '';

@@ -16,7 +16,7 @@ describe('shell plugin', () => {
   let dir: string;
 
   beforeAll(async () => {
-    dir = await realpath(await mkdtemp(join(tmpdir(), 'plugd-shell-')));
+    dir = await realpath(await mkdtemp(join(tmpdir(), 'plugd-shell-test-')));
     client = await PluginClient.start('shell', { config: { cwd: dir } });
   });
 
