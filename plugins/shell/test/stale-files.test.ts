@@ -1,20 +1,12 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PluginClient, eventually } from '../../../test/helpers/plugin-client.js';
+import { tempDirs } from '../../../test/helpers/temp-dirs.js';
 import { sweepStaleFiles } from '../src/stale-files.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-function tmp(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'plugd-sweep-'));
-  dirs.push(dir);
-  return dir;
-}
+const tmp = tempDirs('plugd-sweep-');
 
 /** The pid of a process that ran and is gone (a real one, reaped). */
 function deadPid(): number {
