@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import { tmpdir } from 'node:os';
 import * as z from 'zod';
 import { defineAction, definePlugin, SerialQueue } from '@plugd/sdk';
 import { ShellController } from './controller.js';
@@ -32,7 +31,7 @@ definePlugin({
   version: '0.2.0',
   concurrency: 1,
   initialize: (ctx) => {
-    sweepStaleFiles(tmpdir());
+    sweepStaleFiles();
     state = new RestartState(ctx.name);
     const previous = state.previous();
     const configured = typeof ctx.config['cwd'] === 'string' ? ctx.config['cwd'] : process.cwd();

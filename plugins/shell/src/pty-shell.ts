@@ -1,5 +1,4 @@
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pty from '@lydell/node-pty';
 import type { IPty } from '@lydell/node-pty';
@@ -7,6 +6,7 @@ import { signalGroup, trackProcessGroup } from '@plugd/sdk';
 import { PromptMarker } from './prompt-marker.js';
 import type { PromptStatus } from './prompt-marker.js';
 import { descendants, signalAll } from './proc-tree.js';
+import { ownedTempPath } from './stale-files.js';
 
 /** OpenHands' tmux pane keeps this many lines of scrollback plus one screen (1000 rows). */
 export const HISTORY_LINES = 10_000 + 1_000;
@@ -49,7 +49,7 @@ export class PtyShell implements TerminalShell {
   private readonly term: IPty;
   private readonly marker = new PromptMarker();
   /** Named for this process, so a later plugin removes it should this one be killed before its cleanup (stale-files.ts). */
-  private readonly dir = mkdtempSync(join(tmpdir(), `plugd-shell-${process.pid}-`));
+  private readonly dir = mkdtempSync(ownedTempPath(process.pid));
   private raw = '';
   /** Output not yet returned in an observation, raw terminal text. */
   unread = '';

@@ -1,6 +1,5 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { ownedTempPath } from './stale-files.js';
 
 /**
  * A small file that outlives a crashed shell plugin: the next generation started by the
@@ -12,7 +11,7 @@ export class RestartState {
   private readonly file: string;
 
   constructor(name: string) {
-    this.file = join(tmpdir(), `plugd-shell-${process.ppid}-${name.replace(/[^\w.-]/g, '_')}.json`);
+    this.file = ownedTempPath(process.ppid, `${name.replace(/[^\w.-]/g, '_')}.json`);
   }
 
   /** What the previous generation left, if any. */

@@ -1,8 +1,18 @@
 import { lstatSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** `plugd-shell-<pid>-...`: a shell plugin's command folder (its own pid) or restart note (its supervisor's pid). */
-const OWNED = /^plugd-shell-(\d+)-/;
+const PREFIX = 'plugd-shell-';
+const OWNED = new RegExp(`^${PREFIX}(\\d+)-`);
+
+/**
+ * A path in the temp folder that belongs to process `owner` while it runs:
+ * `plugd-shell-<owner>-<rest>` (a command folder is its plugin's, a restart note its
+ * supervisor's). sweepStaleFiles removes it once that process is gone.
+ */
+export function ownedTempPath(owner: number, rest = ''): string {
+  return join(tmpdir(), `${PREFIX}${owner}-${rest}`);
+}
 
 /**
  * Removes what shell plugins left in `dir` (the temp folder) when their owner is gone: a
@@ -11,7 +21,7 @@ const OWNED = /^plugd-shell-(\d+)-/;
  * removed only when the pid in its name is no running process and it belongs to this
  * user; a reused pid keeps an entry until a later sweep. Returns the names removed.
  */
-export function sweepStaleFiles(dir: string): string[] {
+export function sweepStaleFiles(dir: string = tmpdir()): string[] {
   const removed: string[] = [];
   let names: string[];
   try {

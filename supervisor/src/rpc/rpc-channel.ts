@@ -1,7 +1,7 @@
 import { ErrorCodes } from 'vscode-jsonrpc/node';
 import type { Message } from 'vscode-jsonrpc/node';
 import type { EncodedMessage } from '@plugd/protocol';
-import type { FrameEvent, FrameListener } from '../trace/frame-event.js';
+import type { FrameListener } from '../trace/frame-event.js';
 import { FrameWriter } from './frame-writer.js';
 import { RpcResponseError } from './rpc-error.js';
 import { StrictMessageReader } from './strict-reader.js';
@@ -124,7 +124,12 @@ export class RpcChannel {
    * plugin (rare) gets its own, as its message does not name the method.
    */
   private sendTraced(kind: 'request' | 'notification' | 'response', method: string, id: Id | undefined, message: object, done?: () => void): void {
-    const sized = this.frameListener === undefined ? undefined : kind === 'response' ? (frame: EncodedMessage) => this.tellSent(kind, method, id, frame.bytes, message) : this.sentSized;
+    const sized =
+      this.frameListener === undefined
+        ? undefined
+        : kind === 'response'
+          ? (frame: EncodedMessage) => this.frameListener?.('out', kind, method, id, undefined, frame.bytes, message)
+          : this.sentSized;
     let frame: EncodedMessage | undefined;
     if (this.closedWith) done?.();
     else frame = this.writer.send(message, done, sized);
@@ -136,11 +141,6 @@ export class RpcChannel {
     const m = frame.message as { id?: Id; method: string };
     this.frameListener?.('out', m.id === undefined ? 'notification' : 'request', m.method, m.id, undefined, frame.bytes, m);
   };
-
-  /** A written frame, told once its size is known: maybe after the call that sent it returned, when the listener may be gone. */
-  private tellSent(kind: FrameEvent['kind'], method: string, id: Id | undefined, bytes: number, message: unknown): void {
-    this.frameListener?.('out', kind, method, id, undefined, bytes, message);
-  }
 
   private onMessage(message: Message): void {
     this.handlers.onActivity();

@@ -1,5 +1,7 @@
 import { RECORD, pad8 } from './batch-records.js';
 import type { BatchText } from './batch-records.js';
+import { BatchBuffers } from './batch-buffers.js';
+import type { Batch } from './batch-buffers.js';
 import { writeThread } from './write-thread.js';
 import type { WrittenReport } from './write-thread.js';
 
@@ -27,27 +29,12 @@ export const MAX_QUEUED_BYTES = 16 * 1024 * 1024;
  */
 export const BATCH_MS = 10;
 
-const INITIAL_BUFFER = 64 * 1024;
 let nextBatch = 0;
-/** A buffer grown past this (a burst of big frames) is not kept for reuse. */
-const KEEP_BUFFER = 1024 * 1024;
-
-/** A batch buffer: memory shared with the write thread once, reused batch after batch. */
-interface Batch {
-  readonly id: number;
-  readonly bytes: Buffer;
-  readonly slots: Float64Array;
-}
-
-function newBatch(size: number): Batch {
-  const data = new SharedArrayBuffer(size);
-  return { id: writeThread.share(data), bytes: Buffer.from(data), slots: new Float64Array(data) };
-}
 
 /**
  * An append-only, size-capped file with rotation (`x` -> `x.1` -> `x.2` ...). Lines and
- * frame records (batch-records.ts) go straight into one of two buffers shared with the
- * trace write thread (no joining, no allocation per batch); once per BATCH_MS the thread
+ * frame records (batch-records.ts) go straight into a buffer shared with the trace
+ * write thread (batch-buffers.ts: no joining, no allocation per batch); once per BATCH_MS the thread
  * is told to take the full one: it formats the frames, writes and rotates off the event
  * loop, and says when it is done. One batch is on its way at a time; what is queued
  * meanwhile waits for the next, in the other buffer.
@@ -59,13 +46,7 @@ export class RotatingFile {
   /** This batch's number (unique across files: a text defined for one file is not for another) and the texts defined in it so far. */
   private batch = nextBatch++;
   private defined = 0;
-  /**
-   * Buffers the write thread is done with, for the next batches: at most two (a batch
-   * being filled and one on its way is all there can be), the largest kept. With one,
-   * a batch written before the next frame came left the one after it none, and it grew
-   * a new buffer from INITIAL_BUFFER again (a shared buffer and a copy per doubling).
-   */
-  private readonly free: Batch[] = [];
+  private readonly buffers = new BatchBuffers();
   /** This file's number in the write thread, once it was opened there. */
   private file: number | undefined;
   /** The batch on its way: its size, and who waits for it. */
@@ -122,9 +103,7 @@ export class RotatingFile {
     }
     // The first line kept after some were dropped: the marker goes where they were.
     if (this.droppedNow > 0) this.appendDroppedMarker();
-    const need = this.used + most;
-    const batch = this.current;
-    return batch && need <= batch.bytes.length ? batch : this.grow(need);
+    return this.room(this.used + most);
   }
 
   private define(text: BatchText): boolean {
@@ -175,52 +154,25 @@ export class RotatingFile {
     await this.flush();
     this.closed = true;
     this.unschedule();
-    for (const batch of [this.current, ...this.free]) if (batch) writeThread.forget(batch.id);
+    if (this.current) writeThread.forget(this.current.id);
     this.current = undefined;
-    this.free.length = 0;
+    this.buffers.close();
     const file = this.file;
     this.file = undefined;
     if (file !== undefined) await writeThread.close(file);
   }
 
-  /** The buffer to fill from now on, with room for `need` bytes: a free one, or a bigger one (what is queued moves along). */
-  private grow(need: number): Batch {
+  /** The buffer to fill from now on, with room for `need` bytes: the current one, or another (what is queued moves along). */
+  private room(need: number): Batch {
     const old = this.current;
-    let next = this.takeFree(need);
-    if (!next) {
-      let size = old ? old.bytes.length * 2 : INITIAL_BUFFER;
-      while (size < need) size *= 2;
-      next = newBatch(size);
-    }
+    if (old && need <= old.bytes.length) return old;
+    const next = this.buffers.take(need, old);
     if (old) {
       old.bytes.copy(next.bytes, 0, 0, this.used);
-      this.release(old);
+      this.buffers.release(old);
     }
     this.current = next;
     return next;
-  }
-
-  /** The largest free buffer, if it has room for `need` bytes. */
-  private takeFree(need: number): Batch | undefined {
-    const free = this.free;
-    if (free.length === 0) return undefined;
-    const largest = free.length > 1 && free[1]!.bytes.length > free[0]!.bytes.length ? 1 : 0;
-    if (free[largest]!.bytes.length < need) return undefined;
-    return free.splice(largest, 1)[0];
-  }
-
-  /** A buffer no batch uses now: kept for the next (two at most, the largest), unless it is a big one or the file is closed. */
-  private release(batch: Batch): void {
-    if (this.closed || batch.bytes.length > KEEP_BUFFER) {
-      writeThread.forget(batch.id);
-      return;
-    }
-    const free = this.free;
-    free.push(batch);
-    if (free.length <= 2) return;
-    let smallest = 0;
-    for (let i = 1; i < free.length; i++) if (free[i]!.bytes.length < free[smallest]!.bytes.length) smallest = i;
-    writeThread.forget(free.splice(smallest, 1)[0]!.id);
   }
 
   private schedule(): void {
@@ -262,7 +214,7 @@ export class RotatingFile {
     if (!sending) return;
     this.sending = undefined;
     // On a thread that died, the buffer is free all the same (a new thread is given it again).
-    this.release(sending.batch);
+    this.buffers.release(sending.batch);
     if (this.used > 0 && !this.timer && !this.closed) this.schedule();
     sending.resolve();
   }
@@ -272,6 +224,6 @@ export class RotatingFile {
     this.droppedNow = 0;
     const line = JSON.stringify({ time: new Date().toISOString(), dropped: n, message: `${n} lines dropped: writing ${this.path} fell behind` });
     const need = this.used + RECORD.TEXT_HEADER + pad8(Buffer.byteLength(line));
-    this.text(this.current && need <= this.current.bytes.length ? this.current : this.grow(need), line);
+    this.text(this.room(need), line);
   }
 }
