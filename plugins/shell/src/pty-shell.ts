@@ -7,6 +7,7 @@ import { PromptMarker } from './prompt-marker.js';
 import type { PromptStatus } from './prompt-marker.js';
 import { descendants, signalAll } from './proc-tree.js';
 import { ownedTempPath } from './stale-files.js';
+import { PromptStream } from './prompt-stream.js';
 
 /** OpenHands' tmux pane keeps this many lines of scrollback plus one screen (1000 rows). */
 export const HISTORY_LINES = 10_000 + 1_000;
@@ -48,9 +49,21 @@ export interface ShellEvents {
 export class PtyShell implements TerminalShell {
   private readonly term: IPty;
   private readonly marker = new PromptMarker();
+  private readonly stream = new PromptStream(this.marker, {
+    output: (text, live) => {
+      this.append(text);
+      if (live) this.events.onOutput(text);
+    },
+    prompt: (status) => {
+      this.lastStatus = status;
+      rmSync(join(this.dir, `cmd-${this.seq}`), { force: true });
+      this.events.onPrompt(status);
+    },
+  });
   /** Named for this process, so a later plugin removes it should this one be killed before its cleanup (stale-files.ts). */
   private readonly dir = mkdtempSync(ownedTempPath(process.pid));
-  private raw = '';
+  /** What bash printed before its first prompt (its start and the setup line), until that prompt. */
+  private startup = '';
   /** Output not yet returned in an observation, raw terminal text. */
   unread = '';
   /** Characters dropped from the front of `unread` (memory bound). */
@@ -78,25 +91,24 @@ export class PtyShell implements TerminalShell {
     this.term.onData((chunk) => {
       if (!started) {
         // Everything before the first prompt is bash starting up (and the setup line).
-        this.raw += chunk;
-        const match = this.marker.find(this.raw);
+        this.startup += chunk;
+        const match = this.marker.find(this.startup);
         if (!match) return;
         started = true;
         this.lastStatus = match.status;
-        this.raw = this.raw.slice(match.end);
+        chunk = this.startup.slice(match.end);
+        this.startup = '';
         first();
-        if (this.raw === '') return;
-        chunk = this.raw;
-        this.raw = '';
+        if (chunk === '') return;
       }
-      this.take(chunk);
+      this.stream.push(chunk);
     });
     this.term.onExit(({ exitCode }) => {
       this.exited = true;
       // Background jobs may outlive bash in its group: tracked until the group is empty.
       if (!signalGroup(this.term.pid, 0)) untrack();
       first();
-      this.flush();
+      this.stream.flush();
       this.cleanup();
       this.events.onExit(exitCode);
     });
@@ -110,31 +122,6 @@ export class PtyShell implements TerminalShell {
 
   whenReady(): Promise<void> {
     return this.ready;
-  }
-
-  private take(chunk: string): void {
-    this.raw += chunk;
-    for (;;) {
-      const match = this.marker.find(this.raw);
-      if (!match) break;
-      this.append(this.raw.slice(0, match.index).replace(/\r?\n$/, ''));
-      this.raw = this.raw.slice(match.end);
-      this.lastStatus = match.status;
-      rmSync(join(this.dir, `cmd-${this.seq}`), { force: true });
-      this.events.onPrompt(match.status);
-    }
-    const hold = this.marker.heldBack(this.raw);
-    const out = this.raw.slice(0, this.raw.length - hold);
-    this.raw = this.raw.slice(out.length);
-    if (out !== '') {
-      this.append(out);
-      this.events.onOutput(out);
-    }
-  }
-
-  private flush(): void {
-    if (this.raw !== '') this.append(this.raw);
-    this.raw = '';
   }
 
   private append(text: string): void {
